@@ -1,0 +1,98 @@
+package dev.spillway.agent;
+
+import dev.spillway.agent.config.Settings;
+import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.executor.ExecutorTracking;
+import dev.spillway.agent.install.AgentInstaller;
+import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.bootstrap.AgentState;
+import dev.spillway.bootstrap.AgentThreads;
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+
+/**
+ * The running agent, inside the isolated class loader. Started once per JVM by the launcher; a
+ * second start (another attach) reconfigures this one instead.
+ *
+ * <p>Start-up order: settings, the hooks, the bytecode, and then the SDK, which starts recording.
+ * Any failure leaves the application running as it was, with one line saying what went wrong.
+ */
+public final class Agent {
+
+  /** How long the exit flush may delay the JVM's exit. */
+  private static final Duration EXIT_FLUSH = Duration.ofSeconds(2);
+
+  private final SpillwayConfig config;
+  private final Instrumentation inst;
+  private final Housekeeper housekeeper = new Housekeeper();
+  private Telemetry telemetry = Telemetry.noop();
+  private ExecutorTracking executors;
+  private ResettableClassFileTransformer transformer;
+
+  private Agent(SpillwayConfig config, Instrumentation inst) {
+    this.config = config;
+    this.inst = inst;
+  }
+
+  /** Called by the launcher through reflection. Never throws. */
+  public static void start(String args, Instrumentation inst, File jar, boolean attached) {
+    long started = System.nanoTime();
+    try {
+      SpillwayConfig config = SpillwayConfig.load(args);
+      AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
+      config.problems().forEach(AgentLog::warn);
+      if (!config.get(Settings.ENABLED)) {
+        AgentLog.info("disabled (spillway.enabled=false)");
+        return;
+      }
+      Agent agent = new Agent(config, inst);
+      if (!AgentState.claim(agent::reconfigure)) {
+        AgentState.running().accept(args == null ? "" : args);
+        return;
+      }
+      agent.run(started, attached);
+    } catch (Throwable t) {
+      AgentLog.error("agent not started", t);
+    }
+  }
+
+  private void run(long started, boolean attached) {
+    // Tracking first: executors the SDK creates below are then seen being built on an agent
+    // thread and ignored, and no application executor created meanwhile is missed.
+    List<TypeInstrumentation> instrumentations = new ArrayList<>();
+    List<String> families = new ArrayList<>();
+    if (config.get(Settings.EXECUTOR_ENABLED)) {
+      executors = new ExecutorTracking(config);
+      instrumentations.add(executors.instrumentation());
+      housekeeper.add(executors::housekeeping);
+      executors.start();
+      families.add("executors");
+    }
+    if (!instrumentations.isEmpty()) {
+      transformer = AgentInstaller.install(inst, instrumentations);
+    }
+    telemetry = Telemetry.start(config);
+    if (executors != null) {
+      executors.report(telemetry);
+    }
+    housekeeper.start();
+    Runtime.getRuntime().addShutdownHook(AgentThreads.newThread(this::shutdown, "spillway-shutdown"));
+    AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
+        + (attached ? " (attached)" : "") + ": tracking "
+        + (families.isEmpty() ? "nothing" : String.join(", ", families)) + "; " + telemetry.description());
+  }
+
+  private void reconfigure(String args) {
+    AgentLog.info("already running in this JVM: not instrumenting again");
+  }
+
+  private void shutdown() {
+    housekeeper.stop();
+    telemetry.shutdown(EXIT_FLUSH);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.spillway.agent.config;
+
+import java.util.List;
+
+/**
+ * Every Spillway setting, declared once. Each can be given as an agent argument
+ * ({@code -javaagent:spillway-agent.jar=executor.max-tracked=50}), a system property
+ * ({@code -Dspillway.executor.max-tracked=50}) or an environment variable
+ * ({@code SPILLWAY_EXECUTOR_MAX_TRACKED=50}); agent arguments win over system properties, which
+ * win over the environment.
+ *
+ * <p>OpenTelemetry export is configured the standard way ({@code OTEL_*} / {@code otel.*}), shared
+ * with the application. Any {@code spillway.otel.<key>} overrides {@code otel.<key>} for Spillway
+ * alone, for where a shared setting would clash with another agent in the same JVM.
+ */
+public final class Settings {
+
+  /** The prefix of every Spillway key. */
+  public static final String PREFIX = "spillway.";
+
+  /** Keys under this prefix override OpenTelemetry settings for Spillway only. */
+  public static final String OTEL_PREFIX = "spillway.otel.";
+
+  public enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+  public enum TimingMode { ADAPTIVE, ALL, OFF }
+
+  public static final Setting<Boolean> ENABLED = Setting.flag("spillway.enabled", true,
+      "Turns the whole agent off when false.");
+
+  public static final Setting<LogLevel> LOG_LEVEL = Setting.choice("spillway.log.level", LogLevel.INFO,
+      "What the agent prints on standard error. At info: one line at start-up, and problems.");
+
+  public static final Setting<Boolean> EXECUTOR_ENABLED = Setting.flag("spillway.executor.enabled", true,
+      "Instruments every ThreadPoolExecutor and subclass (jvm.executor.* metrics).");
+
+  public static final Setting<Integer> EXECUTOR_MAX_TRACKED = Setting.integer(
+      "spillway.executor.max-tracked", 200, 1, 100_000,
+      "At most this many executors get their own series; later ones share the series named"
+          + " `_overflow`, and a warning says so once.");
+
+  public static final Setting<String> EXECUTOR_NAMES = Setting.text("spillway.executor.names", "",
+      "Renames executors: `glob=name;glob=name`, matched against the derived name"
+          + " (e.g. `com.acme.OrderService=orders;http-nio-*-exec=http`).");
+
+  public static final Setting<TimingMode> EXECUTOR_TIMING = Setting.choice("spillway.executor.timing",
+      TimingMode.ADAPTIVE,
+      "Which tasks feed the wait and run-time histograms: `adaptive` records every task while an"
+          + " executor runs fewer than `timing.samples-per-second` tasks a second and a random"
+          + " sample above that; `all` records every task (about 80 ns each); `off` records none.");
+
+  public static final Setting<Integer> EXECUTOR_TIMING_RATE = Setting.integer(
+      "spillway.executor.timing.samples-per-second", 1000, 1, 10_000_000,
+      "In adaptive timing, the most tasks timed per second and executor.");
+
+  public static final List<Setting<?>> ALL = List.of(
+      ENABLED, LOG_LEVEL,
+      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE);
+
+  private Settings() {}
+}

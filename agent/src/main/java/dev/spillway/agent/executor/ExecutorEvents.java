@@ -1,0 +1,164 @@
+package dev.spillway.agent.executor;
+
+import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
+import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's side of {@link ExecutorHooks}: what happens when an executor constructs, accepts,
+ * rejects, hands out and runs tasks.
+ *
+ * <p>The task path (submit, take, run) is leaf code: a lock-free lookup, a sampling decision and,
+ * for the few sampled tasks, two or three clock reads; it calls nothing that is instrumented, so
+ * it cannot recurse. Wait time is measured from submit to the moment a worker takes the task; run
+ * time from then until the worker asks for its next task (or exits because the task threw).
+ */
+final class ExecutorEvents implements ExecutorHooks.Delegate {
+
+  /** Per worker thread: the executor it serves and when its current timed task started. */
+  private static final class WorkerState {
+    /** A worker of one of the agent's own executors: nothing to do, ever. */
+    static final WorkerState IGNORED = new WorkerState(null);
+
+    final ExecutorTracker tracker;
+    long runStart;
+
+    WorkerState(ExecutorTracker tracker) {
+      this.tracker = tracker;
+    }
+  }
+
+  private final ThreadLocal<WorkerState> worker = new ThreadLocal<>();
+  private final ExecutorRegistry registry;
+  /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
+  private volatile ExecutorMetrics metrics;
+
+  ExecutorEvents(ExecutorRegistry registry, ExecutorMetrics metrics) {
+    this.registry = registry;
+    this.metrics = metrics;
+  }
+
+  void setMetrics(ExecutorMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void onConstructed(Object executor) {
+    registry.track(executor, Sighting.CONSTRUCTED);
+  }
+
+  @Override
+  public void onExecute(Object executor, Object task) {
+    ExecutorTracker tracker = registry.get(executor);
+    if (tracker == null) {
+      tracker = registry.track(executor, Sighting.SUBMITTED);
+    }
+    if (tracker != ExecutorTracker.IGNORED && tracker.sample()) {
+      tracker.pending.add(task, System.nanoTime());
+    }
+  }
+
+  @Override
+  public void onSchedule(Object executor, Object task) {
+    if (registry.get(executor) == null) {
+      registry.track(executor, Sighting.SUBMITTED);
+    }
+  }
+
+  @Override
+  public void onReject(Object executor, Object task) {
+    ExecutorTracker tracker = registry.track(executor, Sighting.SUBMITTED);
+    if (tracker == ExecutorTracker.IGNORED) {
+      return;
+    }
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
+    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
+    tracker.rejections.increment(reason, RejectionPolicy.of(pool.getRejectedExecutionHandler()));
+    tracker.pending.take(task);
+  }
+
+  @Override
+  public void onWorkerCreated(Object executor, Thread thread) {
+    ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+    if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
+      tracker.firstThreadName = thread == null ? "" : thread.getName();
+    }
+  }
+
+  @Override
+  public void onWorkerStart(Object executor, Object firstTask) {
+    WorkerState state = stateFor(executor);
+    worker.set(state);
+    ExecutorTracker tracker = state.tracker;
+    if (tracker != null && firstTask != null && tracker.pending.take(firstTask) >= 0) {
+      // Handed straight to a new thread: it never waited in the queue.
+      metrics.recordWait(tracker, 0);
+      state.runStart = System.nanoTime();
+    }
+  }
+
+  @Override
+  public Object beforeGetTask(Object executor) {
+    WorkerState state = worker.get();
+    if (state == null) {
+      // A worker that started before the agent did.
+      state = stateFor(executor);
+      worker.set(state);
+    }
+    if (state.runStart != 0) {
+      metrics.recordRun(state.tracker, System.nanoTime() - state.runStart);
+      state.runStart = 0;
+    }
+    return state;
+  }
+
+  @Override
+  public void afterGetTask(Object executor, Object workerState, Object task) {
+    if (task == null || !(workerState instanceof WorkerState)) {
+      return;
+    }
+    WorkerState state = (WorkerState) workerState;
+    ExecutorTracker tracker = state.tracker;
+    if (tracker == null) {
+      return;
+    }
+    if (tracker.scheduled) {
+      if (task instanceof Delayed && tracker.sample()) {
+        // A scheduled task waits from when it became due, which its own delay tells.
+        long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+        state.runStart = System.nanoTime();
+        metrics.recordWait(tracker, overdue);
+      }
+      return;
+    }
+    long submitted = tracker.pending.take(task);
+    if (submitted >= 0) {
+      long now = System.nanoTime();
+      state.runStart = now;
+      metrics.recordWait(tracker, now - submitted);
+    }
+  }
+
+  @Override
+  public void onWorkerExit(Object executor) {
+    WorkerState state = worker.get();
+    if (state != null && state.runStart != 0) {
+      metrics.recordRun(state.tracker, System.nanoTime() - state.runStart);
+    }
+    worker.remove();
+  }
+
+  /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */
+  private WorkerState stateFor(Object executor) {
+    ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+    if (tracker == ExecutorTracker.IGNORED) {
+      return WorkerState.IGNORED;
+    }
+    if (tracker.firstThreadName == null) {
+      tracker.firstThreadName = Thread.currentThread().getName();
+    }
+    return new WorkerState(tracker);
+  }
+}

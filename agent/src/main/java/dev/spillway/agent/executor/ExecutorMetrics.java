@@ -1,0 +1,177 @@
+package dev.spillway.agent.executor;
+
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/**
+ * The {@code jvm.executor.*} instruments.
+ *
+ * <p>Names follow the proposed OpenTelemetry semantic conventions for executors (semconv PR #3970,
+ * status Development): {@code thread.count}, {@code thread.core}, {@code thread.limit},
+ * {@code queue.size}, {@code queue.capacity}, {@code task.completed}, {@code task.rejected}.
+ * Spillway adds {@code task.wait.duration}, {@code task.duration} and the
+ * {@code jvm.executor.rejection.*} attributes.
+ *
+ * <p>Everything but the two histograms is read from the executors' own getters when the SDK
+ * collects, never on the task path; rejections are counted by the agent from the first one on and
+ * exported as an observable counter.
+ */
+final class ExecutorMetrics {
+
+  static final String THREAD_COUNT = "jvm.executor.thread.count";
+  static final String THREAD_CORE = "jvm.executor.thread.core";
+  static final String THREAD_LIMIT = "jvm.executor.thread.limit";
+  static final String QUEUE_SIZE = "jvm.executor.queue.size";
+  static final String QUEUE_CAPACITY = "jvm.executor.queue.capacity";
+  static final String TASK_COMPLETED = "jvm.executor.task.completed";
+  static final String TASK_REJECTED = "jvm.executor.task.rejected";
+  static final String TASK_WAIT = "jvm.executor.task.wait.duration";
+  static final String TASK_DURATION = "jvm.executor.task.duration";
+
+  /** Seconds, from 10 µs (a hand-off) to a minute (a sick queue). */
+  static final List<Double> DURATION_BUCKETS = List.of(
+      0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+      5.0, 10.0, 30.0, 60.0);
+
+  private final ExecutorRegistry registry;
+  private final DoubleHistogram waitDuration;
+  private final DoubleHistogram taskDuration;
+
+  ExecutorMetrics(Meter meter, ExecutorRegistry registry) {
+    this.registry = registry;
+    ObservableLongMeasurement threadCount = meter.upDownCounterBuilder(THREAD_COUNT)
+        .setUnit("{thread}").setDescription("Threads of the executor, by state (active: running a task).")
+        .buildObserver();
+    ObservableLongMeasurement threadCore = meter.upDownCounterBuilder(THREAD_CORE)
+        .setUnit("{thread}").setDescription("Core threads: kept even when idle.").buildObserver();
+    ObservableLongMeasurement threadLimit = meter.upDownCounterBuilder(THREAD_LIMIT)
+        .setUnit("{thread}").setDescription("Most threads the executor may run; absent when unbounded.")
+        .buildObserver();
+    ObservableLongMeasurement queueSize = meter.upDownCounterBuilder(QUEUE_SIZE)
+        .setUnit("{task}").setDescription("Tasks waiting in the work queue.").buildObserver();
+    ObservableLongMeasurement queueCapacity = meter.upDownCounterBuilder(QUEUE_CAPACITY)
+        .setUnit("{task}").setDescription("Most tasks the work queue holds; absent when unbounded.")
+        .buildObserver();
+    ObservableLongMeasurement completed = meter.counterBuilder(TASK_COMPLETED)
+        .setUnit("{task}").setDescription("Tasks that finished running.").buildObserver();
+    ObservableLongMeasurement rejected = meter.counterBuilder(TASK_REJECTED)
+        .setUnit("{task}")
+        .setDescription("Tasks the executor refused, by reason and rejection policy (CallerRuns included).")
+        .buildObserver();
+    meter.batchCallback(
+        () -> collect(threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed, rejected),
+        threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed, rejected);
+
+    this.waitDuration = meter.histogramBuilder(TASK_WAIT).setUnit("s")
+        .setDescription("Time a task waited in the queue, from submit (or, scheduled, from when it was due)"
+            + " to the start of its run; 0 when handed straight to a new thread.")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+    this.taskDuration = meter.histogramBuilder(TASK_DURATION).setUnit("s")
+        .setDescription("Time a task ran.")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+  }
+
+  void recordWait(ExecutorTracker tracker, long nanos) {
+    waitDuration.record(Math.max(0, nanos) / 1e9, registry.series(tracker).attributes);
+  }
+
+  void recordRun(ExecutorTracker tracker, long nanos) {
+    taskDuration.record(Math.max(0, nanos) / 1e9, registry.series(tracker).attributes);
+  }
+
+  private void collect(ObservableLongMeasurement threadCount, ObservableLongMeasurement threadCore,
+      ObservableLongMeasurement threadLimit, ObservableLongMeasurement queueSize,
+      ObservableLongMeasurement queueCapacity, ObservableLongMeasurement completed,
+      ObservableLongMeasurement rejected) {
+    Totals overflow = null;
+    for (ExecutorTracker tracker : registry.live()) {
+      ThreadPoolExecutor executor = tracker.executor();
+      if (executor == null || !tracker.readyToReport(executor)) {
+        continue;
+      }
+      ExecutorSeries series = registry.series(tracker);
+      Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow) : new Totals();
+      totals.add(tracker, executor);
+      if (!series.overflow) {
+        totals.record(series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
+            rejected);
+      }
+    }
+    if (overflow != null) {
+      ExecutorSeries series = registry.overflowSeries();
+      overflow.completed += series.retiredCompleted.sum();
+      series.retiredRejections.addTo(overflow.rejections);
+      overflow.record(series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
+          rejected);
+    }
+  }
+
+  /** The values of one series: one executor, or the sum of those in the overflow series. */
+  private static final class Totals {
+    long active;
+    long idle;
+    long core;
+    long limit;
+    boolean unboundedLimit;
+    long queued;
+    long capacity;
+    boolean unboundedQueue;
+    long completed;
+    final Rejections rejections = new Rejections();
+
+    void add(ExecutorTracker tracker, ThreadPoolExecutor executor) {
+      int threads = executor.getPoolSize();
+      int busy = Math.min(executor.getActiveCount(), threads);
+      active += busy;
+      idle += threads - busy;
+      core += executor.getCorePoolSize();
+      int max = executor.getMaximumPoolSize();
+      if (max == Integer.MAX_VALUE) {
+        unboundedLimit = true;
+      } else {
+        limit += max;
+      }
+      BlockingQueue<Runnable> queue = executor.getQueue();
+      queued += queue.size();
+      long cap = tracker.queueCapacity(queue);
+      if (cap < 0) {
+        unboundedQueue = true;
+      } else {
+        capacity += cap;
+      }
+      long done = executor.getCompletedTaskCount();
+      tracker.lastCompleted = done;
+      completed += done;
+      tracker.rejections.addTo(rejections);
+    }
+
+    void record(ExecutorSeries series, ObservableLongMeasurement threadCount,
+        ObservableLongMeasurement threadCore, ObservableLongMeasurement threadLimit,
+        ObservableLongMeasurement queueSize, ObservableLongMeasurement queueCapacity,
+        ObservableLongMeasurement completedTasks, ObservableLongMeasurement rejected) {
+      threadCount.record(active, series.active);
+      threadCount.record(idle, series.idle);
+      threadCore.record(core, series.attributes);
+      if (!unboundedLimit) {
+        threadLimit.record(limit, series.attributes);
+      }
+      queueSize.record(queued, series.attributes);
+      if (!unboundedQueue) {
+        queueCapacity.record(capacity, series.attributes);
+      }
+      completedTasks.record(completed, series.attributes);
+      for (RejectionReason reason : RejectionReason.values()) {
+        for (RejectionPolicy policy : RejectionPolicy.values()) {
+          long count = rejections.get(reason, policy);
+          if (count > 0) {
+            rejected.record(count, series.rejected(reason, policy));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.spillway.agent.executor;
+
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.util.WeakIdentityMap;
+import dev.spillway.bootstrap.AgentThreads;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/**
+ * The live executors and their names.
+ *
+ * <p>An executor is registered the first time it is seen: at construction when the agent was
+ * already running, otherwise at its first submit, schedule or worker. Executors constructed or
+ * first used on one of the agent's own threads are marked {@link ExecutorTracker#IGNORED}.
+ * Entries go when the executor is collected or terminated, and so do their series and names.
+ */
+final class ExecutorRegistry {
+
+  private final WeakIdentityMap<Object, ExecutorTracker> trackers = new WeakIdentityMap<>();
+  private final ExecutorNaming naming;
+  private final int maxTracked;
+  private final int initialSampleMask;
+  private final ExecutorSeries overflow = ExecutorSeries.overflow();
+
+  /** How many live executors use each name. Guarded by this. */
+  private final Map<String, Integer> liveNames = new HashMap<>();
+  /** Live executors with a series of their own. Guarded by this. */
+  private int named;
+  private boolean overflowReported;
+
+  ExecutorRegistry(ExecutorNaming naming, int maxTracked, int initialSampleMask) {
+    this.naming = naming;
+    this.maxTracked = maxTracked;
+    this.initialSampleMask = initialSampleMask;
+  }
+
+  /** The tracker of {@code executor}, or null if not seen yet. Lock-free. */
+  ExecutorTracker get(Object executor) {
+    return trackers.get(executor);
+  }
+
+  /** Where an executor was first seen; decides whose stack names it. */
+  enum Sighting { CONSTRUCTED, SUBMITTED, OTHER }
+
+  /**
+   * The tracker of {@code executor}, registering it if this is the first sighting: at its
+   * constructor when the agent was already running, otherwise at its first submit, schedule,
+   * rejection or worker.
+   */
+  ExecutorTracker track(Object executor, Sighting sighting) {
+    ExecutorTracker tracker = trackers.get(executor);
+    return tracker != null ? tracker : trackers.computeIfAbsent(executor, e -> newTracker(e, sighting));
+  }
+
+  private ExecutorTracker newTracker(Object object, Sighting sighting) {
+    if (!(object instanceof ThreadPoolExecutor) || AgentThreads.isAgentThread()) {
+      return ExecutorTracker.IGNORED;
+    }
+    ThreadPoolExecutor executor = (ThreadPoolExecutor) object;
+    // An executor of the agent met on an application thread still has the agent's thread factory.
+    if (executor.getThreadFactory().getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
+      return ExecutorTracker.IGNORED;
+    }
+    String site = sighting == Sighting.OTHER ? null : ExecutorNaming.callSite();
+    return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
+        sighting == Sighting.SUBMITTED ? site : null, initialSampleMask);
+  }
+
+  /**
+   * The series an executor reports under, fixed the first time it is asked for. Its name is
+   * derived, renamed, and made unique among live executors ({@code name#2}); past the cap it is
+   * the overflow series.
+   */
+  ExecutorSeries series(ExecutorTracker tracker) {
+    ExecutorSeries series = tracker.series;
+    if (series != null) {
+      return series;
+    }
+    synchronized (this) {
+      if (tracker.series != null) {
+        return tracker.series;
+      }
+      if (named >= maxTracked) {
+        if (!overflowReported) {
+          overflowReported = true;
+          AgentLog.warn("more than " + maxTracked + " live executors: later ones are reported together"
+              + " as jvm.executor.name=" + ExecutorSeries.OVERFLOW
+              + " (raise spillway.executor.max-tracked to see them apart)");
+        }
+        tracker.series = overflow;
+        return overflow;
+      }
+      String base = naming.rename(ExecutorNaming.derive(tracker.firstThreadName,
+          tracker.constructionSite, tracker.submitSite, tracker.type));
+      String name = base;
+      for (int n = 2; liveNames.containsKey(name); n++) {
+        name = base + "#" + n;
+      }
+      liveNames.put(name, 1);
+      named++;
+      series = new ExecutorSeries(name, tracker.type, false);
+      tracker.series = series;
+      return series;
+    }
+  }
+
+  /**
+   * The executors to report now. Drops those collected or terminated, releasing their names; an
+   * overflow executor leaves its counts to the overflow series.
+   */
+  synchronized List<ExecutorTracker> live() {
+    trackers.expungeStale(this::release);
+    List<ExecutorTracker> live = new ArrayList<>();
+    for (ExecutorTracker tracker : trackers.values()) {
+      if (tracker == ExecutorTracker.IGNORED) {
+        continue;
+      }
+      ThreadPoolExecutor executor = tracker.executor();
+      if (executor == null || executor.isTerminated()) {
+        if (executor != null) {
+          trackers.remove(executor);
+        }
+        release(tracker);
+        continue;
+      }
+      live.add(tracker);
+    }
+    return live;
+  }
+
+  private synchronized void release(ExecutorTracker tracker) {
+    ExecutorSeries series = tracker.series;
+    if (series == null || tracker == ExecutorTracker.IGNORED) {
+      return;
+    }
+    if (series.overflow) {
+      series.retiredCompleted.add(tracker.lastCompleted);
+      tracker.rejections.addTo(series.retiredRejections);
+    } else if (liveNames.remove(series.name) != null) {
+      named--;
+    }
+    // A tracker is released once: a dead entry is gone from the map when we get here.
+    tracker.series = null;
+  }
+
+  /** All trackers, for housekeeping (sampling rates, stale samples). */
+  List<ExecutorTracker> all() {
+    return trackers.values();
+  }
+
+  ExecutorSeries overflowSeries() {
+    return overflow;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.spillway.agent.executor;
+
+import java.lang.ref.WeakReference;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What Spillway keeps for one live executor. It holds the executor weakly: the agent never keeps
+ * an application's pool alive.
+ *
+ * <p>Gauges are read from the executor's own getters at collection time; per task it only decides
+ * whether to time the task ({@link #sampleMask}) and counts rejections.
+ */
+final class ExecutorTracker {
+
+  /** Marks executors that belong to the agent itself (the SDK's, the HTTP client's). */
+  static final ExecutorTracker IGNORED = new ExecutorTracker();
+
+  /** {@link #sampleMask} value that times no task. */
+  static final int TIMING_OFF = -1;
+
+  private final WeakReference<ThreadPoolExecutor> executor;
+  final boolean scheduled;
+  final String type;
+  /** The class that constructed the executor, when the constructor ran after the agent started. */
+  final String constructionSite;
+  /** The class that submitted the first task seen, when the construction was not seen. */
+  final String submitSite;
+
+  /** Name of the first worker thread; null until one exists. */
+  volatile String firstThreadName;
+  /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
+  volatile ExecutorSeries series;
+
+  /** Tasks pass when {@code random & mask == 0}: 0 times every task, {@link #TIMING_OFF} none. */
+  volatile int sampleMask;
+  /** Tasks that passed the mask since the last adjustment, to estimate the task rate. */
+  final LongAdder sampled = new LongAdder();
+  final PendingTasks pending = new PendingTasks();
+  final Rejections rejections = new Rejections();
+
+  /** Collection-thread state: last consistent queue capacity (-1 unbounded, -2 unknown). */
+  long capacity = -2;
+  /** Collection-thread state: the completed count last reported, for the overflow series. */
+  long lastCompleted;
+
+  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, int sampleMask) {
+    this.executor = new WeakReference<>(executor);
+    this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
+    this.type = executor.getClass().getName();
+    this.constructionSite = constructionSite;
+    this.submitSite = submitSite;
+    this.sampleMask = sampleMask;
+  }
+
+  private ExecutorTracker() {
+    this.executor = new WeakReference<>(null);
+    this.scheduled = false;
+    this.type = "";
+    this.constructionSite = null;
+    this.submitSite = null;
+    this.sampleMask = TIMING_OFF;
+  }
+
+  /** The executor, or null once it was collected. */
+  ThreadPoolExecutor executor() {
+    return executor.get();
+  }
+
+  /** Whether to time the task now being submitted or taken. */
+  boolean sample() {
+    int mask = sampleMask;
+    if (mask < 0 || (mask != 0 && (ThreadLocalRandom.current().nextInt() & mask) != 0)) {
+      return false;
+    }
+    sampled.increment();
+    return true;
+  }
+
+  /** Collection-thread state: collections skipped while waiting to learn a thread name. */
+  private int namingDeferrals;
+
+  /**
+   * Whether to report this executor now. Not before it started a thread or rejected a task: until
+   * then it has done nothing. And an executor met with threads already running (the agent started
+   * after it) waits a few collections for one of its workers to show its thread name, so that its
+   * name does not depend on timing.
+   */
+  boolean readyToReport(ThreadPoolExecutor executor) {
+    if (series != null || firstThreadName != null) {
+      return true;
+    }
+    if (executor.getPoolSize() > 0 && namingDeferrals < 3) {
+      namingDeferrals++;
+      return false;
+    }
+    return rejections.any();
+  }
+
+  /**
+   * The queue's capacity, or -1 when unbounded. {@code size() + remainingCapacity()} is two
+   * reads, so it is trusted only when the size did not move in between; otherwise the last
+   * consistent value stands.
+   */
+  long queueCapacity(BlockingQueue<?> queue) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int before = queue.size();
+      int remaining = queue.remainingCapacity();
+      if (remaining == Integer.MAX_VALUE) {
+        return capacity = -1;
+      }
+      if (queue.size() == before) {
+        long total = (long) before + remaining;
+        return capacity = total >= Integer.MAX_VALUE ? -1 : total;
+      }
+    }
+    return capacity;
+  }
+}

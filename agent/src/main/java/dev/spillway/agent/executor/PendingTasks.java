@@ -1,0 +1,87 @@
+package dev.spillway.agent.executor;
+
+import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Submit times of the sampled tasks of one executor that have not started yet.
+ *
+ * <p>Tasks are never wrapped (that breaks priority queues, {@code remove} and handlers), so their
+ * submit time is kept beside them, keyed by the very object that enters the queue. A handful of
+ * slots holds the samples in flight; a worker scans them for the task it just took, which costs
+ * nothing while no sample is pending (one volatile read). Slots hold tasks weakly: a task removed
+ * from the queue and dropped by the application frees its slot. When all slots are taken a task
+ * is simply not sampled.
+ */
+final class PendingTasks {
+
+  static final int CAPACITY = 32;
+  /** A sample older than this is dropped: its task was removed from the queue and kept alive. */
+  static final long MAX_AGE_NANOS = 10L * 60 * 1_000_000_000L;
+
+  private final AtomicReferenceArray<Sample> slots = new AtomicReferenceArray<>(CAPACITY);
+  private final AtomicInteger count = new AtomicInteger();
+
+  /** Remembers that {@code task} was submitted at {@code nanoTime}; false if no slot is free. */
+  boolean add(Object task, long nanoTime) {
+    if (count.get() >= CAPACITY) {
+      return false;
+    }
+    Sample sample = new Sample(task, nanoTime);
+    for (int i = 0; i < CAPACITY; i++) {
+      if (slots.get(i) == null && slots.compareAndSet(i, null, sample)) {
+        count.incrementAndGet();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The submit time of {@code task} if it was sampled, forgetting it; otherwise -1. */
+  long take(Object task) {
+    if (count.get() == 0) {
+      return -1;
+    }
+    for (int i = 0; i < CAPACITY; i++) {
+      Sample sample = slots.get(i);
+      if (sample == null) {
+        continue;
+      }
+      Object held = sample.get();
+      if (held == task) {
+        if (slots.compareAndSet(i, sample, null)) {
+          count.decrementAndGet();
+          return sample.submittedAt;
+        }
+      } else if (held == null && slots.compareAndSet(i, sample, null)) {
+        count.decrementAndGet();
+      }
+    }
+    return -1;
+  }
+
+  /** Frees slots of collected tasks and of samples older than {@link #MAX_AGE_NANOS}. */
+  void sweep(long now) {
+    for (int i = 0; i < CAPACITY; i++) {
+      Sample sample = slots.get(i);
+      if (sample != null && (sample.get() == null || now - sample.submittedAt > MAX_AGE_NANOS)
+          && slots.compareAndSet(i, sample, null)) {
+        count.decrementAndGet();
+      }
+    }
+  }
+
+  int size() {
+    return count.get();
+  }
+
+  private static final class Sample extends WeakReference<Object> {
+    final long submittedAt;
+
+    Sample(Object task, long submittedAt) {
+      super(task);
+      this.submittedAt = submittedAt;
+    }
+  }
+}

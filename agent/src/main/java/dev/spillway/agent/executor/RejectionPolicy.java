@@ -1,0 +1,37 @@
+package dev.spillway.agent.executor;
+
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/** The executor's rejection handler, as {@code jvm.executor.rejection.policy}. */
+enum RejectionPolicy {
+  ABORT("abort"),
+  CALLER_RUNS("caller_runs"),
+  DISCARD("discard"),
+  DISCARD_OLDEST("discard_oldest"),
+  /** Any other handler, including subclasses of the JDK's: they may behave differently. */
+  CUSTOM("custom");
+
+  final String value;
+
+  RejectionPolicy(String value) {
+    this.value = value;
+  }
+
+  static RejectionPolicy of(RejectedExecutionHandler handler) {
+    Class<?> type = handler == null ? null : handler.getClass();
+    if (type == ThreadPoolExecutor.AbortPolicy.class) {
+      return ABORT;
+    }
+    if (type == ThreadPoolExecutor.CallerRunsPolicy.class) {
+      return CALLER_RUNS;
+    }
+    if (type == ThreadPoolExecutor.DiscardPolicy.class) {
+      return DISCARD;
+    }
+    if (type == ThreadPoolExecutor.DiscardOldestPolicy.class) {
+      return DISCARD_OLDEST;
+    }
+    return CUSTOM;
+  }
+}

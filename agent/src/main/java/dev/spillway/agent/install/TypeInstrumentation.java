@@ -1,0 +1,19 @@
+package dev.spillway.agent.install;
+
+import java.util.Set;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+
+/**
+ * The bytecode side of one instrumented family: which classes it rewrites, by exact name, and the
+ * advice it weaves into them. Advice is built when the instrumentation is constructed, never while
+ * a class is being transformed (that can load the class being defined).
+ */
+public interface TypeInstrumentation {
+
+  /** Exact names of the classes to rewrite. */
+  Set<String> typeNames();
+
+  /** Adds this family's advice to one of its classes. */
+  DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type);
+}

@@ -1,0 +1,115 @@
+package dev.spillway.agent.launch;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * The isolated class loader of the agent's implementation.
+ *
+ * <p>The implementation and its dependencies (Byte Buddy, the OpenTelemetry SDK and exporters)
+ * sit in the agent jar under {@code inst/}, with {@code .class} renamed to {@code .classdata}, so no
+ * other loader and no class-path scanner can see them. This loader defines them. Its parent is the
+ * platform loader, never the application loader, so the application's own Byte Buddy,
+ * OpenTelemetry, OkHttp or Kotlin are invisible here, and ours to the application. The bootstrap
+ * classes are reached through the platform loader's delegation to the bootstrap loader.
+ *
+ * <p>Byte Buddy reads advice bytecode as {@code .class} resources; those requests are mapped to
+ * the {@code .classdata} entries.
+ */
+final class AgentClassLoader extends ClassLoader {
+
+  static {
+    registerAsParallelCapable();
+  }
+
+  private static final String PREFIX = "inst/";
+  private static final String CLASS_DATA = ".classdata";
+
+  private final JarFile jar;
+  private final String jarUrl;
+  private final ProtectionDomain domain;
+
+  AgentClassLoader(File file) throws IOException {
+    super("spillway", ClassLoader.getPlatformClassLoader());
+    this.jar = new JarFile(file, false);
+    URL url = file.toURI().toURL();
+    this.jarUrl = "jar:" + url.toExternalForm() + "!/";
+    this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    String path = name.replace('.', '/');
+    JarEntry entry = jar.getJarEntry(PREFIX + path + CLASS_DATA);
+    if (entry == null) {
+      throw new ClassNotFoundException(name);
+    }
+    byte[] bytes;
+    try (InputStream in = jar.getInputStream(entry)) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new ClassNotFoundException(name, e);
+    }
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      String pkg = name.substring(0, dot);
+      if (getDefinedPackage(pkg) == null) {
+        try {
+          definePackage(pkg, null, null, null, null, null, null, null);
+        } catch (IllegalArgumentException definedConcurrently) {
+          // another thread defined it first
+        }
+      }
+    }
+    return defineClass(name, bytes, 0, bytes.length, domain);
+  }
+
+  @Override
+  protected URL findResource(String name) {
+    String entryName = entryName(name);
+    if (jar.getJarEntry(entryName) == null) {
+      return null;
+    }
+    try {
+      return new URL(jarUrl + entryName);
+    } catch (MalformedURLException e) {
+      return null;
+    }
+  }
+
+  @Override
+  protected Enumeration<URL> findResources(String name) {
+    URL url = findResource(name);
+    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singleton(url));
+  }
+
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    // Read straight from the open jar: URL connections may have caching turned off by the host.
+    JarEntry entry = jar.getJarEntry(entryName(name));
+    if (entry == null) {
+      return super.getResourceAsStream(name);
+    }
+    try {
+      return jar.getInputStream(entry);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String entryName(String resource) {
+    return resource.endsWith(".class")
+        ? PREFIX + resource.substring(0, resource.length() - ".class".length()) + CLASS_DATA
+        : PREFIX + resource;
+  }
+}

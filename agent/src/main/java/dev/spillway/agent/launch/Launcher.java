@@ -1,0 +1,93 @@
+package dev.spillway.agent.launch;
+
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.function.Consumer;
+
+/**
+ * Starts the agent from the bootstrap class path, where {@link SpillwayAgent} hands over.
+ *
+ * <p>{@code premain} returns at once and the agent starts on its own daemon thread, so the
+ * application's start-up never waits for Byte Buddy and the SDK; classes the application loads
+ * meanwhile are retransformed when the agent is ready. {@code agentmain} starts synchronously, so
+ * that an attaching command line learns whether the agent started and why not.
+ */
+public final class Launcher {
+
+  private static final String AGENT_CLASS = "dev.spillway.agent.Agent";
+  private static final String CLI_CLASS = "dev.spillway.agent.cli.Main";
+
+  private Launcher() {}
+
+  public static void premain(String args, Instrumentation inst, File jar) {
+    if (isJdkTool()) {
+      return;
+    }
+    Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Starter(args, inst, jar), "spillway-init");
+    thread.start();
+  }
+
+  public static void agentmain(String args, Instrumentation inst, File jar) throws Exception {
+    start(args, inst, jar, true);
+  }
+
+  public static void main(String[] args) throws Throwable {
+    File jar = SpillwayAgent.locateJar();
+    Method main = new AgentClassLoader(jar).loadClass(CLI_CLASS).getMethod("main", String[].class);
+    try {
+      main.invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static void start(String args, Instrumentation inst, File jar, boolean attached) throws Exception {
+    Consumer<String> running = dev.spillway.bootstrap.AgentState.running();
+    if (running != null) {
+      // Already installed in this JVM (by -javaagent or an earlier attach): reconfigure only.
+      running.accept(args == null ? "" : args);
+      return;
+    }
+    ClassLoader loader = new AgentClassLoader(jar);
+    try {
+      loader.loadClass(AGENT_CLASS)
+          .getMethod("start", String.class, Instrumentation.class, File.class, boolean.class)
+          .invoke(null, args, inst, jar, attached);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
+  }
+
+  /** With JAVA_TOOL_OPTIONS every JDK tool (jcmd, jps, javac) loads the agent too; skip them. */
+  private static boolean isJdkTool() {
+    String command = System.getProperty("sun.java.command", "");
+    return command.startsWith("sun.tools.") || command.startsWith("com.sun.tools.")
+        || command.startsWith("jdk.jcmd") || command.startsWith("jdk.internal.jshell")
+        || command.startsWith("jdk.jshell");
+  }
+
+  /** A class rather than a lambda: the first lambda of a JVM costs tens of milliseconds. */
+  private static final class Starter implements Runnable {
+    private final String args;
+    private final Instrumentation inst;
+    private final File jar;
+
+    Starter(String args, Instrumentation inst, File jar) {
+      this.args = args;
+      this.inst = inst;
+      this.jar = jar;
+    }
+
+    @Override
+    public void run() {
+      try {
+        start(args, inst, jar, false);
+      } catch (Throwable t) {
+        System.err.println("[spillway] ERROR agent not started: " + t);
+      }
+    }
+  }
+}

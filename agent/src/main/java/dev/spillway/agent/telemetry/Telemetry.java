@@ -1,0 +1,111 @@
+package dev.spillway.agent.telemetry;
+
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.Version;
+import dev.spillway.agent.config.SpillwayConfig;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spillway's own OpenTelemetry SDK, configured from the standard {@code OTEL_*} settings.
+ *
+ * <p>It is never registered as {@code GlobalOpenTelemetry}: the application's OpenTelemetry (or
+ * another agent's) stays exactly as it was. A configuration the SDK refuses leaves Spillway
+ * running without export, with one line saying why.
+ */
+public final class Telemetry {
+
+  /** Every instrumentation scope of Spillway starts with this. */
+  public static final String SCOPE_PREFIX = "dev.spillway.";
+
+  private final OpenTelemetry openTelemetry;
+  private final OpenTelemetrySdk sdk;
+  private final String description;
+
+  private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, String description) {
+    this.openTelemetry = openTelemetry;
+    this.sdk = sdk;
+    this.description = description;
+  }
+
+  /** Telemetry that records nothing, for tests and for when the SDK could not be built. */
+  public static Telemetry noop() {
+    return new Telemetry(OpenTelemetry.noop(), null, "not exporting");
+  }
+
+  /** Wraps an SDK built elsewhere (tests). */
+  public static Telemetry of(OpenTelemetrySdk sdk) {
+    return new Telemetry(sdk, sdk, "exporting to a test SDK");
+  }
+
+  public static Telemetry start(SpillwayConfig config) {
+    StringBuilder exporting = new StringBuilder();
+    try {
+      AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
+          .setServiceClassLoader(Telemetry.class.getClassLoader())
+          .disableShutdownHook()
+          .addPropertiesCustomizer(shared ->
+              OtelProperties.customize(shared, config.otelOverrides(), AgentLog::warn))
+          .addMetricExporterCustomizer((exporter, props) -> {
+            describeExport(exporting, "metrics", exporter, props);
+            return isOtlp(exporter)
+                ? ReportingExporters.metrics(exporter, OtelProperties.endpoint(props, "metrics"))
+                : exporter;
+          })
+          .addSpanExporterCustomizer((exporter, props) -> {
+            return isOtlp(exporter)
+                ? ReportingExporters.spans(exporter, OtelProperties.endpoint(props, "traces"))
+                : exporter;
+          })
+          .build();
+      OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
+      return new Telemetry(sdk, sdk, exporting.length() == 0 ? "not exporting metrics" : exporting.toString());
+    } catch (Throwable t) {
+      AgentLog.warn("OpenTelemetry configuration refused, Spillway runs without export: " + t.getMessage());
+      return noop();
+    }
+  }
+
+  private static boolean isOtlp(Object exporter) {
+    return exporter.getClass().getSimpleName().startsWith("Otlp");
+  }
+
+  private static void describeExport(StringBuilder into, String signal, MetricExporter exporter,
+      ConfigProperties props) {
+    if (into.length() > 0) {
+      into.append(", ");
+    }
+    Duration interval = props.getDuration("otel.metric.export.interval", Duration.ofMinutes(1));
+    into.append("exporting ").append(signal).append(" every ").append(interval.toMillis()).append(" ms via ");
+    into.append(isOtlp(exporter) ? "otlp to " + OtelProperties.endpoint(props, signal)
+        : exporter.getClass().getSimpleName());
+  }
+
+  public Meter meter(String family) {
+    return openTelemetry.meterBuilder(SCOPE_PREFIX + family).setInstrumentationVersion(Version.VERSION).build();
+  }
+
+  public Tracer tracer(String family) {
+    return openTelemetry.getTracer(SCOPE_PREFIX + family, Version.VERSION);
+  }
+
+  /** For the start-up line: where the data goes. */
+  public String description() {
+    return description;
+  }
+
+  /** Flushes what is pending and stops export, waiting at most {@code timeout}. */
+  public void shutdown(Duration timeout) {
+    if (sdk != null) {
+      sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

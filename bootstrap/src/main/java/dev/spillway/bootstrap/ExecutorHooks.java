@@ -1,0 +1,100 @@
+package dev.spillway.bootstrap;
+
+/**
+ * What advice inlined into {@code ThreadPoolExecutor} and its worker calls.
+ *
+ * <p>Each hook hands over to a {@link Delegate} held in a volatile field. Until the agent is fully
+ * up the delegate is a no-op object rather than an {@code if}, so the JIT reduces a hook to one
+ * field read and an empty call. Arguments are typed {@code Object}: advice must not name the class
+ * it is woven into (that class is being defined when the advice is resolved), and the agent side
+ * casts once it has looked the executor up.
+ */
+public final class ExecutorHooks {
+
+  /** The agent's side of the executor hooks. Implementations never throw. */
+  public interface Delegate {
+    /** A {@code ThreadPoolExecutor} finished its constructor; called on the creating thread. */
+    void onConstructed(Object executor);
+
+    /** {@code execute(task)} was entered, before the pool decides what to do with the task. */
+    void onExecute(Object executor, Object task);
+
+    /** {@code ScheduledThreadPoolExecutor.delayedExecute(task)} was entered. */
+    void onSchedule(Object executor, Object task);
+
+    /** The pool is rejecting the task (saturated or shut down); called before its handler runs. */
+    void onReject(Object executor, Object task);
+
+    /** A worker was created; its thread (null if the factory failed) shows the pool's naming. */
+    void onWorkerCreated(Object executor, Thread thread);
+
+    /** A worker thread starts; {@code firstTask} is the task handed straight to it, or null. */
+    void onWorkerStart(Object executor, Object firstTask);
+
+    /** A worker asks for its next task; returns per-worker state handed to {@link #afterGetTask}. */
+    Object beforeGetTask(Object executor);
+
+    /** A worker got its next task (null when it is about to exit). */
+    void afterGetTask(Object executor, Object workerState, Object task);
+
+    /** A worker exits, possibly because its task threw. */
+    void onWorkerExit(Object executor);
+  }
+
+  /** The delegate used until the agent is up and after it is detached: does nothing. */
+  public static final Delegate NO_OP = new Delegate() {
+    @Override public void onConstructed(Object executor) {}
+    @Override public void onExecute(Object executor, Object task) {}
+    @Override public void onSchedule(Object executor, Object task) {}
+    @Override public void onReject(Object executor, Object task) {}
+    @Override public void onWorkerCreated(Object executor, Thread thread) {}
+    @Override public void onWorkerStart(Object executor, Object firstTask) {}
+    @Override public Object beforeGetTask(Object executor) { return null; }
+    @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
+    @Override public void onWorkerExit(Object executor) {}
+  };
+
+  private static volatile Delegate delegate = NO_OP;
+
+  private ExecutorHooks() {}
+
+  public static void install(Delegate newDelegate) {
+    delegate = newDelegate == null ? NO_OP : newDelegate;
+  }
+
+  public static void onConstructed(Object executor) {
+    delegate.onConstructed(executor);
+  }
+
+  public static void onExecute(Object executor, Object task) {
+    delegate.onExecute(executor, task);
+  }
+
+  public static void onSchedule(Object executor, Object task) {
+    delegate.onSchedule(executor, task);
+  }
+
+  public static void onReject(Object executor, Object task) {
+    delegate.onReject(executor, task);
+  }
+
+  public static void onWorkerCreated(Object executor, Thread thread) {
+    delegate.onWorkerCreated(executor, thread);
+  }
+
+  public static void onWorkerStart(Object executor, Object firstTask) {
+    delegate.onWorkerStart(executor, firstTask);
+  }
+
+  public static Object beforeGetTask(Object executor) {
+    return delegate.beforeGetTask(executor);
+  }
+
+  public static void afterGetTask(Object executor, Object workerState, Object task) {
+    delegate.afterGetTask(executor, workerState, task);
+  }
+
+  public static void onWorkerExit(Object executor) {
+    delegate.onWorkerExit(executor);
+  }
+}

@@ -1,0 +1,304 @@
+package dev.spillway.it.support;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A forked JVM running one of the test applications, with (or without) the real agent jar.
+ *
+ * <p>The application talks to the test through lines: it prints markers on standard output and
+ * reads commands on standard input (see {@code dev.spillway.it.apps.Scenario}). Both output
+ * streams are captured, so that a test can wait for a line and check that the agent printed no
+ * warning it did not expect.
+ */
+public final class AgentJvm implements AutoCloseable {
+
+  /** The agent jar under test, built by the agent module. */
+  public static Path agentJar() {
+    Path jar = Paths.get(System.getProperty("spillway.agent.jar", "../agent/target/spillway-agent.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("agent jar not built: " + jar.toAbsolutePath());
+    }
+    return jar.toAbsolutePath();
+  }
+
+  /** The JDK 25 every scenario must also pass on. */
+  public static Path jdk25() {
+    return Paths.get(System.getProperty("spillway.jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+  }
+
+  private final Process process;
+  private final Writer stdin;
+  private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private final List<String> stderr = new CopyOnWriteArrayList<>();
+  private final String description;
+
+  private AgentJvm(Process process, String description) {
+    this.process = process;
+    this.description = description;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    pump(process.getInputStream(), stdout, "out");
+    pump(process.getErrorStream(), stderr, "err");
+  }
+
+  public static Builder builder(Class<?> mainClass) {
+    return new Builder(mainClass.getName());
+  }
+
+  /** Waits for a line on standard output that satisfies {@code test}; returns it. */
+  public String awaitOutput(Predicate<String> test, Duration timeout) {
+    return awaitLine(stdout, test, timeout, "standard output");
+  }
+
+  /** Waits for a standard-output line starting with {@code prefix}; returns it. */
+  public String awaitOutput(String prefix) {
+    return awaitOutput(line -> line.startsWith(prefix), Duration.ofSeconds(30));
+  }
+
+  /** Waits for a line on standard error that satisfies {@code test}; returns it. */
+  public String awaitError(Predicate<String> test, Duration timeout) {
+    return awaitLine(stderr, test, timeout, "standard error");
+  }
+
+  /** Waits for the agent's start-up line; fails if the agent reports an error instead. */
+  public String awaitAgentStarted() {
+    return awaitError(line -> line.startsWith("[spillway] INFO") && line.contains(" started in "),
+        Duration.ofSeconds(60));
+  }
+
+  /** Sends one command line to the application. */
+  public void send(String command) {
+    try {
+      stdin.write(command + "\n");
+      stdin.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(description + " does not read its input any more: " + this, e);
+    }
+  }
+
+  /** Waits for the JVM to exit; returns its exit code. */
+  public int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(description + " did not exit within " + timeout + "\n" + this);
+      }
+      // Let the pumps read the last lines.
+      Thread.sleep(50);
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public List<String> stdout() {
+    return List.copyOf(stdout);
+  }
+
+  public List<String> stderr() {
+    return List.copyOf(stderr);
+  }
+
+  /** Lines the agent printed at warning or error level. */
+  public List<String> agentProblems() {
+    return stderr.stream()
+        .filter(line -> line.startsWith("[spillway] WARN") || line.startsWith("[spillway] ERROR"))
+        .collect(Collectors.toList());
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return description + "\n--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n"
+        + String.join("\n", stderr);
+  }
+
+  private String awaitLine(List<String> lines, Predicate<String> test, Duration timeout, String stream) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    while (true) {
+      while (seen < lines.size()) {
+        String line = lines.get(seen++);
+        if (test.test(line)) {
+          return line;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no expected line on " + stream + " within " + timeout + "\n" + this);
+      }
+      if (!process.isAlive() && seen >= lines.size()) {
+        try {
+          Thread.sleep(100); // let the pumps drain
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (seen >= lines.size()) {
+          throw new AssertionError(description + " exited (" + process.exitValue()
+              + ") before the expected line on " + stream + "\n" + this);
+        }
+      }
+      synchronized (lines) {
+        try {
+          lines.wait(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  private static void pump(java.io.InputStream in, List<String> into, String name) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          into.add(line);
+          synchronized (into) {
+            into.notifyAll();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    }, "jvm-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Describes the JVM to fork. */
+  public static final class Builder {
+    private final String mainClass;
+    private Path javaHome = Paths.get(System.getProperty("java.home"));
+    private boolean agent = true;
+    private String agentArgs;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> classpath = new ArrayList<>();
+    private final List<String> args = new ArrayList<>();
+
+    private Builder(String mainClass) {
+      this.mainClass = mainClass;
+      classpath.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+    }
+
+    /** Runs on another JDK (its home directory). */
+    public Builder javaHome(Path home) {
+      this.javaHome = home;
+      return this;
+    }
+
+    public Builder withoutAgent() {
+      this.agent = false;
+      return this;
+    }
+
+    public Builder agentArgs(String args) {
+      this.agentArgs = args;
+      return this;
+    }
+
+    public Builder property(String key, String value) {
+      properties.put(key, value);
+      return this;
+    }
+
+    public Builder env(String key, String value) {
+      env.put(key, value);
+      return this;
+    }
+
+    public Builder jvmArg(String arg) {
+      jvmArgs.add(arg);
+      return this;
+    }
+
+    public Builder classpath(Path entry) {
+      classpath.add(entry.toAbsolutePath().toString());
+      return this;
+    }
+
+    public Builder args(String... values) {
+      args.addAll(List.of(values));
+      return this;
+    }
+
+    /**
+     * Exports to {@code receiver} over OTLP/HTTP every 200 ms, the standard way; traces too.
+     */
+    public Builder exportTo(OtlpReceiver receiver) {
+      property("otel.exporter.otlp.endpoint", receiver.httpEndpoint());
+      property("otel.metric.export.interval", "200");
+      property("otel.bsp.schedule.delay", "200");
+      property("otel.service.name", "spillway-it");
+      return this;
+    }
+
+    public AgentJvm start() {
+      List<String> command = new ArrayList<>();
+      command.add(javaHome.resolve("bin").resolve("java").toString());
+      command.add("-Xmx256m");
+      command.add("-XX:+UseSerialGC");
+      command.addAll(jvmArgs);
+      if (agent) {
+        command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+      }
+      properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+      command.add("-cp");
+      command.add(String.join(File.pathSeparator, classpath));
+      command.add(mainClass);
+      command.addAll(args);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      // A clean environment for OTEL_* and SPILLWAY_*, whatever the machine running the tests has.
+      builder.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("SPILLWAY_")
+          || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+      builder.environment().putAll(env);
+      try {
+        return new AgentJvm(builder.start(), mainClass + " on " + javaHome.getFileName()
+            + (agent ? " with the agent" : " without the agent"));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start " + command, e);
+      }
+    }
+  }
+}
