@@ -76,7 +76,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
     RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
     tracker.rejections.increment(reason, RejectionPolicy.of(pool.getRejectedExecutionHandler()));
-    tracker.pending.take(task);
+    tracker.pending.discard(task);
   }
 
   @Override

@@ -38,25 +38,50 @@ final class PendingTasks {
     return false;
   }
 
-  /** The submit time of {@code task} if it was sampled, forgetting it; otherwise -1. */
+  /**
+   * The submit time of {@code task} if it was sampled, forgetting it; otherwise -1. The same
+   * object may be queued several times: a worker takes its oldest sample, as queues are FIFO.
+   */
   long take(Object task) {
-    if (count.get() == 0) {
-      return -1;
-    }
-    for (int i = 0; i < CAPACITY; i++) {
-      Sample sample = slots.get(i);
-      if (sample == null) {
-        continue;
-      }
-      Object held = sample.get();
-      if (held == task) {
-        if (slots.compareAndSet(i, sample, null)) {
-          count.decrementAndGet();
-          return sample.submittedAt;
+    return remove(task, true);
+  }
+
+  /**
+   * Forgets the sample of a submission that was just rejected: the newest one of {@code task},
+   * since it was added moments ago by the very call being rejected.
+   */
+  void discard(Object task) {
+    remove(task, false);
+  }
+
+  private long remove(Object task, boolean oldest) {
+    while (count.get() > 0) {
+      int best = -1;
+      Sample chosen = null;
+      for (int i = 0; i < CAPACITY; i++) {
+        Sample sample = slots.get(i);
+        if (sample == null) {
+          continue;
         }
-      } else if (held == null && slots.compareAndSet(i, sample, null)) {
-        count.decrementAndGet();
+        Object held = sample.get();
+        if (held == task) {
+          if (chosen == null || (oldest ? sample.submittedAt < chosen.submittedAt
+              : sample.submittedAt > chosen.submittedAt)) {
+            chosen = sample;
+            best = i;
+          }
+        } else if (held == null && slots.compareAndSet(i, sample, null)) {
+          count.decrementAndGet();
+        }
       }
+      if (chosen == null) {
+        return -1;
+      }
+      if (slots.compareAndSet(best, chosen, null)) {
+        count.decrementAndGet();
+        return chosen.submittedAt;
+      }
+      // Another worker took that sample first: look again.
     }
     return -1;
   }

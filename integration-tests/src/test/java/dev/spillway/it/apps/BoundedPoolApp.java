@@ -16,7 +16,9 @@ public final class BoundedPoolApp {
   public static void main(String[] args) throws Exception {
     Scenario.await("go");
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(2);
     Runnable held = () -> {
+      started.countDown();
       try {
         release.await();
       } catch (InterruptedException e) {
@@ -40,6 +42,8 @@ public final class BoundedPoolApp {
         rejected++;
       }
     }
+    started.await();
+    long runningSince = System.nanoTime();
     reports.execute(held);
     int[] ranInCaller = new int[1];
     reports.execute(() -> ranInCaller[0]++);
@@ -47,12 +51,13 @@ public final class BoundedPoolApp {
 
     Scenario.await("release");
     long heldNanos = System.nanoTime() - queuedAt;
+    long runningNanos = System.nanoTime() - runningSince;
     release.countDown();
     while (orders.getCompletedTaskCount() < 5) {
       Thread.sleep(5);
     }
     // The pools stay up: a terminated pool leaves the metrics, and the test reads them now.
-    Scenario.say("DONE held_ms=" + heldNanos / 1_000_000 + " completed=" + orders.getCompletedTaskCount());
+    Scenario.say("DONE held_ms=" + heldNanos / 1_000_000 + " running_ms=" + runningNanos / 1_000_000);
     Scenario.await("exit");
     orders.shutdown();
     reports.shutdown();
