@@ -1,0 +1,89 @@
+package dev.spillway.bench;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of time
+ * per operation, the difference and the throughput ratio against the baseline; then the
+ * whole-process {@link StartupBenchmark}.
+ *
+ * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
+ *     [-Dbench.startup.runs=20]</pre>
+ */
+public final class BenchmarkMain {
+
+  public static void main(String[] args) throws Exception {
+    String include = System.getProperty("bench.include", ".*Benchmark");
+    if (!include.isEmpty() && !"none".equals(include)) {
+      runJmh(include, Boolean.getBoolean("bench.quick"));
+    }
+    int startupRuns = Integer.getInteger("bench.startup.runs", 20);
+    if (startupRuns > 0) {
+      StartupBenchmark.main(new String[] {Integer.toString(startupRuns)});
+    }
+  }
+
+  private static void runJmh(String include, boolean quick) throws Exception {
+    String agentJar = new File(System.getProperty("spillway.agent.jar")).getAbsolutePath();
+
+    Map<String, String[]> configurations = new LinkedHashMap<>();
+    configurations.put("no agent", new String[0]);
+    configurations.put("agent", agentArgs(agentJar, ""));
+    configurations.put("agent, every task timed", agentArgs(agentJar, "=executor.timing=all"));
+
+    Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+    for (Map.Entry<String, String[]> configuration : configurations.entrySet()) {
+      ChainedOptionsBuilder options = new OptionsBuilder()
+          .include(include)
+          .jvmArgsAppend(configuration.getValue())
+          .forks(quick ? 1 : 3)
+          .warmupIterations(quick ? 2 : 5)
+          .warmupTime(TimeValue.seconds(1))
+          .measurementIterations(quick ? 3 : 5)
+          .measurementTime(TimeValue.seconds(quick ? 1 : 2));
+      Collection<RunResult> results = new Runner(options.build()).run();
+      for (RunResult result : results) {
+        String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
+        scores.computeIfAbsent(name, k -> new LinkedHashMap<>())
+            .put(configuration.getKey(), result.getPrimaryResult().getScore());
+        errors.computeIfAbsent(name, k -> new LinkedHashMap<>())
+            .put(configuration.getKey(), result.getPrimaryResult().getScoreError());
+      }
+    }
+    System.out.println();
+    System.out.println("| benchmark | configuration | ns/op (±99.9%) | added ns/op | throughput vs no agent |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<String, Map<String, Double>> benchmark : scores.entrySet()) {
+      double baseline = benchmark.getValue().getOrDefault("no agent", Double.NaN);
+      for (Map.Entry<String, Double> score : benchmark.getValue().entrySet()) {
+        double error = errors.get(benchmark.getKey()).get(score.getKey());
+        System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %+.1f | ×%.3f |",
+            benchmark.getKey(), score.getKey(), score.getValue(), error, score.getValue() - baseline,
+            baseline / score.getValue()));
+      }
+    }
+  }
+
+  private static String[] agentArgs(String jar, String args) {
+    List<String> jvmArgs = new ArrayList<>();
+    jvmArgs.add("-javaagent:" + jar + args);
+    // A real metric reader, so that histograms record for real; it never exports during a run.
+    jvmArgs.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9");
+    jvmArgs.add("-Dotel.metric.export.interval=3600000");
+    jvmArgs.add("-Dotel.traces.exporter=none");
+    jvmArgs.add("-Dspillway.log.level=error");
+    return jvmArgs.toArray(new String[0]);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.spillway.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whole-process start-up cost: the example {@code Hello} (one executor, one task) run again and
+ * again without and with the agent, alternating, so that both see the same machine. Reports the
+ * median wall time and peak RSS of each, and how long the agent took to be ready in the
+ * background (from its start-up line, in a run long enough to see it).
+ *
+ * <pre>java -cp ... dev.spillway.bench.StartupBenchmark [runs]</pre>
+ */
+public final class StartupBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    String agent = new File(System.getProperty("spillway.agent.jar")).getAbsolutePath();
+    String examples = new File(System.getProperty("spillway.examples.jar")).getAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+
+    List<Double> plainSeconds = new ArrayList<>();
+    List<Double> agentSeconds = new ArrayList<>();
+    List<Long> plainRss = new ArrayList<>();
+    List<Long> agentRss = new ArrayList<>();
+    for (int i = 0; i < runs + 1; i++) {
+      Sample plain = run(gnuTime, java, examples, null);
+      Sample withAgent = run(gnuTime, java, examples, agent);
+      if (i == 0) {
+        continue; // warm the file cache
+      }
+      plainSeconds.add(plain.seconds);
+      agentSeconds.add(withAgent.seconds);
+      plainRss.add(plain.rssKb);
+      agentRss.add(withAgent.rssKb);
+    }
+    double p = median(plainSeconds);
+    double a = median(agentSeconds);
+    System.out.println();
+    System.out.println("| start-up of Hello (" + runs + " runs each) | median wall time | median peak RSS |");
+    System.out.println("|---|---|---|");
+    System.out.println(String.format(Locale.ROOT, "| no agent | %.3f s | %s |", p, rss(plainRss)));
+    System.out.println(String.format(Locale.ROOT, "| agent | %.3f s (%+.3f s, ×%.2f) | %s |", a, a - p, a / p,
+        rss(agentRss)));
+  }
+
+  private static final class Sample {
+    final double seconds;
+    final long rssKb;
+
+    Sample(double seconds, long rssKb) {
+      this.seconds = seconds;
+      this.rssKb = rssKb;
+    }
+  }
+
+  private static Sample run(boolean gnuTime, String java, String examples, String agent) throws Exception {
+    List<String> command = new ArrayList<>();
+    Path rssFile = Files.createTempFile("rss", ".txt");
+    if (gnuTime) {
+      command.addAll(Arrays.asList("/usr/bin/time", "-f", "%M", "-o", rssFile.toString()));
+    }
+    command.add(java);
+    if (agent != null) {
+      command.add("-javaagent:" + agent);
+      command.add("-Dotel.metrics.exporter=none");
+      command.add("-Dotel.traces.exporter=none");
+    }
+    command.addAll(Arrays.asList("-cp", examples, "dev.spillway.examples.Hello"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("SPILLWAY_"));
+    long start = System.nanoTime();
+    Process process = builder.start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("run failed: " + command);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long rss = -1;
+    if (gnuTime) {
+      String text = Files.readString(rssFile).trim();
+      rss = Long.parseLong(text.substring(text.lastIndexOf('\n') + 1).trim());
+    }
+    Files.deleteIfExists(rssFile);
+    return new Sample(seconds, rss);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static String rss(List<Long> values) {
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    long median = sorted.get(sorted.size() / 2);
+    return median < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", median / 1024.0);
+  }
+}
