@@ -5,11 +5,17 @@ import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.jmx.Jmx;
+import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.shedding.RuleWatcher;
+import dev.spillway.agent.shedding.Rules;
+import dev.spillway.agent.shedding.ShedMetrics;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +36,8 @@ public final class Agent {
   private final SpillwayConfig config;
   private final Instrumentation inst;
   private final Housekeeper housekeeper = new Housekeeper();
+  private final RuleEngine rules = new RuleEngine();
+  private final Jmx jmx = new Jmx();
   private Telemetry telemetry = Telemetry.noop();
   private ExecutorTracking executors;
   private ResettableClassFileTransformer transformer;
@@ -70,8 +78,15 @@ public final class Agent {
       executors = new ExecutorTracking(config);
       instrumentations.add(executors.instrumentation());
       housekeeper.add(executors::housekeeping);
+      executors.enforce(rules);
       executors.start();
       families.add("executors");
+    }
+    String rulesFile = config.get(Settings.RULES);
+    if (!rulesFile.isEmpty()) {
+      RuleWatcher watcher = new RuleWatcher(Path.of(rulesFile), rules);
+      watcher.check();
+      housekeeper.add(watcher::check);
     }
     if (!instrumentations.isEmpty()) {
       transformer = AgentInstaller.install(inst, instrumentations);
@@ -79,6 +94,10 @@ public final class Agent {
     telemetry = Telemetry.start(config);
     if (executors != null) {
       executors.report(telemetry);
+    }
+    ShedMetrics.register(telemetry.meter("rules"), rules);
+    if (config.get(Settings.JMX_ENABLED)) {
+      jmx.register(Rules.OBJECT_NAME, new Rules(rules));
     }
     housekeeper.start();
     Runtime.getRuntime().addShutdownHook(AgentThreads.newThread(this::shutdown, "spillway-shutdown"));
@@ -93,6 +112,7 @@ public final class Agent {
 
   private void shutdown() {
     housekeeper.stop();
+    rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
   }
 }

@@ -16,11 +16,16 @@ public final class ExecutorHooks {
     /** A {@code ThreadPoolExecutor} finished its constructor; called on the creating thread. */
     void onConstructed(Object executor);
 
-    /** {@code execute(task)} was entered, before the pool decides what to do with the task. */
-    void onExecute(Object executor, Object task);
+    /**
+     * {@code execute(task)} was entered, before the pool decides what to do with the task. Returns
+     * true when a shedding rule refused the task and handed it to the pool's handler: the
+     * {@code execute} body is then skipped. May throw only the deliberate
+     * {@code RejectedExecutionException} of a rule, or what the pool's own handler throws.
+     */
+    boolean onExecute(Object executor, Object task);
 
-    /** {@code ScheduledThreadPoolExecutor.delayedExecute(task)} was entered. */
-    void onSchedule(Object executor, Object task);
+    /** {@code ScheduledThreadPoolExecutor.delayedExecute(task)} was entered; as {@link #onExecute}. */
+    boolean onSchedule(Object executor, Object task);
 
     /** The pool is rejecting the task (saturated or shut down); called before its handler runs. */
     void onReject(Object executor, Object task);
@@ -44,8 +49,8 @@ public final class ExecutorHooks {
   /** The delegate used until the agent is up and after it is detached: does nothing. */
   public static final Delegate NO_OP = new Delegate() {
     @Override public void onConstructed(Object executor) {}
-    @Override public void onExecute(Object executor, Object task) {}
-    @Override public void onSchedule(Object executor, Object task) {}
+    @Override public boolean onExecute(Object executor, Object task) { return false; }
+    @Override public boolean onSchedule(Object executor, Object task) { return false; }
     @Override public void onReject(Object executor, Object task) {}
     @Override public void onWorkerCreated(Object executor, Thread thread) {}
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
@@ -66,12 +71,12 @@ public final class ExecutorHooks {
     delegate.onConstructed(executor);
   }
 
-  public static void onExecute(Object executor, Object task) {
-    delegate.onExecute(executor, task);
+  public static boolean onExecute(Object executor, Object task) {
+    return delegate.onExecute(executor, task);
   }
 
-  public static void onSchedule(Object executor, Object task) {
-    delegate.onSchedule(executor, task);
+  public static boolean onSchedule(Object executor, Object task) {
+    return delegate.onSchedule(executor, task);
   }
 
   public static void onReject(Object executor, Object task) {

@@ -53,9 +53,18 @@ public final class Settings {
       "spillway.executor.timing.samples-per-second", 1000, 1, 10_000_000,
       "In adaptive timing, the most tasks timed per second and executor.");
 
+  public static final Setting<String> RULES = Setting.text("spillway.rules", "",
+      "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
+          + " effect within about a second, an invalid file is refused and the rules in force stay.");
+
+  public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
+      "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole,"
+          + " VisualVM and the command line.");
+
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL,
-      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE);
+      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE,
+      RULES, JMX_ENABLED);
 
   private Settings() {}
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import dev.spillway.agent.util.Suggestions;
 
 /**
  * Spillway's settings, resolved from agent arguments, system properties and the environment.
@@ -145,35 +146,12 @@ public final class SpillwayConfig {
   }
 
   private static String suggestion(String key) {
-    Setting<?> best = null;
-    int bestDistance = Integer.MAX_VALUE;
+    List<String> keys = new ArrayList<>();
     for (Setting<?> setting : Settings.ALL) {
-      int distance = editDistance(key, setting.key());
-      if (distance < bestDistance) {
-        best = setting;
-        bestDistance = distance;
-      }
+      keys.add(setting.key());
     }
-    return best != null && bestDistance <= 3 ? "; did you mean " + best.key() + "?" : "";
-  }
-
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    String closest = Suggestions.closest(key, keys);
+    return closest == null ? "" : "; did you mean " + closest + "?";
   }
 
   private static String render(Object value) {

@@ -1,8 +1,14 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
+import dev.spillway.agent.shedding.Action;
+import dev.spillway.agent.shedding.BoundRule;
+import dev.spillway.agent.shedding.Gate;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -10,10 +16,15 @@ import java.util.concurrent.TimeUnit;
  * The agent's side of {@link ExecutorHooks}: what happens when an executor constructs, accepts,
  * rejects, hands out and runs tasks.
  *
- * <p>The task path (submit, take, run) is leaf code: a lock-free lookup, a sampling decision and,
- * for the few sampled tasks, two or three clock reads; it calls nothing that is instrumented, so
- * it cannot recurse. Wait time is measured from submit to the moment a worker takes the task; run
- * time from then until the worker asks for its next task (or exits because the task threw).
+ * <p>The task path (submit, take, run) is leaf code: a lock-free lookup, a null check for
+ * shedding rules, a sampling decision and, for the few sampled tasks, two or three clock reads;
+ * it calls nothing that is instrumented, so it cannot recurse. Wait time is measured from submit
+ * to the moment a worker takes the task; run time from then until the worker asks for its next
+ * task (or exits because the task threw).
+ *
+ * <p>Nothing escapes to the application except a shedding rule's deliberate refusal: the decision
+ * is made inside a catch-all that admits the task on any failure of ours, and the refusal is
+ * carried out outside it, through the same failure path as the pool's own.
  */
 final class ExecutorEvents implements ExecutorHooks.Delegate {
 
@@ -50,21 +61,67 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
   }
 
   @Override
-  public void onExecute(Object executor, Object task) {
-    ExecutorTracker tracker = registry.get(executor);
-    if (tracker == null) {
-      tracker = registry.track(executor, Sighting.SUBMITTED);
+  public boolean onExecute(Object executor, Object task) {
+    ExecutorTracker tracker;
+    BoundRule refusal;
+    try {
+      tracker = registry.get(executor);
+      if (tracker == null) {
+        tracker = registry.track(executor, Sighting.SUBMITTED);
+      }
+      if (tracker == ExecutorTracker.IGNORED) {
+        return false;
+      }
+      Gate gate = tracker.gate;
+      refusal = gate == null ? null : gate.admit();
+      if (refusal == null) {
+        if (tracker.sample()) {
+          tracker.pending.add(task, System.nanoTime());
+        }
+        return false;
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
+      return false;
     }
-    if (tracker != ExecutorTracker.IGNORED && tracker.sample()) {
-      tracker.pending.add(task, System.nanoTime());
-    }
+    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
   }
 
   @Override
-  public void onSchedule(Object executor, Object task) {
-    if (registry.get(executor) == null) {
-      registry.track(executor, Sighting.SUBMITTED);
+  public boolean onSchedule(Object executor, Object task) {
+    ExecutorTracker tracker;
+    BoundRule refusal;
+    try {
+      tracker = registry.get(executor);
+      if (tracker == null) {
+        tracker = registry.track(executor, Sighting.SUBMITTED);
+      }
+      Gate gate = tracker.gate;
+      refusal = tracker == ExecutorTracker.IGNORED || gate == null ? null : gate.admit();
+      if (refusal == null) {
+        return false;
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
+      return false;
     }
+    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+  }
+
+  /**
+   * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
+   * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
+   */
+  private static boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
+      BoundRule refusal) {
+    if (refusal.rule().action() == Action.REJECT) {
+      tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
+      throw new RejectedExecutionException(refusal.message());
+    }
+    RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
+    tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.of(handler));
+    handler.rejectedExecution(task, pool);
+    return true;
   }
 
   @Override
@@ -84,6 +141,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
     if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
       tracker.firstThreadName = thread == null ? "" : thread.getName();
+      // Named now, so that shedding rules bind before the pool can fill.
+      registry.series(tracker);
     }
   }
 
@@ -128,16 +187,28 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       if (task instanceof Delayed && tracker.sample()) {
         // A scheduled task waits from when it became due, which its own delay tells.
         long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
-        state.runStart = System.nanoTime();
+        long now = System.nanoTime();
+        state.runStart = now;
         metrics.recordWait(tracker, overdue);
+        Gate gate = tracker.gate;
+        if (gate != null) {
+          gate.onDequeue(Math.max(0, overdue), now);
+        }
       }
       return;
+    }
+    Gate gate = tracker.gate;
+    if (gate != null && gate.watchesWait()) {
+      gate.countDequeue();
     }
     long submitted = tracker.pending.take(task);
     if (submitted >= 0) {
       long now = System.nanoTime();
       state.runStart = now;
       metrics.recordWait(tracker, now - submitted);
+      if (gate != null) {
+        gate.onDequeue(now - submitted, now);
+      }
     }
   }
 
@@ -158,6 +229,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
     if (tracker.firstThreadName == null) {
       tracker.firstThreadName = Thread.currentThread().getName();
+      registry.series(tracker);
     }
     return new WorkerState(tracker);
   }

@@ -69,10 +69,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
+  /**
+   * Not {@code suppress}: a shedding rule's refusal must reach the caller, as the pool's own would.
+   * The hook guarantees that nothing else escapes; returning true skips {@code execute}.
+   */
   static final class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
-      ExecutorHooks.onExecute(executor, task);
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
+      return ExecutorHooks.onExecute(executor, task);
     }
   }
 
@@ -119,10 +123,11 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
+  /** As {@link ExecuteAdvice}. Periodic re-runs go through {@code reExecutePeriodic}: never shed. */
   static final class ScheduleAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
-      ExecutorHooks.onSchedule(executor, task);
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
+      return ExecutorHooks.onSchedule(executor, task);
     }
   }
 }

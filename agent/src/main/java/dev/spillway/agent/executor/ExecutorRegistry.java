@@ -31,10 +31,17 @@ final class ExecutorRegistry {
   private int named;
   private boolean overflowReported;
 
+  /** Told when an executor gets its name (to bind shedding rules). */
+  private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
+
   ExecutorRegistry(ExecutorNaming naming, int maxTracked, int initialSampleMask) {
     this.naming = naming;
     this.maxTracked = maxTracked;
     this.initialSampleMask = initialSampleMask;
+  }
+
+  void onNamed(java.util.function.Consumer<ExecutorTracker> listener) {
+    this.onNamed = listener;
   }
 
   /** The tracker of {@code executor}, or null if not seen yet. Lock-free. */
@@ -79,6 +86,13 @@ final class ExecutorRegistry {
     if (series != null) {
       return series;
     }
+    series = assignSeries(tracker);
+    onNamed.accept(tracker);
+    return series;
+  }
+
+  private ExecutorSeries assignSeries(ExecutorTracker tracker) {
+    ExecutorSeries series;
     synchronized (this) {
       if (tracker.series != null) {
         return tracker.series;

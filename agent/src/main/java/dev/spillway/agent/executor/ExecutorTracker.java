@@ -1,5 +1,6 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.shedding.Gate;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,9 +42,12 @@ final class ExecutorTracker {
   final LongAdder sampled = new LongAdder();
   final PendingTasks pending = new PendingTasks();
   final Rejections rejections = new Rejections();
+  /** The shedding rules that apply to this executor; null (the usual case) when none does. */
+  volatile Gate gate;
+  final ExecutorSignals signals = new ExecutorSignals(this);
 
-  /** Collection-thread state: last consistent queue capacity (-1 unbounded, -2 unknown). */
-  long capacity = -2;
+  /** Last consistent queue capacity (-1 unbounded, -2 unknown); see {@link #queueCapacity}. */
+  volatile long capacity = -2;
   /** Collection-thread state: the completed count last reported, for the overflow series. */
   long lastCompleted;
 

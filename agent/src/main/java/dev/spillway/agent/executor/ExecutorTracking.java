@@ -3,8 +3,11 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
 public final class ExecutorTracking {
@@ -21,6 +24,28 @@ public final class ExecutorTracking {
         config.get(Settings.EXECUTOR_MAX_TRACKED), sampling.initialMask());
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
+  }
+
+  /** Applies shedding rules to executors, from now on and after every rule change. */
+  public void enforce(RuleEngine engine) {
+    registry.onNamed(tracker -> bind(engine, tracker));
+    engine.onRulesChanged(() -> {
+      for (ExecutorTracker tracker : registry.all()) {
+        if (tracker != ExecutorTracker.IGNORED && tracker.series != null) {
+          bind(engine, tracker);
+        }
+      }
+    });
+  }
+
+  private static void bind(RuleEngine engine, ExecutorTracker tracker) {
+    ExecutorSeries series = tracker.series;
+    ThreadPoolExecutor executor = tracker.executor();
+    if (series == null || executor == null) {
+      return;
+    }
+    tracker.queueCapacity(executor.getQueue());
+    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals);
   }
 
   /** Starts reporting to the SDK; until then executors are tracked but nothing is recorded. */

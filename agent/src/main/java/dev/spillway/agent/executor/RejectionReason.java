@@ -5,7 +5,9 @@ enum RejectionReason {
   /** Queue full and no thread may be added. */
   SATURATED("saturated"),
   /** The executor is shut down. */
-  SHUTDOWN("shutdown");
+  SHUTDOWN("shutdown"),
+  /** A Spillway shedding rule refused it. */
+  SHED("shed");
 
   final String value;
 

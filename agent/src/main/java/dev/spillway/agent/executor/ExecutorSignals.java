@@ -1,0 +1,25 @@
+package dev.spillway.agent.executor;
+
+import dev.spillway.agent.shedding.TargetSignals;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/** What shedding rules read from an executor: its work queue's size and capacity. */
+final class ExecutorSignals extends TargetSignals {
+
+  private final ExecutorTracker tracker;
+
+  ExecutorSignals(ExecutorTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  @Override
+  public int queueSize() {
+    ThreadPoolExecutor executor = tracker.executor();
+    return executor == null ? 0 : executor.getQueue().size();
+  }
+
+  @Override
+  public long queueCapacity() {
+    return tracker.capacity;
+  }
+}

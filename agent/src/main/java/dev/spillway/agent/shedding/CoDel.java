@@ -1,0 +1,109 @@
+package dev.spillway.agent.shedding;
+
+/**
+ * Controlled delay for one target under one {@code wait} rule.
+ *
+ * <p>Two states. <b>Normal</b>: everything is admitted; a burst may queue. If every task seen
+ * leaving the queue has waited at least {@code target} for a whole {@code interval}, the queue is
+ * a standing queue, not a burst, and the state becomes <b>shedding</b>. While shedding, a new task
+ * is admitted only if the queue holds less than what the target drains within {@code target}
+ * (measured throughput × target, at least one), so that what is admitted starts within about
+ * {@code target}; the rest is refused at once. The first task seen leaving after less than
+ * {@code target}, or an empty queue, ends shedding.
+ *
+ * <p>Observations come from two sides: workers report the wait of the tasks they take
+ * ({@link #onDequeue}), and a ticker ({@link #tick}) lets time pass when nothing leaves the queue
+ * (all workers stuck on a slow dependency: the oldest task has then waited at least as long as no
+ * task left) and measures throughput. The task path only reads two volatile fields.
+ * All times are {@link System#nanoTime()} values passed in, so tests drive the clock.
+ */
+public final class CoDel {
+
+  private static final long NEVER = Long.MIN_VALUE;
+  /** Throughput is smoothed over about this long. */
+  private static final long RATE_WINDOW_NANOS = 100_000_000L;
+
+  private final long target;
+  private final long interval;
+
+  private volatile long aboveSince = NEVER;
+  private volatile boolean shedding;
+  /** While shedding: admit while the queue is shorter than this. */
+  private volatile int admitBelow = 1;
+
+  // Ticker state (one thread).
+  private long lastDequeues = -1;
+  private long lastProgressAt;
+  private long lastTickAt = NEVER;
+  private double dequeuesPerNano;
+
+  public CoDel(long targetNanos, long intervalNanos) {
+    this.target = targetNanos;
+    this.interval = intervalNanos;
+  }
+
+  /** A task left the queue after waiting {@code sojourn}, at {@code now}. */
+  public void onDequeue(long sojourn, long now) {
+    if (sojourn < target) {
+      aboveSince = NEVER;
+      shedding = false;
+      return;
+    }
+    long since = aboveSince;
+    if (since == NEVER) {
+      aboveSince = now;
+    } else if (now - since >= interval) {
+      shedding = true;
+    }
+  }
+
+  /**
+   * Lets time pass: {@code queueSize} items wait now, and {@code dequeues} is a counter of tasks
+   * taken so far (any monotonic count; only its changes matter).
+   */
+  public void tick(long now, int queueSize, long dequeues) {
+    if (lastTickAt != NEVER && now > lastTickAt) {
+      double rate = (double) Math.max(0, dequeues - lastDequeues) / (now - lastTickAt);
+      double weight = Math.min(1.0, (double) (now - lastTickAt) / RATE_WINDOW_NANOS);
+      dequeuesPerNano += (rate - dequeuesPerNano) * weight;
+      admitBelow = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(dequeuesPerNano * target)));
+    }
+    lastTickAt = now;
+    if (dequeues != lastDequeues) {
+      lastDequeues = dequeues;
+      lastProgressAt = now;
+    }
+    if (queueSize == 0) {
+      // Nothing waits: no standing queue.
+      aboveSince = NEVER;
+      shedding = false;
+      return;
+    }
+    if (now - lastProgressAt >= target) {
+      // Work waits and nothing has left for a whole target: the oldest task has waited that long.
+      onDequeue(now - lastProgressAt, now);
+    }
+    long since = aboveSince;
+    if (since != NEVER && now - since >= interval) {
+      shedding = true;
+    }
+  }
+
+  /** Whether to refuse a new task, given the queue's current size. */
+  public boolean shouldShed(int queueSize) {
+    return shedding && queueSize >= admitBelow;
+  }
+
+  /** Whether the target is in its shedding state now. */
+  public boolean isShedding() {
+    return shedding;
+  }
+
+  int admitBelow() {
+    return admitBelow;
+  }
+
+  public long targetNanos() {
+    return target;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.spillway.agent.shedding;
+
+/** A rule file that does not parse or validate, with where and why: {@code rules.yaml:12:5: reason}. */
+public final class RuleFileException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String source;
+  private final int line;
+  private final int column;
+  private final String reason;
+
+  public RuleFileException(String source, int line, int column, String reason) {
+    super(source + ":" + line + ":" + column + ": " + reason);
+    this.source = source;
+    this.line = line;
+    this.column = column;
+    this.reason = reason;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** 1-based. */
+  public int line() {
+    return line;
+  }
+
+  /** 1-based. */
+  public int column() {
+    return column;
+  }
+
+  public String reason() {
+    return reason;
+  }
+}
