@@ -3,19 +3,22 @@ package dev.spillway.agent.shedding;
 /**
  * Controlled delay for one target under one {@code wait} rule.
  *
- * <p>Two states. <b>Normal</b>: everything is admitted; a burst may queue. If every task seen
- * leaving the queue has waited at least {@code target} for a whole {@code interval}, the queue is
+ * <p>Two states. <b>Normal</b>: everything is admitted, and a burst may queue. If the tasks seen
+ * leaving the queue have waited at least {@code target} for a whole {@code interval}, the queue is
  * a standing queue, not a burst, and the state becomes <b>shedding</b>. While shedding, a new task
  * is admitted only if the queue holds less than what the target drains within {@code target}
  * (measured throughput × target, at least one), so that what is admitted starts within about
- * {@code target}; the rest is refused at once. The first task seen leaving after less than
- * {@code target}, or an empty queue, ends shedding.
+ * {@code target}, and the rest is refused at once. Shedding ends when nothing had to be refused
+ * for a whole {@code interval}: demand fell back within capacity. (Ending it as soon as one task
+ * waits less than the target, as CoDel does for packets, would make it oscillate: under shedding,
+ * admitted tasks wait little by construction.)
  *
  * <p>Observations come from two sides: workers report the wait of the tasks they take
  * ({@link #onDequeue}), and a ticker ({@link #tick}) lets time pass when nothing leaves the queue
  * (all workers stuck on a slow dependency: the oldest task has then waited at least as long as no
- * task left) and measures throughput. The task path only reads two volatile fields.
- * All times are {@link System#nanoTime()} values passed in, so tests drive the clock.
+ * task left), measures throughput, and ends shedding. The task path reads two volatile fields and,
+ * when it refuses, bumps a counter. Times are {@link System#nanoTime()} values passed in, so tests
+ * drive the clock.
  */
 public final class CoDel {
 
@@ -30,12 +33,16 @@ public final class CoDel {
   private volatile boolean shedding;
   /** While shedding: admit while the queue is shorter than this. */
   private volatile int admitBelow = 1;
+  /** Refusals while shedding; plain writes from the task path, only its changes are read. */
+  private long refusals;
 
   // Ticker state (one thread).
   private long lastDequeues = -1;
   private long lastProgressAt;
   private long lastTickAt = NEVER;
   private double dequeuesPerNano;
+  private long lastRefusals;
+  private long lastRefusalAt;
 
   public CoDel(long targetNanos, long intervalNanos) {
     this.target = targetNanos;
@@ -44,22 +51,24 @@ public final class CoDel {
 
   /** A task left the queue after waiting {@code sojourn}, at {@code now}. */
   public void onDequeue(long sojourn, long now) {
+    if (shedding) {
+      return;
+    }
     if (sojourn < target) {
       aboveSince = NEVER;
-      shedding = false;
       return;
     }
     long since = aboveSince;
     if (since == NEVER) {
       aboveSince = now;
     } else if (now - since >= interval) {
-      shedding = true;
+      startShedding(now);
     }
   }
 
   /**
-   * Lets time pass: {@code queueSize} items wait now, and {@code dequeues} is a counter of tasks
-   * taken so far (any monotonic count; only its changes matter).
+   * Lets time pass: {@code queueSize} items wait now, and {@code dequeues} counts tasks taken so
+   * far (any counter; only its changes matter).
    */
   public void tick(long now, int queueSize, long dequeues) {
     if (lastTickAt != NEVER && now > lastTickAt) {
@@ -73,10 +82,20 @@ public final class CoDel {
       lastDequeues = dequeues;
       lastProgressAt = now;
     }
+    if (shedding) {
+      long refused = refusals;
+      if (refused != lastRefusals) {
+        lastRefusals = refused;
+        lastRefusalAt = now;
+      } else if (now - lastRefusalAt >= interval) {
+        shedding = false;
+        aboveSince = NEVER;
+      }
+      return;
+    }
     if (queueSize == 0) {
       // Nothing waits: no standing queue.
       aboveSince = NEVER;
-      shedding = false;
       return;
     }
     if (now - lastProgressAt >= target) {
@@ -84,14 +103,18 @@ public final class CoDel {
       onDequeue(now - lastProgressAt, now);
     }
     long since = aboveSince;
-    if (since != NEVER && now - since >= interval) {
-      shedding = true;
+    if (!shedding && since != NEVER && now - since >= interval) {
+      startShedding(now);
     }
   }
 
-  /** Whether to refuse a new task, given the queue's current size. */
+  /** Whether to refuse a new task, given the queue's current size; counts the refusal. */
   public boolean shouldShed(int queueSize) {
-    return shedding && queueSize >= admitBelow;
+    if (shedding && queueSize >= admitBelow) {
+      refusals++;
+      return true;
+    }
+    return false;
   }
 
   /** Whether the target is in its shedding state now. */
@@ -105,5 +128,11 @@ public final class CoDel {
 
   public long targetNanos() {
     return target;
+  }
+
+  private void startShedding(long now) {
+    lastRefusalAt = now;
+    lastRefusals = refusals;
+    shedding = true;
   }
 }

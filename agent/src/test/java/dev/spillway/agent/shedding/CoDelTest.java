@@ -31,12 +31,29 @@ class CoDelTest {
   }
 
   @Test
-  void oneTaskBelowTargetEndsShedding() {
+  void shortWaitsWhileSheddingDoNotEndIt() {
     codel.onDequeue(6 * MS, 0);
     codel.onDequeue(6 * MS, 100 * MS);
     assertThat(codel.isShedding()).isTrue();
-    codel.onDequeue(4 * MS, 110 * MS);
+    // Admitted work waits little because of the shedding itself: that is no reason to stop.
+    codel.onDequeue(1 * MS, 110 * MS);
+    codel.tick(120 * MS, 0, 1);
+    assertThat(codel.isShedding()).isTrue();
+  }
+
+  @Test
+  void sheddingEndsAfterAWholeIntervalWithoutARefusal() {
+    codel.onDequeue(6 * MS, 0);
+    codel.onDequeue(6 * MS, 100 * MS);
+    codel.tick(100 * MS, 3, 0);
+    assertThat(codel.shouldShed(3)).isTrue();
+    codel.tick(150 * MS, 1, 5);   // the refusal is seen at 150 ms
+    assertThat(codel.shouldShed(0)).isFalse();
+    codel.tick(249 * MS, 0, 9);
+    assertThat(codel.isShedding()).isTrue();
+    codel.tick(250 * MS, 0, 10);
     assertThat(codel.isShedding()).isFalse();
+    assertThat(codel.shouldShed(100)).isFalse();
   }
 
   @Test
@@ -53,11 +70,10 @@ class CoDelTest {
   }
 
   @Test
-  void anEmptyQueueEndsShedding() {
+  void anEmptyQueueEndsAStandingQueueBeforeSheddingStarts() {
     codel.onDequeue(6 * MS, 0);
+    codel.tick(50 * MS, 0, 1);
     codel.onDequeue(6 * MS, 100 * MS);
-    assertThat(codel.isShedding()).isTrue();
-    codel.tick(101 * MS, 0, 50);
     assertThat(codel.isShedding()).isFalse();
   }
 
@@ -70,8 +86,8 @@ class CoDelTest {
       dequeues += 10;
     }
     assertThat(codel.admitBelow()).isEqualTo(5);
-    codel.onDequeue(6 * MS, 600 * MS);
-    codel.onDequeue(6 * MS, 700 * MS);
+    codel.onDequeue(6 * MS, 510 * MS);
+    codel.onDequeue(6 * MS, 610 * MS);
     assertThat(codel.shouldShed(4)).isFalse();
     assertThat(codel.shouldShed(5)).isTrue();
   }
@@ -83,8 +99,8 @@ class CoDelTest {
       codel.tick(t, 3, dequeues);
       dequeues += t % (100 * MS) == 0 ? 1 : 0; // 10 per second: 0.05 per target
     }
-    codel.onDequeue(6 * MS, 600 * MS);
-    codel.onDequeue(6 * MS, 700 * MS);
+    codel.onDequeue(6 * MS, 510 * MS);
+    codel.onDequeue(6 * MS, 610 * MS);
     assertThat(codel.admitBelow()).isEqualTo(1);
     assertThat(codel.shouldShed(0)).isFalse();
     assertThat(codel.shouldShed(1)).isTrue();
