@@ -162,6 +162,29 @@ class WeakIdentityMapTest {
     assertThat(map.get(kept)).isEqualTo("kept");
   }
 
+  @Test
+  void collectedKeyIsHandedOverEvenWhenTheTableWasRebuiltFirst() {
+    WeakIdentityMap<Object, String> map = new WeakIdentityMap<>();
+    WeakReference<Object> dropped = putUnreachable(map, "dropped");
+    Gc.until(() -> dropped.get() == null, "the dropped key collected");
+    List<Object> live = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      // Enough inserts to rebuild the table while the collected entry is still in it.
+      Object key = new Object();
+      live.add(key);
+      map.put(key, "live");
+    }
+    List<String> expunged = new CopyOnWriteArrayList<>();
+
+    Gc.until(() -> {
+      map.expungeStale(expunged::add);
+      return !expunged.isEmpty();
+    }, "the dropped key's value handed to expungeStale after a rebuild");
+
+    assertThat(expunged).containsExactly("dropped");
+    assertThat(map.size()).isEqualTo(live.size());
+  }
+
   /** Puts a key that nothing else references; the returned reference tells when it is gone. */
   private static WeakReference<Object> putUnreachable(WeakIdentityMap<Object, String> map, String value) {
     Object key = new Object();
