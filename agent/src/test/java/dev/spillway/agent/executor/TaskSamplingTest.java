@@ -47,6 +47,15 @@ class TaskSamplingTest {
   }
 
   @Test
+  void hugeRatesAreCappedNotTurnedOff() {
+    assertThat(TaskSampling.maskFor((double) (1L << 31), 1)).isEqualTo(CAP);
+    assertThat(TaskSampling.maskFor(1e12, 1)).isEqualTo(CAP);
+    assertThat(TaskSampling.maskFor(1e19, 1)).isEqualTo(CAP);
+    assertThat(TaskSampling.maskFor(Double.MAX_VALUE, 1)).isEqualTo(CAP);
+    assertThat(TaskSampling.maskFor(Double.POSITIVE_INFINITY, 1000)).isEqualTo(CAP);
+  }
+
+  @Test
   void adjustChoosesTheMaskFromTheSampledRate() {
     TaskSampling sampling = new TaskSampling(TimingMode.ADAPTIVE, 1000);
     ExecutorTracker tracker = new ExecutorTracker(executor, null, null, sampling.initialMask());
