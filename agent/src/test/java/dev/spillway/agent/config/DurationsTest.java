@@ -68,4 +68,12 @@ class DurationsTest {
 
     assertThat(Durations.parse(Durations.format(parsed))).isEqualTo(parsed);
   }
+
+  @Test
+  void longDurationsAreFormattedWithoutExponent() {
+    Duration longAndOdd = Duration.ofDays(200).plusMillis(1);
+
+    assertThat(Durations.format(longAndOdd)).isEqualTo("17280000.001s");
+    assertThat(Durations.format(Duration.ofSeconds(12_345_678, 900_000_000))).isEqualTo("12345678.9s");
+  }
 }
