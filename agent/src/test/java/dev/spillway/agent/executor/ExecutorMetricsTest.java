@@ -271,6 +271,22 @@ class ExecutorMetricsTest {
   }
 
   @Test
+  void executorMetWithThreadsRunningIsReportedAfterAFewCollections() throws InterruptedException {
+    start("", 10);
+    ThreadPoolExecutor executor = executor(1, 1, new LinkedBlockingQueue<>());
+    // Its worker started before the agent: no worker hook, so no thread name, ever.
+    occupyWorker(executor);
+    Owner.call(() -> registry.track(executor, Sighting.SUBMITTED));
+
+    for (int collection = 1; collection <= 3; collection++) {
+      assertThat(collect()).as("collection %d", collection).doesNotContainKey(ExecutorMetrics.THREAD_CORE);
+    }
+
+    assertThat(byName(collect(), ExecutorMetrics.THREAD_CORE))
+        .containsOnly(Map.entry("com.example.naming.Owner", 1L));
+  }
+
+  @Test
   void sameNamesAreNumberedAndFreedNamesReused() {
     start("", 10);
     ThreadPoolExecutor first = named(executor(1, 1, new LinkedBlockingQueue<>()), "worker-1");
