@@ -1,5 +1,6 @@
 package dev.spillway.agent.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /** Parses durations as people write them: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 100us}. */
@@ -44,18 +45,19 @@ public final class Durations {
       return nanos / 60_000_000_000L + "m";
     }
     if (nanos >= 1_000_000_000L) {
-      return trim(nanos / 1e9) + "s";
+      return decimal(nanos, 9) + "s";
     }
     if (nanos >= 1_000_000L) {
-      return trim(nanos / 1e6) + "ms";
+      return decimal(nanos, 6) + "ms";
     }
     if (nanos >= 1_000L) {
-      return trim(nanos / 1e3) + "us";
+      return decimal(nanos, 3) + "us";
     }
     return nanos + "ns";
   }
 
-  private static String trim(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  /** {@code nanos / 10^scale}, exactly and never in exponent notation. */
+  private static String decimal(long nanos, int scale) {
+    return BigDecimal.valueOf(nanos, scale).stripTrailingZeros().toPlainString();
   }
 }

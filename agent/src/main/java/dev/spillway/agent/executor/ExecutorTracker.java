@@ -97,11 +97,12 @@ final class ExecutorTracker {
     if (series != null || firstThreadName != null) {
       return true;
     }
-    if (executor.getPoolSize() > 0 && namingDeferrals < 3) {
+    boolean hasThreads = executor.getPoolSize() > 0;
+    if (hasThreads && namingDeferrals < 3) {
       namingDeferrals++;
       return false;
     }
-    return rejections.any();
+    return hasThreads || rejections.any();
   }
 
   /**

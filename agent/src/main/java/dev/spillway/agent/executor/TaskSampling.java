@@ -42,7 +42,11 @@ final class TaskSampling {
       return 0;
     }
     long ratio = (long) Math.ceil(rate / perSecond);
+    if (ratio > 1 << 30) {
+      // Also keeps the shift below from overflowing to a negative power (timing everything off).
+      return (1 << 30) - 1;
+    }
     long power = Long.highestOneBit(ratio - 1) << 1;
-    return (int) Math.min(power, 1 << 30) - 1;
+    return (int) power - 1;
   }
 }

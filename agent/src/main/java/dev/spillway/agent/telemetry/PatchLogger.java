@@ -15,7 +15,8 @@ import java.util.logging.Level;
  * <p>Output of the {@code console} / {@code logging} exporters is printed as is: it is what the
  * user asked for. The SDK's own warnings are printed once each; export failures are reported by
  * {@link ReportingExporters} with the endpoint, so here they are kept for debug output.
- * Only the methods the relocated code calls exist; {@code PatchLoggerTest} checks that list.
+ * Only the methods the relocated code calls exist; {@code AgentJarIT} (integration-tests) checks
+ * that list against every call in the built jar.
  */
 public final class PatchLogger {
 

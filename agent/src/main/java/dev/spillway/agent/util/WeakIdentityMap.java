@@ -30,6 +30,8 @@ public final class WeakIdentityMap<K, V> {
   private int size;
   /** Occupied slots, live or removed. Guarded by this. */
   private int used;
+  /** Values of collected entries a rebuild dropped before {@link #expungeStale} saw them. Guarded by this. */
+  private final List<V> collected = new ArrayList<>();
 
   /** The value for {@code key}, or null. Never locks. */
   public V get(Object key) {
@@ -100,6 +102,9 @@ public final class WeakIdentityMap<K, V> {
       while (queue.poll() != null) {
         // drain: one scan below handles every cleared entry
       }
+      // Their references are queued too (they were cleared before the rebuild), so we got here.
+      dropped.addAll(collected);
+      collected.clear();
       AtomicReferenceArray<Entry<K, V>> t = table;
       for (int i = 0; i < t.length(); i++) {
         Entry<K, V> e = t.get(i);
@@ -162,6 +167,10 @@ public final class WeakIdentityMap<K, V> {
       Entry<K, V> e = old.get(j);
       K key = e == null ? null : e.get();
       if (key == null || e.value == null) {
+        if (e != null && e.value != null) {
+          // Collected but not expunged yet: its value is still owed to expungeStale.
+          collected.add(e.value);
+        }
         continue;
       }
       int i = index(key, mask);

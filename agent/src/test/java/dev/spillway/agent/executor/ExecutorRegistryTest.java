@@ -1,0 +1,139 @@
+package dev.spillway.agent.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
+import dev.spillway.agent.testing.Gc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExecutorRegistryTest {
+
+  private final List<ExecutorService> executors = new ArrayList<>();
+
+  @AfterEach
+  void shutDown() {
+    executors.forEach(ExecutorService::shutdownNow);
+  }
+
+  private ThreadPoolExecutor executor() {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    executors.add(executor);
+    return executor;
+  }
+
+  private static ExecutorRegistry registry(int maxTracked) {
+    return new ExecutorRegistry(new ExecutorNaming(""), maxTracked, 0);
+  }
+
+  @Test
+  void trackingTwiceGivesTheSameTracker() {
+    ExecutorRegistry registry = registry(10);
+    ThreadPoolExecutor executor = executor();
+
+    ExecutorTracker first = registry.track(executor, Sighting.CONSTRUCTED);
+
+    assertThat(first).isNotSameAs(ExecutorTracker.IGNORED);
+    assertThat(registry.track(executor, Sighting.SUBMITTED)).isSameAs(first);
+    assertThat(registry.get(executor)).isSameAs(first);
+    assertThat(registry.get(executor())).isNull();
+  }
+
+  @Test
+  void trackerStartsWithTheRegistrysSampleMask() {
+    ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10, ExecutorTracker.TIMING_OFF);
+
+    assertThat(registry.track(executor(), Sighting.OTHER).sampleMask).isEqualTo(ExecutorTracker.TIMING_OFF);
+  }
+
+  @Test
+  void executorsThatAreNotThreadPoolExecutorsAreIgnored() {
+    ExecutorRegistry registry = registry(10);
+    ForkJoinPool pool = new ForkJoinPool(1);
+    executors.add(pool);
+
+    assertThat(registry.track(pool, Sighting.SUBMITTED)).isSameAs(ExecutorTracker.IGNORED);
+    assertThat(registry.live()).isEmpty();
+  }
+
+  @Test
+  void executorWithAThreadFactoryOfTheAgentsLoaderIsIgnored() {
+    ExecutorRegistry registry = registry(10);
+    ThreadFactory agentFactory = new ThreadFactory() {
+      @Override
+      public Thread newThread(Runnable r) {
+        return new Thread(r);
+      }
+    };
+    ExecutorService executor = Executors.newFixedThreadPool(1, agentFactory);
+    executors.add(executor);
+
+    assertThat(registry.track(executor, Sighting.CONSTRUCTED)).isSameAs(ExecutorTracker.IGNORED);
+  }
+
+  @Test
+  void otherSightingRecordsNoSite() {
+    ExecutorRegistry registry = registry(10);
+
+    ExecutorTracker tracker = registry.track(executor(), Sighting.OTHER);
+
+    assertThat(tracker.constructionSite).isNull();
+    assertThat(tracker.submitSite).isNull();
+    assertThat(tracker.type).isEqualTo(ThreadPoolExecutor.class.getName());
+  }
+
+  @Test
+  void seriesIsFixedOnceChosen() {
+    ExecutorRegistry registry = registry(10);
+    ExecutorTracker tracker = registry.track(executor(), Sighting.OTHER);
+    tracker.firstThreadName = "orders-1";
+
+    ExecutorSeries series = registry.series(tracker);
+    tracker.firstThreadName = "other-1";
+
+    assertThat(series.name).isEqualTo("orders");
+    assertThat(series.overflow).isFalse();
+    assertThat(registry.series(tracker)).isSameAs(series);
+  }
+
+  @Test
+  void collectedExecutorReleasesItsName() {
+    ExecutorRegistry registry = registry(1);
+    ExecutorTracker dropped = trackUnreachable(registry, "worker-1");
+    assertThat(dropped.series.name).isEqualTo("worker");
+
+    Gc.until(() -> {
+      registry.live();
+      return dropped.series == null;
+    }, "the collected executor's series released");
+
+    assertThat(dropped.executor()).isNull();
+    assertThat(registry.all()).isEmpty();
+    ExecutorTracker next = registry.track(executor(), Sighting.OTHER);
+    next.firstThreadName = "worker-2";
+    ExecutorSeries series = registry.series(next);
+    assertThat(series.overflow).as("the cap of one is free again").isFalse();
+    assertThat(series.name).as("and so is the name").isEqualTo("worker");
+  }
+
+  /**
+   * Tracks and names an executor that nothing else references (it never started a thread); its
+   * tracker holds it weakly.
+   */
+  private static ExecutorTracker trackUnreachable(ExecutorRegistry registry, String threadName) {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+    tracker.firstThreadName = threadName;
+    registry.series(tracker);
+    return tracker;
+  }
+}

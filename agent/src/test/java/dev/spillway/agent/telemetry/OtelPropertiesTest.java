@@ -1,0 +1,149 @@
+package dev.spillway.agent.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OtelPropertiesTest {
+
+  private final List<String> warnings = new ArrayList<>();
+
+  private static ConfigProperties shared(Map<String, String> properties) {
+    return DefaultConfigProperties.createFromMap(properties);
+  }
+
+  private Map<String, String> customize(Map<String, String> shared, Map<String, String> overrides) {
+    return OtelProperties.customize(shared(shared), overrides, warnings::add);
+  }
+
+  @Test
+  void withNothingConfiguredLogsAreOffAndProtocolIsHttp() {
+    Map<String, String> result = customize(Map.of(), Map.of());
+
+    assertThat(result).containsOnly(
+        Map.entry("otel.logs.exporter", "none"),
+        Map.entry("otel.exporter.otlp.protocol", "http/protobuf"));
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void logsExporterIsOffEvenWhenTheApplicationExportsLogs() {
+    Map<String, String> result = customize(Map.of("otel.logs.exporter", "otlp"), Map.of());
+
+    assertThat(result).containsEntry("otel.logs.exporter", "none");
+  }
+
+  @Test
+  void spillwayOverrideTurnsLogsExporterBackOn() {
+    Map<String, String> result = customize(Map.of(), Map.of("otel.logs.exporter", "console"));
+
+    assertThat(result).containsEntry("otel.logs.exporter", "console");
+  }
+
+  @Test
+  void sharedProtocolIsLeftAlone() {
+    Map<String, String> result = customize(Map.of("otel.exporter.otlp.protocol", "grpc"), Map.of());
+
+    assertThat(result).doesNotContainKey("otel.exporter.otlp.protocol");
+  }
+
+  @Test
+  void spillwayProtocolOverrideWins() {
+    Map<String, String> overridden = customize(Map.of("otel.exporter.otlp.protocol", "http/protobuf"),
+        Map.of("otel.exporter.otlp.protocol", "grpc"));
+    Map<String, String> alone = customize(Map.of(), Map.of("otel.exporter.otlp.protocol", "grpc"));
+
+    assertThat(overridden).containsEntry("otel.exporter.otlp.protocol", "grpc");
+    assertThat(alone).containsEntry("otel.exporter.otlp.protocol", "grpc");
+  }
+
+  @Test
+  void unsupportedExporterIsDroppedWithOneWarning() {
+    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "prometheus"), Map.of());
+
+    assertThat(result).containsEntry("otel.metrics.exporter", "none");
+    assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning)
+        .startsWith("otel.metrics.exporter=prometheus: ")
+        .contains("does not ship prometheus")
+        .contains("Spillway uses none")
+        .contains("spillway.metrics.exporter"));
+  }
+
+  @Test
+  void unsupportedExporterInAListLeavesTheRest() {
+    Map<String, String> result = customize(Map.of("otel.traces.exporter", "otlp,zipkin"), Map.of());
+
+    assertThat(result).containsEntry("otel.traces.exporter", "otlp");
+    assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning)
+        .startsWith("otel.traces.exporter=otlp,zipkin: ")
+        .contains("does not ship zipkin")
+        .contains("Spillway uses otlp"));
+  }
+
+  @Test
+  void eachUnsupportedSignalGetsItsOwnWarning() {
+    Map<String, String> result = customize(
+        Map.of("otel.metrics.exporter", "otlp,prometheus", "otel.traces.exporter", "jaeger"), Map.of());
+
+    assertThat(result).containsEntry("otel.metrics.exporter", "otlp")
+        .containsEntry("otel.traces.exporter", "none");
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(0)).startsWith("otel.metrics.exporter=otlp,prometheus: ");
+    assertThat(warnings.get(1)).startsWith("otel.traces.exporter=jaeger: ");
+  }
+
+  @Test
+  void supportedSharedExportersAreNotCopied() {
+    Map<String, String> result = customize(
+        Map.of("otel.metrics.exporter", "otlp,console", "otel.traces.exporter", "none"), Map.of());
+
+    assertThat(result).doesNotContainKeys("otel.metrics.exporter", "otel.traces.exporter");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void spillwayExporterOverrideWinsAndSilencesTheSharedProblem() {
+    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "otlp,prometheus"),
+        Map.of("otel.metrics.exporter", "otlp", "otel.service.name", "spillway-side"));
+
+    assertThat(result).containsEntry("otel.metrics.exporter", "otlp")
+        .containsEntry("otel.service.name", "spillway-side");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void unsupportedSpillwayOverrideIsAlsoDropped() {
+    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "prometheus"));
+
+    assertThat(result).containsEntry("otel.metrics.exporter", "none");
+    assertThat(warnings).hasSize(1);
+  }
+
+  @Test
+  void httpEndpointGetsTheSignalPath() {
+    assertThat(OtelProperties.endpoint(shared(Map.of()), "metrics"))
+        .isEqualTo("http://localhost:4318/v1/metrics (http/protobuf)");
+    assertThat(OtelProperties.endpoint(shared(Map.of("otel.exporter.otlp.endpoint", "http://c:4318/")),
+        "traces")).isEqualTo("http://c:4318/v1/traces (http/protobuf)");
+  }
+
+  @Test
+  void grpcEndpointHasNoPath() {
+    assertThat(OtelProperties.endpoint(shared(Map.of("otel.exporter.otlp.protocol", "grpc")), "metrics"))
+        .isEqualTo("http://localhost:4317 (grpc)");
+  }
+
+  @Test
+  void signalSpecificEndpointIsUsedAsGiven() {
+    ConfigProperties config = shared(Map.of(
+        "otel.exporter.otlp.metrics.endpoint", "http://m:9999/custom",
+        "otel.exporter.otlp.metrics.protocol", "grpc"));
+
+    assertThat(OtelProperties.endpoint(config, "metrics")).isEqualTo("http://m:9999/custom (grpc)");
+  }
+}
