@@ -165,11 +165,4 @@ class SpillwayConfigTest {
     assertThat(config.problems()).isEmpty();
     assertThat(config.otelOverrides()).isEmpty();
   }
-
-  @Test
-  void editDistanceCountsSingleCharacterEdits() {
-    assertThat(SpillwayConfig.editDistance("kitten", "sitting")).isEqualTo(3);
-    assertThat(SpillwayConfig.editDistance("", "abc")).isEqualTo(3);
-    assertThat(SpillwayConfig.editDistance("same", "same")).isZero();
-  }
 }
