@@ -105,24 +105,36 @@ public final class SpillwayConfig {
     }
   }
 
+  /**
+   * {@code key=value,key=value}. A part without {@code =} continues the previous value, so lists
+   * pass through: {@code otel.metrics.exporter=otlp,console} sets one key to {@code otlp,console}.
+   */
   private static void readAgentArguments(String args, Map<String, Raw> into, List<String> problems) {
     if (args == null || args.isBlank()) {
       return;
     }
-    for (String pair : args.split(",")) {
-      if (pair.isBlank()) {
+    Raw previous = null;
+    for (String part : args.split(",")) {
+      if (part.isBlank()) {
         continue;
       }
-      int eq = pair.indexOf('=');
+      int eq = part.indexOf('=');
+      if (eq < 0 && previous != null) {
+        previous = new Raw(previous.key, previous.value + "," + part.trim(), previous.origin);
+        into.put(previous.key, previous);
+        continue;
+      }
       if (eq <= 0) {
-        problems.add("agent argument '" + pair.trim() + "' is not key=value; ignored");
+        problems.add("agent argument '" + part.trim() + "' is not key=value; ignored");
+        previous = null;
         continue;
       }
-      String key = pair.substring(0, eq).trim();
+      String key = part.substring(0, eq).trim();
       if (!key.startsWith(Settings.PREFIX)) {
         key = Settings.PREFIX + key;
       }
-      into.put(key, new Raw(key, pair.substring(eq + 1).trim(), "agent argument"));
+      previous = new Raw(key, part.substring(eq + 1).trim(), "agent argument");
+      into.put(key, previous);
     }
   }
 

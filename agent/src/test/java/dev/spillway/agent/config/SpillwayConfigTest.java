@@ -157,6 +157,16 @@ class SpillwayConfigTest {
   }
 
   @Test
+  void aPartWithoutEqualsContinuesTheValueBeforeIt() {
+    SpillwayConfig config = SpillwayConfig.load(
+        "otel.metrics.exporter=otlp,console,executor.max-tracked=4", new Properties(), Map.of());
+
+    assertThat(config.otelOverrides()).containsEntry("otel.metrics.exporter", "otlp,console");
+    assertThat(config.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(4);
+    assertThat(config.problems()).isEmpty();
+  }
+
+  @Test
   void propertiesWithoutSpillwayPrefixAreNotRead() {
     SpillwayConfig config = SpillwayConfig.load("",
         properties("executor.max-tracked", "3", "otel.service.name", "x"), Map.of());
