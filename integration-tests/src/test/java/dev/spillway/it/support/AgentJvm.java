@@ -64,7 +64,24 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Waits for a line on standard output that satisfies {@code test}; returns it. */
   public String awaitOutput(Predicate<String> test, Duration timeout) {
-    return awaitLine(stdout, test, timeout, "standard output");
+    return awaitLine(stdout, 0, test, timeout, "standard output");
+  }
+
+  /** Lines printed on standard output so far: a mark for {@link #awaitOutputAfter}. */
+  public int outputMark() {
+    return stdout.size();
+  }
+
+  /** Waits for a line printed after {@code mark} that satisfies {@code test}; returns it. */
+  public String awaitOutputAfter(int mark, Predicate<String> test, Duration timeout) {
+    return awaitLine(stdout, mark, test, timeout, "standard output");
+  }
+
+  /** Sends {@code command} and waits for the first line after it that starts with {@code prefix}. */
+  public String ask(String command, String prefix) {
+    int mark = outputMark();
+    send(command);
+    return awaitOutputAfter(mark, line -> line.startsWith(prefix), Duration.ofSeconds(30));
   }
 
   /** Waits for a standard-output line starting with {@code prefix}; returns it. */
@@ -74,7 +91,7 @@ public final class AgentJvm implements AutoCloseable {
 
   /** Waits for a line on standard error that satisfies {@code test}; returns it. */
   public String awaitError(Predicate<String> test, Duration timeout) {
-    return awaitLine(stderr, test, timeout, "standard error");
+    return awaitLine(stderr, 0, test, timeout, "standard error");
   }
 
   /** Waits for the agent's start-up line; fails if the agent reports an error instead. */
@@ -152,9 +169,10 @@ public final class AgentJvm implements AutoCloseable {
         + String.join("\n", stderr);
   }
 
-  private String awaitLine(List<String> lines, Predicate<String> test, Duration timeout, String stream) {
+  private String awaitLine(List<String> lines, int from, Predicate<String> test, Duration timeout,
+      String stream) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
+    int seen = from;
     while (true) {
       while (seen < lines.size()) {
         String line = lines.get(seen++);
