@@ -16,10 +16,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of time
  * per operation, the difference and the throughput ratio against the baseline; then the
- * whole-process {@link StartupBenchmark}.
+ * whole-process {@link StartupBenchmark} and {@link OverloadBenchmark}.
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
- *     [-Dbench.startup.runs=20]</pre>
+ *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
 
@@ -31,6 +31,10 @@ public final class BenchmarkMain {
     int startupRuns = Integer.getInteger("bench.startup.runs", 20);
     if (startupRuns > 0) {
       StartupBenchmark.main(new String[] {Integer.toString(startupRuns)});
+    }
+    int overloadSeconds = Integer.getInteger("bench.overload.seconds", 20);
+    if (overloadSeconds > 0) {
+      OverloadBenchmark.main(new String[] {Integer.toString(overloadSeconds)});
     }
   }
 
