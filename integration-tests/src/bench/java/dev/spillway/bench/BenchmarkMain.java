@@ -1,6 +1,8 @@
 package dev.spillway.bench;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -41,10 +43,20 @@ public final class BenchmarkMain {
   private static void runJmh(String include, boolean quick) throws Exception {
     String agentJar = new File(System.getProperty("spillway.agent.jar")).getAbsolutePath();
 
+    Path rulesNotMatching = Files.createTempFile("rules-not-matching", ".yaml");
+    Files.writeString(rulesNotMatching, "rules:\n  - name: elsewhere\n    target: executor\n"
+        + "    match: \"no-such-executor*\"\n    when: { queue.size: 0 }\n");
+    Path rulesNotFiring = Files.createTempFile("rules-not-firing", ".yaml");
+    Files.writeString(rulesNotFiring, "rules:\n  - name: never-fires\n    target: executor\n"
+        + "    match: \"bench-worker\"\n    when:\n      queue.size: \">= 100000000\"\n"
+        + "      wait: { target: 10s, interval: 100s }\n");
+
     Map<String, String[]> configurations = new LinkedHashMap<>();
     configurations.put("no agent", new String[0]);
     configurations.put("agent", agentArgs(agentJar, ""));
     configurations.put("agent, every task timed", agentArgs(agentJar, "=executor.timing=all"));
+    configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
+    configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
 
     Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
     Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
