@@ -38,8 +38,8 @@ public final class Agent {
   private final Housekeeper housekeeper = new Housekeeper();
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
+  private final List<Family> families = new ArrayList<>();
   private Telemetry telemetry = Telemetry.noop();
-  private ExecutorTracking executors;
   private ResettableClassFileTransformer transformer;
 
   private Agent(SpillwayConfig config, Instrumentation inst) {
@@ -70,17 +70,19 @@ public final class Agent {
   }
 
   private void run(long started, boolean attached) {
-    // Tracking first: executors the SDK creates below are then seen being built on an agent
-    // thread and ignored, and no application executor created meanwhile is missed.
-    List<TypeInstrumentation> instrumentations = new ArrayList<>();
-    List<String> families = new ArrayList<>();
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      executors = new ExecutorTracking(config);
-      instrumentations.add(executors.instrumentation());
-      housekeeper.add(executors::housekeeping);
-      executors.enforce(rules);
-      executors.start();
-      families.add("executors");
+      families.add(new ExecutorTracking(config));
+    }
+    // Tracking first: what the SDK creates below is then seen being built on an agent thread and
+    // ignored, and nothing the application creates meanwhile is missed.
+    List<TypeInstrumentation> instrumentations = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Family family : families) {
+      family.enforce(rules);
+      family.start();
+      instrumentations.add(family.instrumentation());
+      housekeeper.add(family::housekeeping);
+      names.add(family.name());
     }
     String rulesFile = config.get(Settings.RULES);
     if (!rulesFile.isEmpty()) {
@@ -92,8 +94,8 @@ public final class Agent {
       transformer = AgentInstaller.install(inst, instrumentations);
     }
     telemetry = Telemetry.start(config);
-    if (executors != null) {
-      executors.report(telemetry);
+    for (Family family : families) {
+      family.report(telemetry);
     }
     ShedMetrics.register(telemetry.meter("rules"), rules);
     if (config.get(Settings.JMX_ENABLED)) {
@@ -103,7 +105,7 @@ public final class Agent {
     Runtime.getRuntime().addShutdownHook(AgentThreads.newThread(this::shutdown, "spillway-shutdown"));
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": tracking "
-        + (families.isEmpty() ? "nothing" : String.join(", ", families)) + "; " + telemetry.description());
+        + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; " + telemetry.description());
   }
 
   private void reconfigure(String args) {

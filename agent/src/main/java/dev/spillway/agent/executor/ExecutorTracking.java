@@ -1,5 +1,6 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.Family;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -10,7 +11,7 @@ import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
-public final class ExecutorTracking {
+public final class ExecutorTracking implements Family {
 
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
@@ -26,7 +27,7 @@ public final class ExecutorTracking {
         new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
   }
 
-  /** Applies shedding rules to executors, from now on and after every rule change. */
+  @Override
   public void enforce(RuleEngine engine) {
     registry.onNamed(tracker -> bind(engine, tracker));
     engine.onRulesChanged(() -> {
@@ -48,26 +49,33 @@ public final class ExecutorTracking {
     tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals);
   }
 
-  /** Starts reporting to the SDK; until then executors are tracked but nothing is recorded. */
+  @Override
   public void report(Telemetry telemetry) {
     events.setMetrics(new ExecutorMetrics(telemetry.meter("executor"), registry));
   }
 
+  @Override
+  public String name() {
+    return "executors";
+  }
+
+  @Override
   public TypeInstrumentation instrumentation() {
     return new ExecutorInstrumentation();
   }
 
-  /** Connects the hooks: from now on executors are tracked. */
+  @Override
   public void start() {
     ExecutorHooks.install(events);
   }
 
-  /** Disconnects the hooks; rewritten classes call the no-op delegate from then on. */
+  @Override
   public void stop() {
     ExecutorHooks.install(ExecutorHooks.NO_OP);
   }
 
-  /** Once a second: re-choose sampling rates, drop stale samples, forget dead executors. */
+  /** Re-chooses sampling rates, drops stale samples, forgets dead executors. */
+  @Override
   public void housekeeping() {
     long now = System.nanoTime();
     long elapsed = now - lastHousekeeping;

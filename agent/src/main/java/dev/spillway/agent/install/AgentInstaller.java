@@ -43,11 +43,24 @@ public final class AgentInstaller {
     String[] names = byType.keySet().toArray(new String[0]);
     return newBuilder()
         .ignore(not(namedOneOf(names)))
-        .type(namedOneOf(names))
+        .type((type, loader, module, redefined, domain) -> {
+          List<TypeInstrumentation> candidates = byType.get(type.getName());
+          if (candidates == null) {
+            return false;
+          }
+          for (TypeInstrumentation instrumentation : candidates) {
+            if (instrumentation.appliesTo(type, loader)) {
+              return true;
+            }
+          }
+          return false;
+        })
         .transform((builder, type, loader, module, domain) -> {
           DynamicType.Builder<?> result = builder;
           for (TypeInstrumentation instrumentation : byType.get(type.getName())) {
-            result = instrumentation.transform(result, type);
+            if (instrumentation.appliesTo(type, loader)) {
+              result = instrumentation.transform(result, type);
+            }
           }
           return result;
         })

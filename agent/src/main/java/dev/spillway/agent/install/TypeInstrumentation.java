@@ -14,6 +14,16 @@ public interface TypeInstrumentation {
   /** Exact names of the classes to rewrite. */
   Set<String> typeNames();
 
+  /**
+   * Whether to rewrite {@code type} as defined by {@code loader} (null: the bootstrap loader).
+   * Library instrumentations check here, once per loader, that what their advice touches exists
+   * in that version of the library, and skip it otherwise: never a {@code NoSuchMethodError} in
+   * the application. JDK classes need no check.
+   */
+  default boolean appliesTo(TypeDescription type, ClassLoader loader) {
+    return true;
+  }
+
   /** Adds this family's advice to one of its classes. */
   DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type);
 }

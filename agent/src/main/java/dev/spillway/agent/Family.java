@@ -1,0 +1,34 @@
+package dev.spillway.agent;
+
+import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.telemetry.Telemetry;
+
+/**
+ * One instrumented family (executors, queues, connection pools), as the agent drives it. The
+ * agent starts every enabled family the same way, in this order: {@link #enforce}, {@link #start},
+ * then the bytecode of all families is installed, then {@link #report}.
+ */
+public interface Family {
+
+  /** Plural, for the start-up line: "executors". */
+  String name();
+
+  /** The classes it rewrites and its advice. */
+  TypeInstrumentation instrumentation();
+
+  /** Applies shedding rules to its targets, from now on and after every rule change. */
+  void enforce(RuleEngine rules);
+
+  /** Connects its hooks: from now on its targets are tracked. */
+  void start();
+
+  /** Starts recording to the SDK; until then targets are tracked but nothing is recorded. */
+  void report(Telemetry telemetry);
+
+  /** Once a second, on the agent's housekeeping thread. */
+  void housekeeping();
+
+  /** Disconnects its hooks; rewritten classes call no-op hooks from then on. */
+  void stop();
+}
