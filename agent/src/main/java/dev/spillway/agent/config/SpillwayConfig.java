@@ -56,8 +56,8 @@ public final class SpillwayConfig {
       }
       Setting<?> setting = find(entry.key);
       if (setting == null) {
-        problems.add("unknown setting " + entry.key + " (" + entry.origin + ")" + suggestion(entry.key)
-            + "; ignored");
+        problems.add("unknown setting " + entry.key + "=" + entry.value + " (" + entry.origin + ")"
+            + suggestion(entry.key) + "; ignored");
         continue;
       }
       try {

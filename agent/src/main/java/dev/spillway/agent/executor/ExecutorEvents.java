@@ -152,9 +152,10 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     worker.set(state);
     ExecutorTracker tracker = state.tracker;
     if (tracker != null && firstTask != null && tracker.pending.take(firstTask) >= 0) {
-      // Handed straight to a new thread: it never waited in the queue.
-      metrics.recordWait(tracker, 0);
+      // Handed straight to a new thread: it never waited in the queue. Its run starts now, as in
+      // afterGetTask: recording the wait is part of it.
       state.runStart = System.nanoTime();
+      metrics.recordWait(tracker, 0);
     }
   }
 

@@ -30,6 +30,11 @@ final class ExecutorRegistry {
   /** Live executors with a series of their own. Guarded by this. */
   private int named;
   private boolean overflowReported;
+  /** When {@link #live} last dropped terminated executors. Guarded by this. */
+  private long lastSweep = System.nanoTime();
+
+  /** How often naming a new executor may sweep for terminated ones; see {@link #series}. */
+  private static final long MIN_SWEEP_NANOS = 10_000_000;
 
   /** Told when an executor gets its name (to bind shedding rules). */
   private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
@@ -97,6 +102,16 @@ final class ExecutorRegistry {
       if (tracker.series != null) {
         return tracker.series;
       }
+      String base = naming.rename(ExecutorNaming.derive(tracker.firstThreadName,
+          tracker.constructionSite, tracker.submitSite, tracker.type));
+      // Terminated executors hold their names and places under the cap until a sweep, which
+      // collection runs every interval; executors made and shut down by the hundred in between
+      // would fill the cap while few live, and number their names up to it. Sweep first, at
+      // most every MIN_SWEEP_NANOS, so that the cost stays bounded when the cap is truly reached.
+      if ((named >= maxTracked || liveNames.containsKey(base))
+          && System.nanoTime() - lastSweep >= MIN_SWEEP_NANOS) {
+        live();
+      }
       if (named >= maxTracked) {
         if (!overflowReported) {
           overflowReported = true;
@@ -107,8 +122,6 @@ final class ExecutorRegistry {
         tracker.series = overflow;
         return overflow;
       }
-      String base = naming.rename(ExecutorNaming.derive(tracker.firstThreadName,
-          tracker.constructionSite, tracker.submitSite, tracker.type));
       String name = base;
       for (int n = 2; liveNames.containsKey(name); n++) {
         name = base + "#" + n;
@@ -126,6 +139,7 @@ final class ExecutorRegistry {
    * overflow executor leaves its counts to the overflow series.
    */
   synchronized List<ExecutorTracker> live() {
+    lastSweep = System.nanoTime();
     trackers.expungeStale(this::release);
     List<ExecutorTracker> live = new ArrayList<>();
     for (ExecutorTracker tracker : trackers.values()) {

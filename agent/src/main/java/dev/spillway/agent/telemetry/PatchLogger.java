@@ -31,7 +31,9 @@ public final class PatchLogger {
     this.name = name;
     this.console = name.contains(".exporter.logging.");
     // Export outcomes (failed, timed out, retried) are reported by ReportingExporters instead.
-    this.exporterInternals = name.contains(".exporter.internal.") || name.contains(".exporter.sender.")
+    // The OTLP exporters log each failure from exporter.otlp.internal (HttpExporter, GrpcExporter).
+    this.exporterInternals = name.contains(".exporter.internal.") || name.contains(".exporter.otlp.internal.")
+        || name.contains(".exporter.sender.")
         || name.endsWith(".PeriodicMetricReader") || name.endsWith(".BatchSpanProcessor");
   }
 

@@ -10,7 +10,10 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Exporters that say, once, when export fails and where to, and say again when it recovers.
@@ -19,6 +22,9 @@ import java.util.Collection;
  * not a stack trace every interval.
  */
 final class ReportingExporters {
+
+  /** How long the exit waits for an export still pending (a slow or retrying collector). */
+  private static final Duration PENDING_AT_EXIT = Duration.ofSeconds(1);
 
   private ReportingExporters() {}
 
@@ -35,15 +41,23 @@ final class ReportingExporters {
     private final String what;
     private final String destination;
     private volatile boolean failing;
+    private volatile boolean closing;
 
     Outcome(String what, String destination) {
       this.what = what;
       this.destination = destination;
     }
 
+    /** From now on an export that fails was cut short by the exit: not worth a warning. */
+    void closing() {
+      closing = true;
+    }
+
     CompletableResultCode watch(CompletableResultCode result) {
       result.whenComplete(() -> {
-        if (result.isSuccess()) {
+        if (closing && !result.isSuccess()) {
+          AgentLog.debug("export of " + what + " to " + destination + " cut short by the exit");
+        } else if (result.isSuccess()) {
           if (failing) {
             failing = false;
             AgentLog.info("exporting " + what + " to " + destination + " works again");
@@ -59,28 +73,65 @@ final class ReportingExporters {
       return result;
     }
 
+    /**
+     * The deepest cause that has a message of its own; without any, the outermost exception that
+     * is not a mere wrapper: ConnectException, rather than the HttpExportException around it or
+     * the bare ClosedChannelException beneath it.
+     */
     private static String describe(Throwable cause) {
-      Throwable root = cause;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
+      Throwable outermost = null;
+      Throwable withMessage = null;
+      for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        String message = t.getMessage();
+        if (t.getCause() != null && String.valueOf(t.getCause()).equals(message)) {
+          continue; // a wrapper: its message is its cause's toString()
+        }
+        if (outermost == null) {
+          outermost = t;
+        }
+        if (message != null) {
+          withMessage = t;
+        }
       }
-      String message = root.getMessage();
-      return root.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+      Throwable described = withMessage != null ? withMessage : outermost != null ? outermost : cause;
+      String message = described.getMessage();
+      return described.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
   }
 
   private static final class Metrics implements MetricExporter {
     private final MetricExporter delegate;
     private final Outcome outcome;
+    private final AtomicBoolean exporting = new AtomicBoolean();
+    private volatile CompletableResultCode pending = CompletableResultCode.ofSuccess();
 
     Metrics(MetricExporter delegate, Outcome outcome) {
       this.delegate = delegate;
       this.outcome = outcome;
     }
 
+    /**
+     * One export at a time. The periodic reader stops waiting after one interval and starts the
+     * next export while a slow one is still retrying; against a dead collector they pile up until
+     * the sender's pool rejects one, and that rejection, not the collector, would be what the
+     * warning names. With cumulative temporality (the default) a skipped interval loses nothing;
+     * with delta, its counts are lost, as they are when the collector does not answer.
+     */
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-      return outcome.watch(delegate.export(metrics));
+      if (!exporting.compareAndSet(false, true)) {
+        return CompletableResultCode.ofFailure();
+      }
+      CompletableResultCode result;
+      try {
+        result = delegate.export(metrics);
+      } catch (RuntimeException e) {
+        exporting.set(false);
+        throw e;
+      }
+      pending = result;
+      result.whenComplete(() -> exporting.set(false));
+      return outcome.watch(result);
     }
 
     @Override
@@ -88,8 +139,14 @@ final class ReportingExporters {
       return delegate.flush();
     }
 
+    /**
+     * The reader's exit flush was skipped if an export was still pending; that export carries
+     * nearly the same sums, so it gets a moment to finish before the sender is closed under it.
+     */
     @Override
     public CompletableResultCode shutdown() {
+      pending.join(PENDING_AT_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+      outcome.closing();
       return delegate.shutdown();
     }
 
@@ -135,6 +192,7 @@ final class ReportingExporters {
 
     @Override
     public CompletableResultCode shutdown() {
+      outcome.closing();
       return delegate.shutdown();
     }
 

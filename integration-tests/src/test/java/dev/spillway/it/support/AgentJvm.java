@@ -49,10 +49,12 @@ public final class AgentJvm implements AutoCloseable {
   private final List<String> stdout = new CopyOnWriteArrayList<>();
   private final List<String> stderr = new CopyOnWriteArrayList<>();
   private final String description;
+  private final Path javaHome;
 
-  private AgentJvm(Process process, String description) {
+  private AgentJvm(Process process, String description, Path javaHome) {
     this.process = process;
     this.description = description;
+    this.javaHome = javaHome;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     pump(process.getInputStream(), stdout, "out");
     pump(process.getErrorStream(), stderr, "err");
@@ -119,6 +121,36 @@ public final class AgentJvm implements AutoCloseable {
       // Let the pumps read the last lines.
       Thread.sleep(50);
       return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Live instances of the classes named {@code className} (in any class loader), counted by
+   * {@code jcmd GC.class_histogram}, which runs a full collection first.
+   */
+  public long liveInstances(String className) {
+    List<String> command = List.of(javaHome.resolve("bin").resolve("jcmd").toString(),
+        Long.toString(pid()), "GC.class_histogram");
+    try {
+      Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+      }
+      // "   7:   12   288  com.acme.Foo (java.base@17)": rank, instances, bytes, class [module]
+      long instances = 0;
+      for (String line : output.split("\n")) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields.length >= 4 && fields[0].endsWith(":") && fields[3].equals(className)) {
+          instances += Long.parseLong(fields[1]);
+        }
+      }
+      return instances;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -313,7 +345,7 @@ public final class AgentJvm implements AutoCloseable {
       builder.environment().putAll(env);
       try {
         return new AgentJvm(builder.start(), mainClass + " on " + javaHome.getFileName()
-            + (agent ? " with the agent" : " without the agent"));
+            + (agent ? " with the agent" : " without the agent"), javaHome);
       } catch (IOException e) {
         throw new IllegalStateException("cannot start " + command, e);
       }

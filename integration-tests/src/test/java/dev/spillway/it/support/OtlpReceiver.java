@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,10 +33,12 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer http;
   private final Server grpc;
-  private final List<ResourceMetrics> metrics = new CopyOnWriteArrayList<>();
+  /** What each metrics export carried, with the export's number (1, 2...). */
+  private final List<Map.Entry<Integer, ResourceMetrics>> metrics = new CopyOnWriteArrayList<>();
   private final List<ResourceSpans> spans = new CopyOnWriteArrayList<>();
   private final AtomicInteger metricExports = new AtomicInteger();
   private final AtomicInteger grpcExports = new AtomicInteger();
+  private final AtomicInteger httpExports = new AtomicInteger();
 
   private OtlpReceiver(HttpServer http, Server grpc) {
     this.http = http;
@@ -89,7 +92,23 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** Every resource-metrics block received, in arrival order. */
   public MetricsView metrics() {
-    return new MetricsView(new ArrayList<>(metrics));
+    return metricsAfter(0);
+  }
+
+  /**
+   * What came with the exports after the first {@code exports} ones (see {@link #metricExports()}).
+   * For data collected after some moment, read {@code n = metricExports()} then and ask for
+   * {@code metricsAfter(n + 1)}: export n + 1 may have been collected before, but the SDK sends
+   * one export at a time, so later ones were collected after it arrived.
+   */
+  public MetricsView metricsAfter(int exports) {
+    List<ResourceMetrics> after = new ArrayList<>();
+    for (Map.Entry<Integer, ResourceMetrics> entry : metrics) {
+      if (entry.getKey() > exports) {
+        after.add(entry.getValue());
+      }
+    }
+    return new MetricsView(after);
   }
 
   public List<ResourceSpans> spans() {
@@ -106,17 +125,28 @@ public final class OtlpReceiver implements AutoCloseable {
     return grpcExports.get();
   }
 
+  /** Requests that came over HTTP (metrics and traces). */
+  public int httpExports() {
+    return httpExports.get();
+  }
+
   public void clear() {
     metrics.clear();
     spans.clear();
   }
 
   private void accept(ExportMetricsServiceRequest request) {
-    metricExports.incrementAndGet();
-    metrics.addAll(request.getResourceMetricsList());
+    List<Map.Entry<Integer, ResourceMetrics>> stamped = new ArrayList<>();
+    synchronized (metricExports) {
+      int export = metricExports.get() + 1;
+      request.getResourceMetricsList().forEach(block -> stamped.add(Map.entry(export, block)));
+      metrics.addAll(stamped);
+      metricExports.set(export);
+    }
   }
 
   private void handleMetrics(HttpExchange exchange) throws IOException {
+    httpExports.incrementAndGet();
     try {
       accept(ExportMetricsServiceRequest.parseFrom(body(exchange)));
       respond(exchange, 200, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
@@ -126,6 +156,7 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private void handleTraces(HttpExchange exchange) throws IOException {
+    httpExports.incrementAndGet();
     try {
       spans.addAll(ExportTraceServiceRequest.parseFrom(body(exchange)).getResourceSpansList());
       respond(exchange, 200, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
