@@ -111,17 +111,17 @@ class SpillwayConfigTest {
         properties("spillway.executor.max-trackd", "5"), Map.of());
 
     assertThat(config.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(200);
-    assertThat(config.problems()).containsExactly("unknown setting spillway.executor.max-trackd"
+    assertThat(config.problems()).containsExactly("unknown setting spillway.executor.max-trackd=5"
         + " (system property); did you mean spillway.executor.max-tracked?; ignored");
   }
 
   @Test
   void unknownKeyFarFromAnySettingGetsNoSuggestion() {
     SpillwayConfig config = SpillwayConfig.load("", new Properties(),
-        Map.of("SPILLWAY_QUEUE_ENABLED", "true"));
+        Map.of("SPILLWAY_COLOUR_SCHEME", "dark"));
 
     assertThat(config.problems()).containsExactly(
-        "unknown setting spillway.queue.enabled (environment variable SPILLWAY_QUEUE_ENABLED); ignored");
+        "unknown setting spillway.colour.scheme=dark (environment variable SPILLWAY_COLOUR_SCHEME); ignored");
   }
 
   @Test
