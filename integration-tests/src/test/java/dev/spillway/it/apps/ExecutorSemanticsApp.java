@@ -37,8 +37,17 @@ public final class ExecutorSemanticsApp {
     shutdownNowInterruptsRunningTasks();
     callerRunsAndDiscardOldestBehave();
     scheduledAndPeriodicTasksRun();
+    // A pool that outlives the checks, so that the test can see the agent at work in this JVM
+    // (the checked pools terminate at once, and terminated pools leave the metrics).
+    ThreadPoolExecutor witness = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), Scenario.named("witness"), new ThreadPoolExecutor.DiscardPolicy());
+    CountDownLatch hold = new CountDownLatch(1);
+    witness.execute(() -> await(hold));
+    witness.execute(() -> { });
     Scenario.say("CHECKS DONE");
     Scenario.await("exit");
+    hold.countDown();
+    witness.shutdown();
   }
 
   /** A task with a priority, comparable as PriorityBlockingQueue requires. */

@@ -28,31 +28,33 @@ class ExecutorSemanticsIT {
 
   @Test
   void behavesExactlyAsWithoutTheAgent() throws Exception {
-    List<String> without = run(AgentJvm.builder(ExecutorSemanticsApp.class).withoutAgent(), false);
-    assertThat(without).containsExactlyElementsOf(EXPECTED);
-
-    try (OtlpReceiver receiver = OtlpReceiver.start()) {
-      List<String> with = run(AgentJvm.builder(ExecutorSemanticsApp.class).exportTo(receiver), true);
-      assertThat(with).containsExactlyElementsOf(EXPECTED);
-      // And the agent was really at work on these executors.
+    try (AgentJvm plain = AgentJvm.builder(ExecutorSemanticsApp.class).withoutAgent().start()) {
+      assertThat(checks(plain, false)).containsExactlyElementsOf(EXPECTED);
+      exit(plain);
+    }
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        AgentJvm app = AgentJvm.builder(ExecutorSemanticsApp.class).exportTo(receiver).start()) {
+      assertThat(checks(app, true)).containsExactlyElementsOf(EXPECTED);
+      // And the agent was really at work in that JVM.
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(receiver.metrics().attributeValues("jvm.executor.task.completed", "jvm.executor.name"))
-              .contains("scheduler"));
+          assertThat(receiver.metrics().latest("jvm.executor.task.rejected", "jvm.executor.name", "witness",
+              "jvm.executor.rejection.policy", "discard")).hasValue(1));
+      exit(app);
     }
   }
 
-  private static List<String> run(AgentJvm.Builder builder, boolean agent) {
-    try (AgentJvm app = builder.start()) {
-      if (agent) {
-        app.awaitAgentStarted();
-      }
-      app.send("go");
-      app.awaitOutput(line -> line.equals("CHECKS DONE"), Duration.ofSeconds(60));
-      List<String> checks = app.stdout().stream().filter(l -> l.startsWith("CHECK ")).collect(Collectors.toList());
-      app.send("exit");
-      assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
-      assertThat(app.agentProblems()).isEmpty();
-      return checks;
+  private static void exit(AgentJvm app) {
+    app.send("exit");
+    assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
+    assertThat(app.agentProblems()).isEmpty();
+  }
+
+  private static List<String> checks(AgentJvm app, boolean agent) {
+    if (agent) {
+      app.awaitAgentStarted();
     }
+    app.send("go");
+    app.awaitOutput(line -> line.equals("CHECKS DONE"), Duration.ofSeconds(60));
+    return app.stdout().stream().filter(l -> l.startsWith("CHECK ")).collect(Collectors.toList());
   }
 }
