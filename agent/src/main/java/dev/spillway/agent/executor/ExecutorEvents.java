@@ -75,7 +75,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        if (tracker.sample()) {
+        if (tracker.sampler.sample()) {
           tracker.pending.add(task, System.nanoTime());
         }
         return false;
@@ -185,7 +185,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       return;
     }
     if (tracker.scheduled) {
-      if (task instanceof Delayed && tracker.sample()) {
+      if (task instanceof Delayed && tracker.sampler.sample()) {
         // A scheduled task waits from when it became due, which its own delay tells.
         long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
         long now = System.nanoTime();

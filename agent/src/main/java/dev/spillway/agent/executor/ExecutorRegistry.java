@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ final class ExecutorRegistry {
   private final WeakIdentityMap<Object, ExecutorTracker> trackers = new WeakIdentityMap<>();
   private final ExecutorNaming naming;
   private final int maxTracked;
-  private final int initialSampleMask;
+  private final TaskSampling sampling;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
   /** How many live executors use each name. Guarded by this. */
@@ -39,10 +40,10 @@ final class ExecutorRegistry {
   /** Told when an executor gets its name (to bind shedding rules). */
   private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
 
-  ExecutorRegistry(ExecutorNaming naming, int maxTracked, int initialSampleMask) {
+  ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling) {
     this.naming = naming;
     this.maxTracked = maxTracked;
-    this.initialSampleMask = initialSampleMask;
+    this.sampling = sampling;
   }
 
   void onNamed(java.util.function.Consumer<ExecutorTracker> listener) {
@@ -78,7 +79,7 @@ final class ExecutorRegistry {
     }
     String site = sighting == Sighting.OTHER ? null : ExecutorNaming.callSite();
     return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
-        sighting == Sighting.SUBMITTED ? site : null, initialSampleMask);
+        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler());
   }
 
   /**

@@ -1,27 +1,24 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.timing.PendingTasks;
+import dev.spillway.agent.timing.Sampler;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What Spillway keeps for one live executor. It holds the executor weakly: the agent never keeps
  * an application's pool alive.
  *
  * <p>Gauges are read from the executor's own getters at collection time; per task it only decides
- * whether to time the task ({@link #sampleMask}) and counts rejections.
+ * whether to time the task ({@link #sampler}) and counts rejections.
  */
 final class ExecutorTracker {
 
   /** Marks executors that belong to the agent itself (the SDK's, the HTTP client's). */
   static final ExecutorTracker IGNORED = new ExecutorTracker();
-
-  /** {@link #sampleMask} value that times no task. */
-  static final int TIMING_OFF = -1;
 
   private final WeakReference<ThreadPoolExecutor> executor;
   final boolean scheduled;
@@ -36,10 +33,8 @@ final class ExecutorTracker {
   /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
   volatile ExecutorSeries series;
 
-  /** Tasks pass when {@code random & mask == 0}: 0 times every task, {@link #TIMING_OFF} none. */
-  volatile int sampleMask;
-  /** Tasks that passed the mask since the last adjustment, to estimate the task rate. */
-  final LongAdder sampled = new LongAdder();
+  /** Which tasks are timed. */
+  final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
   final Rejections rejections = new Rejections();
   /** The shedding rules that apply to this executor; null (the usual case) when none does. */
@@ -51,13 +46,13 @@ final class ExecutorTracker {
   /** Collection-thread state: the completed count last reported, for the overflow series. */
   long lastCompleted;
 
-  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, int sampleMask) {
+  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, Sampler sampler) {
     this.executor = new WeakReference<>(executor);
     this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
     this.type = executor.getClass().getName();
     this.constructionSite = constructionSite;
     this.submitSite = submitSite;
-    this.sampleMask = sampleMask;
+    this.sampler = sampler;
   }
 
   private ExecutorTracker() {
@@ -66,22 +61,12 @@ final class ExecutorTracker {
     this.type = "";
     this.constructionSite = null;
     this.submitSite = null;
-    this.sampleMask = TIMING_OFF;
+    this.sampler = new Sampler(Sampler.OFF);
   }
 
   /** The executor, or null once it was collected. */
   ThreadPoolExecutor executor() {
     return executor.get();
-  }
-
-  /** Whether to time the task now being submitted or taken. */
-  boolean sample() {
-    int mask = sampleMask;
-    if (mask < 0 || (mask != 0 && (ThreadLocalRandom.current().nextInt() & mask) != 0)) {
-      return false;
-    }
-    sampled.increment();
-    return true;
   }
 
   /** Collection-thread state: collections skipped while waiting to learn a thread name. */

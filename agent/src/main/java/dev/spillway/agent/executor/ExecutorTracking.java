@@ -7,6 +7,7 @@ import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -22,7 +23,7 @@ public final class ExecutorTracking implements Family {
     this.sampling = new TaskSampling(config.get(Settings.EXECUTOR_TIMING),
         config.get(Settings.EXECUTOR_TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling.initialMask());
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling);
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
   }
@@ -82,7 +83,7 @@ public final class ExecutorTracking implements Family {
     lastHousekeeping = now;
     for (ExecutorTracker tracker : registry.all()) {
       if (tracker != ExecutorTracker.IGNORED) {
-        sampling.adjust(tracker, elapsed);
+        sampling.adjust(tracker.sampler, elapsed);
         tracker.pending.sweep(now);
       }
     }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.naming.Owner;
+import dev.spillway.agent.config.Settings.TimingMode;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.testing.Conditions;
+import dev.spillway.agent.timing.TaskSampling;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -66,7 +68,8 @@ class ExecutorMetricsTest {
   }
 
   private void start(String renames, int maxTracked) {
-    registry = new ExecutorRegistry(new ExecutorNaming(renames), maxTracked, 0);
+    registry = new ExecutorRegistry(new ExecutorNaming(renames), maxTracked,
+        new TaskSampling(TimingMode.ALL, 1000));
     events = new ExecutorEvents(registry, new ExecutorMetrics(telemetry.meter("executor"), registry));
   }
 

@@ -2,8 +2,11 @@ package dev.spillway.agent.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spillway.agent.config.Settings.TimingMode;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.testing.Gc;
+import dev.spillway.agent.timing.Sampler;
+import dev.spillway.agent.timing.TaskSampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +35,7 @@ class ExecutorRegistryTest {
   }
 
   private static ExecutorRegistry registry(int maxTracked) {
-    return new ExecutorRegistry(new ExecutorNaming(""), maxTracked, 0);
+    return new ExecutorRegistry(new ExecutorNaming(""), maxTracked, new TaskSampling(TimingMode.ALL, 1000));
   }
 
   @Test
@@ -50,9 +53,9 @@ class ExecutorRegistryTest {
 
   @Test
   void trackerStartsWithTheRegistrysSampleMask() {
-    ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10, ExecutorTracker.TIMING_OFF);
+    ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10, new TaskSampling(TimingMode.OFF, 1000));
 
-    assertThat(registry.track(executor(), Sighting.OTHER).sampleMask).isEqualTo(ExecutorTracker.TIMING_OFF);
+    assertThat(registry.track(executor(), Sighting.OTHER).sampler.mask()).isEqualTo(Sampler.OFF);
   }
 
   @Test

@@ -1,26 +1,14 @@
-package dev.spillway.agent.executor;
+package dev.spillway.agent.timing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.Settings.TimingMode;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class TaskSamplingTest {
 
   private static final long ONE_SECOND = 1_000_000_000L;
   private static final int CAP = (1 << 30) - 1;
-
-  private final ThreadPoolExecutor executor =
-      new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-
-  @AfterEach
-  void shutDown() {
-    executor.shutdownNow();
-  }
 
   @Test
   void rateWithinBudgetTimesEveryTask() {
@@ -58,63 +46,63 @@ class TaskSamplingTest {
   @Test
   void adjustChoosesTheMaskFromTheSampledRate() {
     TaskSampling sampling = new TaskSampling(TimingMode.ADAPTIVE, 1000);
-    ExecutorTracker tracker = new ExecutorTracker(executor, null, null, sampling.initialMask());
+    Sampler tracker = sampling.newSampler();
 
     tracker.sampled.add(3000);
     sampling.adjust(tracker, ONE_SECOND);
 
-    assertThat(tracker.sampleMask).isEqualTo(3);
+    assertThat(tracker.mask()).isEqualTo(3);
     assertThat(tracker.sampled.sum()).as("counter reset").isZero();
   }
 
   @Test
   void adjustScalesSampledCountsByTheCurrentMask() {
     TaskSampling sampling = new TaskSampling(TimingMode.ADAPTIVE, 1000);
-    ExecutorTracker tracker = new ExecutorTracker(executor, null, null, 3);
+    Sampler tracker = new Sampler(3);
 
     // 1500 passed a 1-in-4 mask over two seconds: about 3000 tasks a second.
     tracker.sampled.add(1500);
     sampling.adjust(tracker, 2 * ONE_SECOND);
-    assertThat(tracker.sampleMask).isEqualTo(3);
+    assertThat(tracker.mask()).isEqualTo(3);
 
     // 200 passed a 1-in-4 mask in a second: 800 tasks a second, within budget.
     tracker.sampled.add(200);
     sampling.adjust(tracker, ONE_SECOND);
-    assertThat(tracker.sampleMask).isZero();
+    assertThat(tracker.mask()).isZero();
   }
 
   @Test
   void adjustLeavesOtherModesAlone() {
     TaskSampling all = new TaskSampling(TimingMode.ALL, 1000);
     TaskSampling off = new TaskSampling(TimingMode.OFF, 1000);
-    ExecutorTracker timed = new ExecutorTracker(executor, null, null, all.initialMask());
-    ExecutorTracker untimed = new ExecutorTracker(executor, null, null, off.initialMask());
+    Sampler timed = all.newSampler();
+    Sampler untimed = off.newSampler();
     timed.sampled.add(1_000_000);
     untimed.sampled.add(1_000_000);
 
     all.adjust(timed, ONE_SECOND);
     off.adjust(untimed, ONE_SECOND);
 
-    assertThat(timed.sampleMask).isZero();
-    assertThat(untimed.sampleMask).isEqualTo(ExecutorTracker.TIMING_OFF);
+    assertThat(timed.mask()).isZero();
+    assertThat(untimed.mask()).isEqualTo(Sampler.OFF);
   }
 
   @Test
   void adjustIgnoresANonPositiveInterval() {
     TaskSampling sampling = new TaskSampling(TimingMode.ADAPTIVE, 1000);
-    ExecutorTracker tracker = new ExecutorTracker(executor, null, null, 0);
+    Sampler tracker = new Sampler(0);
     tracker.sampled.add(1_000_000);
 
     sampling.adjust(tracker, 0);
 
-    assertThat(tracker.sampleMask).isZero();
+    assertThat(tracker.mask()).isZero();
     assertThat(tracker.sampled.sum()).isEqualTo(1_000_000);
   }
 
   @Test
   void offTimesNothingAndZeroMaskTimesEverything() {
-    ExecutorTracker off = new ExecutorTracker(executor, null, null, ExecutorTracker.TIMING_OFF);
-    ExecutorTracker every = new ExecutorTracker(executor, null, null, 0);
+    Sampler off = new Sampler(Sampler.OFF);
+    Sampler every = new Sampler(0);
 
     for (int i = 0; i < 100; i++) {
       assertThat(off.sample()).isFalse();

@@ -1,9 +1,9 @@
-package dev.spillway.agent.executor;
+package dev.spillway.agent.timing;
 
 import dev.spillway.agent.config.Settings.TimingMode;
 
 /**
- * Chooses, per executor, which tasks are timed.
+ * Chooses, per executor or queue, which items are timed.
  *
  * <p>Timing a task costs three clock reads and two histogram records (about 150 ns); an executor
  * running a million tiny tasks a second cannot afford that on every one. In adaptive mode every
@@ -12,28 +12,29 @@ import dev.spillway.agent.config.Settings.TimingMode;
  * stay near {@code perSecond}. The rate is estimated from the tasks that passed the mask, so the
  * task path counts nothing else.
  */
-final class TaskSampling {
+public final class TaskSampling {
 
   private final TimingMode mode;
   private final int perSecond;
 
-  TaskSampling(TimingMode mode, int perSecond) {
+  public TaskSampling(TimingMode mode, int perSecond) {
     this.mode = mode;
     this.perSecond = perSecond;
   }
 
-  int initialMask() {
-    return mode == TimingMode.OFF ? ExecutorTracker.TIMING_OFF : 0;
+  /** A sampler in this mode's starting state. */
+  public Sampler newSampler() {
+    return new Sampler(mode == TimingMode.OFF ? Sampler.OFF : 0);
   }
 
-  /** Re-chooses the tracker's mask from the tasks sampled over the last {@code elapsedNanos}. */
-  void adjust(ExecutorTracker tracker, long elapsedNanos) {
+  /** Re-chooses the sampler's mask from the items sampled over the last {@code elapsedNanos}. */
+  public void adjust(Sampler sampler, long elapsedNanos) {
     if (mode != TimingMode.ADAPTIVE || elapsedNanos <= 0) {
       return;
     }
-    int mask = tracker.sampleMask;
-    double rate = tracker.sampled.sumThenReset() * (mask + 1.0) * 1e9 / elapsedNanos;
-    tracker.sampleMask = maskFor(rate, perSecond);
+    int mask = sampler.mask;
+    double rate = sampler.sampled.sumThenReset() * (mask + 1.0) * 1e9 / elapsedNanos;
+    sampler.mask = maskFor(rate, perSecond);
   }
 
   /** The smallest {@code 2^k - 1} such that {@code rate / 2^k <= perSecond}. */

@@ -1,11 +1,11 @@
-package dev.spillway.agent.executor;
+package dev.spillway.agent.timing;
 
 import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Submit times of the sampled tasks of one executor that have not started yet.
+ * Submit times of the sampled items of one executor or queue that have not left it yet.
  *
  * <p>Tasks are never wrapped (that breaks priority queues, {@code remove} and handlers), so their
  * submit time is kept beside them, keyed by the very object that enters the queue. A handful of
@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * from the queue and dropped by the application frees its slot. When all slots are taken a task
  * is simply not sampled.
  */
-final class PendingTasks {
+public final class PendingTasks {
 
-  static final int CAPACITY = 32;
+  public static final int CAPACITY = 32;
   /** A sample older than this is dropped: its task was removed from the queue and kept alive. */
-  static final long MAX_AGE_NANOS = 10L * 60 * 1_000_000_000L;
+  public static final long MAX_AGE_NANOS = 10L * 60 * 1_000_000_000L;
 
   private final AtomicReferenceArray<Sample> slots = new AtomicReferenceArray<>(CAPACITY);
   private final AtomicInteger count = new AtomicInteger();
 
   /** Remembers that {@code task} was submitted at {@code nanoTime}; false if no slot is free. */
-  boolean add(Object task, long nanoTime) {
+  public boolean add(Object task, long nanoTime) {
     if (count.get() >= CAPACITY) {
       return false;
     }
@@ -42,7 +42,7 @@ final class PendingTasks {
    * The submit time of {@code task} if it was sampled, forgetting it; otherwise -1. The same
    * object may be queued several times: a worker takes its oldest sample, as queues are FIFO.
    */
-  long take(Object task) {
+  public long take(Object task) {
     return remove(task, true);
   }
 
@@ -50,7 +50,7 @@ final class PendingTasks {
    * Forgets the sample of a submission that was just rejected: the newest one of {@code task},
    * since it was added moments ago by the very call being rejected.
    */
-  void discard(Object task) {
+  public void discard(Object task) {
     remove(task, false);
   }
 
@@ -87,7 +87,7 @@ final class PendingTasks {
   }
 
   /** Frees slots of collected tasks and of samples older than {@link #MAX_AGE_NANOS}. */
-  void sweep(long now) {
+  public void sweep(long now) {
     for (int i = 0; i < CAPACITY; i++) {
       Sample sample = slots.get(i);
       if (sample != null && (sample.get() == null || now - sample.submittedAt > MAX_AGE_NANOS)
@@ -97,7 +97,7 @@ final class PendingTasks {
     }
   }
 
-  int size() {
+  public int size() {
     return count.get();
   }
 

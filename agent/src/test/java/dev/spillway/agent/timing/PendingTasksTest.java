@@ -1,4 +1,4 @@
-package dev.spillway.agent.executor;
+package dev.spillway.agent.timing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
