@@ -1,13 +1,8 @@
 package dev.spillway.agent.executor;
 
-import dev.spillway.agent.AgentLog;
-import dev.spillway.agent.util.Glob;
+import dev.spillway.agent.util.CallSites;
+import dev.spillway.agent.util.Renames;
 import java.lang.StackWalker.StackFrame;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.regex.Pattern;
 
@@ -39,13 +34,10 @@ final class ExecutorNaming {
       "com.google.common.util.concurrent.", "org.springframework.", "io.micrometer.",
       "kotlinx.coroutines.", "scala.concurrent."};
 
-  private static final StackWalker WALKER =
-      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
-
-  private final List<Map.Entry<Glob, String>> renames;
+  private final Renames renames;
 
   ExecutorNaming(String renameSpec) {
-    this.renames = parseRenames(renameSpec);
+    this.renames = Renames.parse(renameSpec, "spillway.executor.names");
   }
 
   /** The executor's name before renames and de-duplication. */
@@ -78,64 +70,19 @@ final class ExecutorNaming {
 
   /** Applies the first matching rename, if any. */
   String rename(String derived) {
-    for (Map.Entry<Glob, String> rename : renames) {
-      if (rename.getKey().matches(derived)) {
-        return rename.getValue();
-      }
-    }
-    return derived;
+    return renames.apply(derived);
   }
+
 
   /** The class of the first frame on this stack that is not JDK, agent or executor plumbing. */
   static String callSite() {
-    Optional<String> site = WALKER.walk(frames -> frames
-        .filter(ExecutorNaming::isOwnerFrame)
-        .findFirst()
-        .map(frame -> className(frame.getClassName())));
-    return site.orElse(null);
+    return CallSites.owner(ExecutorNaming::isPlumbing, false);
   }
 
-  private static boolean isOwnerFrame(StackFrame frame) {
-    String name = frame.getClassName();
-    for (String prefix : PLUMBING) {
-      if (name.startsWith(prefix)) {
-        return false;
-      }
-    }
+  private static boolean isPlumbing(StackFrame frame) {
     // The constructor of a ThreadPoolExecutor subclass is part of the executor, not its owner.
-    return !("<init>".equals(frame.getMethodName())
-        && ThreadPoolExecutor.class.isAssignableFrom(frame.getDeclaringClass()));
-  }
-
-  /** {@code com.acme.Foo$$Lambda/0x0123} and {@code com.acme.Foo$$Lambda$14} become {@code com.acme.Foo}. */
-  static String className(String frameClass) {
-    int lambda = frameClass.indexOf("$$");
-    String name = lambda > 0 ? frameClass.substring(0, lambda) : frameClass;
-    int hidden = name.indexOf('/');
-    return hidden > 0 ? name.substring(0, hidden) : name;
-  }
-
-  private static List<Map.Entry<Glob, String>> parseRenames(String spec) {
-    List<Map.Entry<Glob, String>> renames = new ArrayList<>();
-    if (spec == null || spec.isBlank()) {
-      return renames;
-    }
-    Map<String, String> seen = new HashMap<>();
-    for (String part : spec.split(";")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      int eq = part.lastIndexOf('=');
-      if (eq <= 0 || eq == part.length() - 1) {
-        AgentLog.warn("spillway.executor.names: '" + part.trim() + "' is not glob=name; ignored");
-        continue;
-      }
-      String glob = part.substring(0, eq).trim();
-      String name = part.substring(eq + 1).trim();
-      if (seen.putIfAbsent(glob, name) == null) {
-        renames.add(Map.entry(Glob.of(glob), name));
-      }
-    }
-    return renames;
+    return CallSites.startsWithAny(frame.getClassName(), PLUMBING)
+        || ("<init>".equals(frame.getMethodName())
+            && ThreadPoolExecutor.class.isAssignableFrom(frame.getDeclaringClass()));
   }
 }

@@ -3,6 +3,7 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.timing.Sampler;
+import dev.spillway.agent.util.QueueCapacity;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,7 +43,7 @@ final class ExecutorTracker {
   final ExecutorSignals signals = new ExecutorSignals(this);
 
   /** Last consistent queue capacity (-1 unbounded, -2 unknown); see {@link #queueCapacity}. */
-  volatile long capacity = -2;
+  volatile long capacity = QueueCapacity.UNKNOWN;
   /** Collection-thread state: the completed count last reported, for the overflow series. */
   long lastCompleted;
 
@@ -90,23 +91,9 @@ final class ExecutorTracker {
     return hasThreads || rejections.any();
   }
 
-  /**
-   * The queue's capacity, or -1 when unbounded. {@code size() + remainingCapacity()} is two
-   * reads, so it is trusted only when the size did not move in between; otherwise the last
-   * consistent value stands.
-   */
+  /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */
   long queueCapacity(BlockingQueue<?> queue) {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int before = queue.size();
-      int remaining = queue.remainingCapacity();
-      if (remaining == Integer.MAX_VALUE) {
-        return capacity = -1;
-      }
-      if (queue.size() == before) {
-        long total = (long) before + remaining;
-        return capacity = total >= Integer.MAX_VALUE ? -1 : total;
-      }
-    }
-    return capacity;
+    return capacity = QueueCapacity.of(queue, capacity);
   }
+
 }

@@ -3,6 +3,7 @@ package dev.spillway.agent.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.naming.Owner;
+import dev.spillway.agent.util.CallSites;
 import org.junit.jupiter.api.Test;
 
 class ExecutorNamingTest {
@@ -106,16 +107,16 @@ class ExecutorNamingTest {
 
   @Test
   void classNameDropsLambdaAndHiddenClassSuffixes() {
-    assertThat(ExecutorNaming.className("com.acme.Foo$$Lambda/0x0000000800c0b000")).isEqualTo("com.acme.Foo");
-    assertThat(ExecutorNaming.className("com.acme.Foo$$Lambda$14/0x0000000800c0b000")).isEqualTo("com.acme.Foo");
-    assertThat(ExecutorNaming.className("com.acme.Foo$$Lambda$14")).isEqualTo("com.acme.Foo");
-    assertThat(ExecutorNaming.className("com.acme.Proxy/0x0000000800c0c000")).isEqualTo("com.acme.Proxy");
+    assertThat(CallSites.className("com.acme.Foo$$Lambda/0x0000000800c0b000")).isEqualTo("com.acme.Foo");
+    assertThat(CallSites.className("com.acme.Foo$$Lambda$14/0x0000000800c0b000")).isEqualTo("com.acme.Foo");
+    assertThat(CallSites.className("com.acme.Foo$$Lambda$14")).isEqualTo("com.acme.Foo");
+    assertThat(CallSites.className("com.acme.Proxy/0x0000000800c0c000")).isEqualTo("com.acme.Proxy");
   }
 
   @Test
   void classNameKeepsOrdinaryNestedClasses() {
-    assertThat(ExecutorNaming.className("com.acme.Foo$Inner")).isEqualTo("com.acme.Foo$Inner");
-    assertThat(ExecutorNaming.className("com.acme.Foo$1")).isEqualTo("com.acme.Foo$1");
+    assertThat(CallSites.className("com.acme.Foo$Inner")).isEqualTo("com.acme.Foo$Inner");
+    assertThat(CallSites.className("com.acme.Foo$1")).isEqualTo("com.acme.Foo$1");
   }
 
   @Test

@@ -1,0 +1,53 @@
+package dev.spillway.agent.queue;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The identity queues report under: {@code jvm.queue.name} and {@code jvm.queue.type}. All live
+ * queues created at the same place share one series (one queue per connection is one series, not
+ * thousands), so counters of queues that are gone are kept here and sums never go down.
+ */
+final class QueueSeries {
+
+  static final AttributeKey<String> NAME = AttributeKey.stringKey("jvm.queue.name");
+  static final AttributeKey<String> TYPE = AttributeKey.stringKey("jvm.queue.type");
+  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("jvm.queue.operation");
+  static final AttributeKey<String> REASON = AttributeKey.stringKey("jvm.queue.rejection.reason");
+
+  /** The name every queue past {@code spillway.queue.max-tracked} series reports under. */
+  static final String OVERFLOW = "_overflow";
+
+  final String name;
+  final String type;
+  final boolean overflow;
+  final Attributes attributes;
+  private final Attributes[] refused = new Attributes[Refusals.SIZE];
+
+  /** Live queues in this series. Guarded by the registry. */
+  int members;
+  /** What queues that left this series had counted. */
+  final LongAdder retiredEnqueued = new LongAdder();
+  final LongAdder retiredDequeued = new LongAdder();
+  final Refusals retiredRefusals = new Refusals();
+
+  QueueSeries(String name, String type, boolean overflow) {
+    this.name = name;
+    this.type = type;
+    this.overflow = overflow;
+    this.attributes = Attributes.of(NAME, name, TYPE, type);
+    for (int operation = 0; operation < Refusals.OPERATIONS.length; operation++) {
+      for (int reason = 0; reason < Refusals.REASONS.length; reason++) {
+        refused[Refusals.index(operation, reason)] = attributes.toBuilder()
+            .put(OPERATION, Refusals.OPERATIONS[operation])
+            .put(REASON, Refusals.REASONS[reason])
+            .build();
+      }
+    }
+  }
+
+  Attributes refused(int index) {
+    return refused[index];
+  }
+}

@@ -1,0 +1,46 @@
+package dev.spillway.agent.queue;
+
+import dev.spillway.bootstrap.QueueHooks;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Refused inserts of a queue, by operation and reason. Written only when an insert is refused. */
+final class Refusals {
+
+  /** {@code jvm.queue.operation} values, indexed like {@link QueueHooks#OFFER}... */
+  static final String[] OPERATIONS = {"offer", "offer_timed", "add"};
+  static final int ADD = 2;
+  /** {@code jvm.queue.rejection.reason} values. */
+  static final String[] REASONS = {"full", "shed"};
+  static final int FULL = 0;
+  static final int SHED = 1;
+  static final int SIZE = OPERATIONS.length * REASONS.length;
+
+  private final AtomicLongArray counts = new AtomicLongArray(SIZE);
+
+  static int index(int operation, int reason) {
+    return operation * REASONS.length + reason;
+  }
+
+  void increment(int operation, int reason) {
+    counts.incrementAndGet(index(operation, reason));
+  }
+
+  /** Moves one refusal from plain {@code offer} to {@code add}: add is offer and a throw. */
+  void relabelAsAdd(int reason) {
+    counts.decrementAndGet(index(QueueHooks.OFFER, reason));
+    counts.incrementAndGet(index(ADD, reason));
+  }
+
+  long get(int index) {
+    return counts.get(index);
+  }
+
+  void addTo(Refusals other) {
+    for (int i = 0; i < SIZE; i++) {
+      long n = counts.get(i);
+      if (n != 0) {
+        other.counts.addAndGet(i, n);
+      }
+    }
+  }
+}
