@@ -6,6 +6,7 @@ import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
+import dev.spillway.agent.queue.QueueTracking;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.RuleWatcher;
 import dev.spillway.agent.shedding.Rules;
@@ -70,8 +71,14 @@ public final class Agent {
   }
 
   private void run(long started, boolean attached) {
+    WorkQueues workQueues = WorkQueues.NONE;
+    if (config.get(Settings.QUEUE_ENABLED)) {
+      QueueTracking queues = new QueueTracking(config);
+      families.add(queues);
+      workQueues = queues;
+    }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(new ExecutorTracking(config));
+      families.add(0, new ExecutorTracking(config, workQueues));
     }
     // Tracking first: what the SDK creates below is then seen being built on an agent thread and
     // ignored, and nothing the application creates meanwhile is missed.

@@ -54,7 +54,7 @@ public final class BenchmarkMain {
     Map<String, String[]> configurations = new LinkedHashMap<>();
     configurations.put("no agent", new String[0]);
     configurations.put("agent", agentArgs(agentJar, ""));
-    configurations.put("agent, every task timed", agentArgs(agentJar, "=executor.timing=all"));
+    configurations.put("agent, every task timed", agentArgs(agentJar, "=timing=all"));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
 

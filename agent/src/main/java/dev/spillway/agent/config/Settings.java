@@ -43,15 +43,33 @@ public final class Settings {
       "Renames executors: `glob=name;glob=name`, matched against the derived name"
           + " (e.g. `com.acme.OrderService=orders;http-nio-*-exec=http`).");
 
-  public static final Setting<TimingMode> EXECUTOR_TIMING = Setting.choice("spillway.executor.timing",
+  public static final Setting<TimingMode> TIMING = Setting.choice("spillway.timing",
       TimingMode.ADAPTIVE,
-      "Which tasks feed the wait and run-time histograms: `adaptive` records every task while an"
-          + " executor runs fewer than `timing.samples-per-second` tasks a second and a random"
-          + " sample above that; `all` records every task (about 80 ns each); `off` records none.");
+      "Which executor tasks (and items of queues with details) feed the wait and run-time histograms:"
+          + " `adaptive` times every one while an executor or queue handles fewer than"
+          + " `timing.samples-per-second` a second and a random sample above that; `all` times every"
+          + " one (about 80 ns each); `off` none.");
 
-  public static final Setting<Integer> EXECUTOR_TIMING_RATE = Setting.integer(
-      "spillway.executor.timing.samples-per-second", 1000, 1, 10_000_000,
-      "In adaptive timing, the most tasks timed per second and executor.");
+  public static final Setting<Integer> TIMING_RATE = Setting.integer(
+      "spillway.timing.samples-per-second", 1000, 1, 10_000_000,
+      "In adaptive timing, the most tasks or items timed per second, per executor or queue.");
+
+  public static final Setting<Boolean> QUEUE_ENABLED = Setting.flag("spillway.queue.enabled", true,
+      "Instruments the JDK's blocking queues (jvm.queue.* metrics): by default their size, capacity and"
+          + " refused inserts, which cost nothing on a successful insert or removal.");
+
+  public static final Setting<Integer> QUEUE_MAX_TRACKED = Setting.integer(
+      "spillway.queue.max-tracked", 200, 1, 100_000,
+      "At most this many queue series (creation sites); later ones share the series named `_overflow`,"
+          + " and a warning says so once.");
+
+  public static final Setting<String> QUEUE_NAMES = Setting.text("spillway.queue.names", "",
+      "Renames queues: `glob=name;glob=name`, matched against the creation site"
+          + " (e.g. `com.acme.Pipeline=inbox`).");
+
+  public static final Setting<String> QUEUE_DETAILS = Setting.text("spillway.queue.details", "",
+      "Queues (globs on their names, `;`-separated, `*` for all) that also count every insert and"
+          + " removal and time waits and blocked puts: about 20 ns more per insert and removal.");
 
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
@@ -63,7 +81,9 @@ public final class Settings {
 
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL,
-      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE,
+      TIMING, TIMING_RATE,
+      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
+      QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       RULES, JMX_ENABLED);
 
   private Settings() {}

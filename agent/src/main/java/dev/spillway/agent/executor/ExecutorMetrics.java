@@ -1,9 +1,9 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.telemetry.Buckets;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -31,11 +31,6 @@ final class ExecutorMetrics {
   static final String TASK_REJECTED = "jvm.executor.task.rejected";
   static final String TASK_WAIT = "jvm.executor.task.wait.duration";
   static final String TASK_DURATION = "jvm.executor.task.duration";
-
-  /** Seconds, from 10 µs (a hand-off) to a minute (a sick queue). */
-  static final List<Double> DURATION_BUCKETS = List.of(
-      0.00001, 0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-      5.0, 10.0, 30.0, 60.0);
 
   private final ExecutorRegistry registry;
   private final DoubleHistogram waitDuration;
@@ -69,10 +64,10 @@ final class ExecutorMetrics {
     this.waitDuration = meter.histogramBuilder(TASK_WAIT).setUnit("s")
         .setDescription("Time a task waited in the queue, from submit (or, scheduled, from when it was due)"
             + " to the start of its run; 0 when handed straight to a new thread.")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        .setExplicitBucketBoundariesAdvice(Buckets.DURATIONS).build();
     this.taskDuration = meter.histogramBuilder(TASK_DURATION).setUnit("s")
         .setDescription("Time a task ran.")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        .setExplicitBucketBoundariesAdvice(Buckets.DURATIONS).build();
   }
 
   void recordWait(ExecutorTracker tracker, long nanos) {

@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
@@ -24,6 +25,7 @@ final class ExecutorRegistry {
   private final ExecutorNaming naming;
   private final int maxTracked;
   private final TaskSampling sampling;
+  private final WorkQueues workQueues;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
   /** How many live executors use each name. Guarded by this. */
@@ -40,10 +42,11 @@ final class ExecutorRegistry {
   /** Told when an executor gets its name (to bind shedding rules). */
   private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
 
-  ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling) {
+  ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues) {
     this.naming = naming;
     this.maxTracked = maxTracked;
     this.sampling = sampling;
+    this.workQueues = workQueues;
   }
 
   void onNamed(java.util.function.Consumer<ExecutorTracker> listener) {
@@ -77,6 +80,8 @@ final class ExecutorRegistry {
     if (executor.getThreadFactory().getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
       return ExecutorTracker.IGNORED;
     }
+    // Its queue is reported as part of it, not as a queue of its own.
+    workQueues.claim(executor.getQueue());
     String site = sighting == Sighting.OTHER ? null : ExecutorNaming.callSite();
     return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
         sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler());

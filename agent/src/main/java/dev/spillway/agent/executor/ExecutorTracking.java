@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.Family;
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -19,11 +20,11 @@ public final class ExecutorTracking implements Family {
   private final ExecutorEvents events;
   private long lastHousekeeping = System.nanoTime();
 
-  public ExecutorTracking(SpillwayConfig config) {
-    this.sampling = new TaskSampling(config.get(Settings.EXECUTOR_TIMING),
-        config.get(Settings.EXECUTOR_TIMING_RATE));
+  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues) {
+    this.sampling = new TaskSampling(config.get(Settings.TIMING),
+        config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling);
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
   }

@@ -25,8 +25,9 @@ final class QueueSeries {
   final Attributes attributes;
   private final Attributes[] refused = new Attributes[Refusals.SIZE];
 
-  /** Live queues in this series. Guarded by the registry. */
+  /** Live queues in this series, and since when it has none. Guarded by the registry. */
   int members;
+  long emptySince;
   /** What queues that left this series had counted. */
   final LongAdder retiredEnqueued = new LongAdder();
   final LongAdder retiredDequeued = new LongAdder();
@@ -45,6 +46,11 @@ final class QueueSeries {
             .build();
       }
     }
+  }
+
+  /** True while no queue that left this series had counted anything. */
+  boolean countedNothing() {
+    return retiredEnqueued.sum() == 0 && retiredDequeued.sum() == 0 && retiredRefusals.isEmpty();
   }
 
   Attributes refused(int index) {

@@ -35,6 +35,15 @@ final class Refusals {
     return counts.get(index);
   }
 
+  boolean isEmpty() {
+    for (int i = 0; i < SIZE; i++) {
+      if (counts.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void addTo(Refusals other) {
     for (int i = 0; i < SIZE; i++) {
       long n = counts.get(i);

@@ -70,8 +70,8 @@ class SettingTest {
   @Test
   void environmentNameIsUpperCaseWithUnderscores() {
     assertThat(Settings.EXECUTOR_MAX_TRACKED.envName()).isEqualTo("SPILLWAY_EXECUTOR_MAX_TRACKED");
-    assertThat(Settings.EXECUTOR_TIMING_RATE.envName())
-        .isEqualTo("SPILLWAY_EXECUTOR_TIMING_SAMPLES_PER_SECOND");
+    assertThat(Settings.TIMING_RATE.envName())
+        .isEqualTo("SPILLWAY_TIMING_SAMPLES_PER_SECOND");
   }
 
   @Test

@@ -23,7 +23,7 @@ class SpillwayConfigTest {
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
 
     assertThat(config.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(200);
-    assertThat(config.get(Settings.EXECUTOR_TIMING)).isEqualTo(TimingMode.ADAPTIVE);
+    assertThat(config.get(Settings.TIMING)).isEqualTo(TimingMode.ADAPTIVE);
     assertThat(config.problems()).isEmpty();
     assertThat(config.otelOverrides()).isEmpty();
   }
@@ -32,11 +32,11 @@ class SpillwayConfigTest {
   void environmentVariableMapsToDashedKey() {
     SpillwayConfig config = SpillwayConfig.load(null, new Properties(),
         Map.of("SPILLWAY_EXECUTOR_MAX_TRACKED", "7",
-            "SPILLWAY_EXECUTOR_TIMING_SAMPLES_PER_SECOND", "500",
+            "SPILLWAY_TIMING_SAMPLES_PER_SECOND", "500",
             "OTHER_MAX_TRACKED", "9"));
 
     assertThat(config.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(7);
-    assertThat(config.get(Settings.EXECUTOR_TIMING_RATE)).isEqualTo(500);
+    assertThat(config.get(Settings.TIMING_RATE)).isEqualTo(500);
     assertThat(config.problems()).isEmpty();
   }
 
@@ -62,11 +62,11 @@ class SpillwayConfigTest {
   @Test
   void agentArgumentsWorkWithAndWithoutPrefix() {
     SpillwayConfig config = SpillwayConfig.load(
-        "executor.max-tracked=12, spillway.executor.timing=ALL ,log.level=debug",
+        "executor.max-tracked=12, spillway.timing=ALL ,log.level=debug",
         new Properties(), Map.of());
 
     assertThat(config.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(12);
-    assertThat(config.get(Settings.EXECUTOR_TIMING)).isEqualTo(TimingMode.ALL);
+    assertThat(config.get(Settings.TIMING)).isEqualTo(TimingMode.ALL);
     assertThat(config.get(Settings.LOG_LEVEL)).isEqualTo(Settings.LogLevel.DEBUG);
     assertThat(config.problems()).isEmpty();
   }
@@ -83,13 +83,13 @@ class SpillwayConfigTest {
   @Test
   void malformedValueNamesTheSourceItCameFrom() {
     SpillwayConfig fromEnvironment = SpillwayConfig.load("", new Properties(),
-        Map.of("SPILLWAY_EXECUTOR_TIMING", "sometimes"));
+        Map.of("SPILLWAY_TIMING", "sometimes"));
     SpillwayConfig fromProperty = SpillwayConfig.load("",
         properties("spillway.executor.max-tracked", "0"), Map.of());
 
-    assertThat(fromEnvironment.get(Settings.EXECUTOR_TIMING)).isEqualTo(TimingMode.ADAPTIVE);
+    assertThat(fromEnvironment.get(Settings.TIMING)).isEqualTo(TimingMode.ADAPTIVE);
     assertThat(fromEnvironment.problems()).containsExactly(
-        "spillway.executor.timing=sometimes (environment variable SPILLWAY_EXECUTOR_TIMING):"
+        "spillway.timing=sometimes (environment variable SPILLWAY_TIMING):"
             + " expected one of adaptive | all | off; using adaptive");
     assertThat(fromProperty.get(Settings.EXECUTOR_MAX_TRACKED)).isEqualTo(200);
     assertThat(fromProperty.problems()).containsExactly(

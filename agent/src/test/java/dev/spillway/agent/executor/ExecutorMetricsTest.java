@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.naming.Owner;
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings.TimingMode;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.telemetry.Telemetry;
@@ -69,7 +70,7 @@ class ExecutorMetricsTest {
 
   private void start(String renames, int maxTracked) {
     registry = new ExecutorRegistry(new ExecutorNaming(renames), maxTracked,
-        new TaskSampling(TimingMode.ALL, 1000));
+        new TaskSampling(TimingMode.ALL, 1000), WorkQueues.NONE);
     events = new ExecutorEvents(registry, new ExecutorMetrics(telemetry.meter("executor"), registry));
   }
 

@@ -2,6 +2,7 @@ package dev.spillway.agent.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings.TimingMode;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.testing.Gc;
@@ -35,7 +36,7 @@ class ExecutorRegistryTest {
   }
 
   private static ExecutorRegistry registry(int maxTracked) {
-    return new ExecutorRegistry(new ExecutorNaming(""), maxTracked, new TaskSampling(TimingMode.ALL, 1000));
+    return new ExecutorRegistry(new ExecutorNaming(""), maxTracked, new TaskSampling(TimingMode.ALL, 1000), WorkQueues.NONE);
   }
 
   @Test
@@ -53,7 +54,7 @@ class ExecutorRegistryTest {
 
   @Test
   void trackerStartsWithTheRegistrysSampleMask() {
-    ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10, new TaskSampling(TimingMode.OFF, 1000));
+    ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10, new TaskSampling(TimingMode.OFF, 1000), WorkQueues.NONE);
 
     assertThat(registry.track(executor(), Sighting.OTHER).sampler.mask()).isEqualTo(Sampler.OFF);
   }

@@ -1,0 +1,44 @@
+package dev.spillway.agent.queue;
+
+import dev.spillway.agent.util.CallSites;
+import dev.spillway.agent.util.Renames;
+import java.lang.StackWalker.StackFrame;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * How a queue gets its {@code jvm.queue.name}: the code that created it, which is stable across
+ * restarts and follows the code, not the traffic. {@code com.acme.Pipeline} when a constructor or
+ * static initializer created it, {@code com.acme.Pipeline.start} when a method did. Every queue
+ * created at the same place shares that name and its series: one queue per connection is one
+ * series. A queue the agent met already built (it started after the queue) is named after the
+ * code that first inserted into it. Renames from {@code spillway.queue.names} apply.
+ */
+final class QueueNaming {
+
+  /** Frames from these packages are plumbing, not the code that owns a queue. */
+  private static final String[] PLUMBING = {
+      "java.util.concurrent.", "java.util.AbstractQueue", "dev.spillway."};
+
+  private final Renames renames;
+
+  QueueNaming(String renameSpec) {
+    this.renames = Renames.parse(renameSpec, "spillway.queue.names");
+  }
+
+  /** The creating (or first inserting) code, from the current stack. */
+  static String site() {
+    String site = CallSites.owner(QueueNaming::isPlumbing, true);
+    return site == null ? "unknown" : site;
+  }
+
+  private static boolean isPlumbing(StackFrame frame) {
+    // The constructor of a queue subclass is part of the queue, not its owner.
+    return CallSites.startsWithAny(frame.getClassName(), PLUMBING)
+        || ("<init>".equals(frame.getMethodName())
+            && BlockingQueue.class.isAssignableFrom(frame.getDeclaringClass()));
+  }
+
+  String name(String site) {
+    return renames.apply(site);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.spillway.agent.queue;
+
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.timing.Sampler;
+import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.Glob;
+import dev.spillway.agent.util.WeakIdentityMap;
+import dev.spillway.bootstrap.AgentThreads;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * The live queues, their series and which ones get details.
+ *
+ * <p>A queue is registered when it is built (if the agent is up by then) or when something first
+ * inserts into it. Queues built on the agent's own threads, and the work queues of executors
+ * (reported under {@code jvm.executor.*}), are {@link QueueTracker#IGNORED}. Series are keyed by
+ * name and type and shared by all live queues created at the same place; at most
+ * {@code maxSeries} exist, later ones go to the overflow series.
+ */
+final class QueueRegistry {
+
+  private final WeakIdentityMap<Object, QueueTracker> trackers = new WeakIdentityMap<>();
+  private final QueueNaming naming;
+  private final int maxSeries;
+  private final List<Glob> details;
+  private final TaskSampling sampling;
+  private final QueueSeries overflow = new QueueSeries(QueueSeries.OVERFLOW, QueueSeries.OVERFLOW, true);
+  /** How long a series whose queues are all gone is kept (with its counts) for new ones. */
+  static final long EMPTY_SERIES_KEPT_NANOS = 5L * 60 * 1_000_000_000L;
+
+  private record SeriesKey(String name, String type) {}
+
+  /** Series by name and type. Guarded by this. */
+  private final Map<SeriesKey, QueueSeries> series = new HashMap<>();
+  private boolean overflowReported;
+  private volatile Consumer<QueueTracker> onNamed = t -> { };
+
+  QueueRegistry(QueueNaming naming, int maxSeries, List<Glob> details, TaskSampling sampling) {
+    this.naming = naming;
+    this.maxSeries = maxSeries;
+    this.details = details;
+    this.sampling = sampling;
+  }
+
+  void onNamed(Consumer<QueueTracker> listener) {
+    this.onNamed = listener;
+  }
+
+  /** The tracker of {@code queue}, or null if not seen yet. Lock-free. */
+  QueueTracker get(Object queue) {
+    return trackers.get(queue);
+  }
+
+  /** Registers {@code queue}, found at its construction or its first insert, on this thread. */
+  QueueTracker track(Object queue) {
+    QueueTracker tracker = trackers.get(queue);
+    if (tracker != null) {
+      return tracker;
+    }
+    tracker = trackers.computeIfAbsent(queue, this::newTracker);
+    if (tracker != QueueTracker.IGNORED && tracker.series == null) {
+      name(tracker);
+    }
+    return tracker;
+  }
+
+  /** Marks an executor's work queue: it is reported as part of the executor, never twice. */
+  void ignore(Object queue) {
+    QueueTracker previous = trackers.get(queue);
+    if (previous != QueueTracker.IGNORED) {
+      trackers.put(queue, QueueTracker.IGNORED);
+      if (previous != null) {
+        release(previous);
+      }
+    }
+  }
+
+  private QueueTracker newTracker(Object object) {
+    if (!(object instanceof BlockingQueue) || AgentThreads.isAgentThread()) {
+      return QueueTracker.IGNORED;
+    }
+    return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(), sampling.newSampler());
+  }
+
+  private void name(QueueTracker tracker) {
+    String name = naming.name(tracker.site);
+    synchronized (this) {
+      if (tracker.series != null) {
+        return;
+      }
+      SeriesKey key = new SeriesKey(name, tracker.type);
+      QueueSeries assigned = series.get(key);
+      if (assigned == null) {
+        if (series.size() >= maxSeries) {
+          if (!overflowReported) {
+            overflowReported = true;
+            AgentLog.warn("more than " + maxSeries + " queue series: later ones are reported together as"
+                + " jvm.queue.name=" + QueueSeries.OVERFLOW + " (raise spillway.queue.max-tracked to see them apart)");
+          }
+          assigned = overflow;
+        } else {
+          assigned = new QueueSeries(name, tracker.type, false);
+          series.put(key, assigned);
+        }
+      }
+      assigned.members++;
+      tracker.series = assigned;
+      tracker.details = wantsDetails(assigned.name);
+      if (!tracker.details) {
+        tracker.sampler.setMask(Sampler.OFF);
+      }
+    }
+    onNamed.accept(tracker);
+  }
+
+  private boolean wantsDetails(String name) {
+    for (Glob glob : details) {
+      if (glob.matches(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The live trackers, dropping collected queues (their counts stay in their series). */
+  synchronized List<QueueTracker> live() {
+    trackers.expungeStale(this::release);
+    List<QueueTracker> live = new ArrayList<>();
+    for (QueueTracker tracker : trackers.values()) {
+      if (tracker != QueueTracker.IGNORED && tracker.series != null) {
+        live.add(tracker);
+      }
+    }
+    return live;
+  }
+
+  /** Every series: those in use, and those recently emptied (their counts still report). */
+  synchronized List<QueueSeries> series() {
+    List<QueueSeries> all = new ArrayList<>(series.values());
+    if (overflow.members > 0 || !overflow.countedNothing()) {
+      all.add(overflow);
+    }
+    return all;
+  }
+
+  List<QueueTracker> all() {
+    return trackers.values();
+  }
+
+  private synchronized void release(QueueTracker tracker) {
+    QueueSeries assigned = tracker.series;
+    if (assigned == null || tracker == QueueTracker.IGNORED) {
+      return;
+    }
+    tracker.series = null;
+    assigned.retiredEnqueued.add(tracker.enqueued.sum());
+    assigned.retiredDequeued.add(tracker.dequeued.sum());
+    tracker.refusals.addTo(assigned.retiredRefusals);
+    if (--assigned.members == 0) {
+      if (assigned.countedNothing() && !assigned.overflow) {
+        // An executor's work queue, met before its executor: it never was a queue of its own.
+        series.remove(new SeriesKey(assigned.name, assigned.type));
+      } else {
+        assigned.emptySince = System.nanoTime();
+      }
+    }
+  }
+
+  /** Drops series whose queues have all been gone for {@link #EMPTY_SERIES_KEPT_NANOS}. */
+  synchronized void dropEmptySeries(long now) {
+    series.values().removeIf(s -> s.members == 0 && now - s.emptySince > EMPTY_SERIES_KEPT_NANOS);
+  }
+}
