@@ -30,7 +30,7 @@ final class ExecutorNaming {
 
   /** Frames from these packages are plumbing, not the code that owns an executor. */
   private static final String[] PLUMBING = {
-      "java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.spillway.",
+      "java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.spillway.agent.", "dev.spillway.bootstrap.",
       "com.google.common.util.concurrent.", "org.springframework.", "io.micrometer.",
       "kotlinx.coroutines.", "scala.concurrent."};
 

@@ -17,7 +17,7 @@ final class QueueNaming {
 
   /** Frames from these packages are plumbing, not the code that owns a queue. */
   private static final String[] PLUMBING = {
-      "java.util.concurrent.", "java.util.AbstractQueue", "dev.spillway."};
+      "java.util.concurrent.", "java.util.AbstractQueue", "dev.spillway.agent.", "dev.spillway.bootstrap."};
 
   private final Renames renames;
 
