@@ -1,14 +1,17 @@
 package dev.spillway.bootstrap;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 /**
  * What advice inlined into the JDK's {@code BlockingQueue}s calls.
  *
  * <p>These are the most frequently called methods the agent touches in any JVM, so the default
- * path is as short as can be: an insert makes one call (which finds the queue, or registers one
- * met for the first time, and checks for a shedding rule); a removal calls nothing unless some
- * queue is {@link #watching watched} (per-operation details or a rule that reads waits); a
- * successful insert's exit calls nothing unless its entry asked to. Arguments are {@code Object}
- * for the reasons given in {@link ExecutorHooks}.
+ * path is as short as can be. Queues built after the agent started are registered by their
+ * constructor; a queue built before is found by its inserts, but only one insert in
+ * {@value #DISCOVERY_ONE_IN} looks it up, so that the default insert costs a random number, not a
+ * map lookup. While some queue is {@link #watching watched} (per-operation details, or a shedding
+ * rule), every insert and removal reaches the agent. A refused insert always does. Arguments are
+ * {@code Object} for the reasons given in {@link ExecutorHooks}.
  */
 public final class QueueHooks {
 
@@ -59,8 +62,11 @@ public final class QueueHooks {
     @Override public void onAddRefused(Object queue) {}
   };
 
-  /** True while some queue has details or a rule: only then do removals call the agent. */
+  /** True while some queue has details or a rule: only then does every operation call the agent. */
   public static volatile boolean watching;
+
+  /** When nothing is watched, one insert in this many looks its queue up, to find queues built before the agent. */
+  public static final int DISCOVERY_ONE_IN = 64;
 
   private static volatile Delegate delegate = NO_OP;
 
@@ -75,6 +81,9 @@ public final class QueueHooks {
   }
 
   public static long beforeOffer(Object queue, Object element) {
+    if (!watching && (ThreadLocalRandom.current().nextInt() & (DISCOVERY_ONE_IN - 1)) != 0) {
+      return 0;
+    }
     return delegate.beforeOffer(queue, element);
   }
 
@@ -83,6 +92,9 @@ public final class QueueHooks {
   }
 
   public static long beforePut(Object queue, Object element) {
+    if (!watching && (ThreadLocalRandom.current().nextInt() & (DISCOVERY_ONE_IN - 1)) != 0) {
+      return 0;
+    }
     return delegate.beforePut(queue, element);
   }
 

@@ -55,6 +55,7 @@ public final class BenchmarkMain {
     configurations.put("no agent", new String[0]);
     configurations.put("agent", agentArgs(agentJar, ""));
     configurations.put("agent, every task timed", agentArgs(agentJar, "=timing=all"));
+    configurations.put("agent, queue details on", agentArgs(agentJar, "=queue.details=*"));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
 
@@ -64,14 +65,15 @@ public final class BenchmarkMain {
       ChainedOptionsBuilder options = new OptionsBuilder()
           .include(include)
           .jvmArgsAppend(configuration.getValue())
-          .forks(quick ? 1 : 3)
+          .forks(quick ? 1 : 2)
           .warmupIterations(quick ? 2 : 5)
           .warmupTime(TimeValue.seconds(1))
           .measurementIterations(quick ? 3 : 5)
           .measurementTime(TimeValue.seconds(quick ? 1 : 2));
       Collection<RunResult> results = new Runner(options.build()).run();
       for (RunResult result : results) {
-        String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1");
+        String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1")
+            + (result.getParams().getParamsKeys().isEmpty() ? "" : " " + result.getParams().getParam("type"));
         scores.computeIfAbsent(name, k -> new LinkedHashMap<>())
             .put(configuration.getKey(), result.getPrimaryResult().getScore());
         errors.computeIfAbsent(name, k -> new LinkedHashMap<>())

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The agent's side of {@link QueueHooks}.
  *
- * <p>By default an insert costs one lock-free lookup (which also registers a queue met for the
- * first time) and a null check for shedding rules; removals cost nothing. Queues with details
- * count every insert and removal and time a sample of waits. All of it is leaf code: nothing here
+ * <p>By default inserts and removals cost next to nothing (see {@link QueueHooks}); a refused
+ * insert is counted. Queues with details count every insert and removal and time a sample of
+ * waits; queues with a rule check it on every insert. All of it is leaf code: nothing here
  * inserts into a queue, so it cannot recurse; any failure admits the element and is reported once.
  */
 final class QueueEvents implements QueueHooks.Delegate {
@@ -61,7 +61,8 @@ final class QueueEvents implements QueueHooks.Delegate {
   @Override
   public void afterOffer(Object queue, Object element, boolean inserted, long started, int operation) {
     try {
-      QueueTracker tracker = registry.get(queue);
+      // A refused insert registers a queue not met yet: no refusal goes uncounted.
+      QueueTracker tracker = inserted ? registry.get(queue) : tracker(queue);
       if (tracker == null || tracker == QueueTracker.IGNORED) {
         return;
       }
