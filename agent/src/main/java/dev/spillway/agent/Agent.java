@@ -8,9 +8,12 @@ import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
 import dev.spillway.agent.queue.QueueTracking;
 import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.RuleWatcher;
 import dev.spillway.agent.shedding.Rules;
 import dev.spillway.agent.shedding.ShedMetrics;
+import dev.spillway.agent.status.AgentMXBean;
+import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
@@ -19,17 +22,29 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
  * The running agent, inside the isolated class loader. Started once per JVM by the launcher; a
- * second start (another attach) reconfigures this one instead.
+ * second start (another attach) reconfigures this one instead, and {@link #detach} undoes it all.
  *
  * <p>Start-up order: settings, the hooks, the bytecode, and then the SDK, which starts recording.
  * Any failure leaves the application running as it was, with one line saying what went wrong.
+ *
+ * <p>The command line learns what happened in a JVM it attached to from the system property
+ * {@value #ATTACH_RESULT}: the only channel back through the attach mechanism.
  */
-public final class Agent {
+public final class Agent implements AgentMXBean {
+
+  /** Set while the agent runs, to its version: how {@code spillway list} tells it is there. */
+  public static final String VERSION_PROPERTY = "spillway.agent.version";
+  /** One line about the last start or attach: "started: ..." or "failed: ...". */
+  public static final String ATTACH_RESULT = "spillway.attach.result";
+  public static final String OBJECT_NAME = "dev.spillway:type=Agent";
 
   /** How long the exit flush may delay the JVM's exit. */
   private static final Duration EXIT_FLUSH = Duration.ofSeconds(2);
@@ -40,8 +55,13 @@ public final class Agent {
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
+  private final Consumer<String> control = this::reconfigure;
+  private final long startedAtMillis = System.currentTimeMillis();
+  private volatile RuleWatcher watcher;
   private Telemetry telemetry = Telemetry.noop();
   private ResettableClassFileTransformer transformer;
+  private Thread shutdownHook;
+  private boolean detached;
 
   private Agent(SpillwayConfig config, Instrumentation inst) {
     this.config = config;
@@ -57,16 +77,18 @@ public final class Agent {
       config.problems().forEach(AgentLog::warn);
       if (!config.get(Settings.ENABLED)) {
         AgentLog.info("disabled (spillway.enabled=false)");
+        System.setProperty(ATTACH_RESULT, "not started: spillway.enabled=false");
         return;
       }
       Agent agent = new Agent(config, inst);
-      if (!AgentState.claim(agent::reconfigure)) {
+      if (!AgentState.claim(agent.control)) {
         AgentState.running().accept(args == null ? "" : args);
         return;
       }
       agent.run(started, attached);
     } catch (Throwable t) {
       AgentLog.error("agent not started", t);
+      System.setProperty(ATTACH_RESULT, "failed: " + t);
     }
   }
 
@@ -91,12 +113,13 @@ public final class Agent {
       housekeeper.add(family::housekeeping);
       names.add(family.name());
     }
-    String rulesFile = config.get(Settings.RULES);
-    if (!rulesFile.isEmpty()) {
-      RuleWatcher watcher = new RuleWatcher(Path.of(rulesFile), rules);
-      watcher.check();
-      housekeeper.add(watcher::check);
-    }
+    watchRules(config.get(Settings.RULES));
+    housekeeper.add(() -> {
+      RuleWatcher current = watcher;
+      if (current != null) {
+        current.check();
+      }
+    });
     if (!instrumentations.isEmpty()) {
       transformer = AgentInstaller.install(inst, instrumentations);
     }
@@ -107,16 +130,115 @@ public final class Agent {
     ShedMetrics.register(telemetry.meter("rules"), rules);
     if (config.get(Settings.JMX_ENABLED)) {
       jmx.register(Rules.OBJECT_NAME, new Rules(rules));
+      jmx.register(OBJECT_NAME, this);
     }
     housekeeper.start();
-    Runtime.getRuntime().addShutdownHook(AgentThreads.newThread(this::shutdown, "spillway-shutdown"));
+    shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
+        + telemetry.description();
+    System.setProperty(VERSION_PROPERTY, Version.VERSION);
+    System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
-        + (attached ? " (attached)" : "") + ": tracking "
-        + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; " + telemetry.description());
+        + (attached ? " (attached)" : "") + ": " + summary);
   }
 
-  private void reconfigure(String args) {
-    AgentLog.info("already running in this JVM: not instrumenting again");
+  /** Watches {@code file} for rules from now on, instead of any file before; empty: none. */
+  private void watchRules(String file) {
+    if (file.isEmpty()) {
+      watcher = null;
+      return;
+    }
+    RuleWatcher next = new RuleWatcher(Path.of(file), rules);
+    next.check();
+    watcher = next;
+  }
+
+  /**
+   * A second attach: applies what can change while running (the rules file, the log level) and
+   * says what needs a restart. Never instruments again.
+   */
+  private synchronized void reconfigure(String args) {
+    if (detached) {
+      return;
+    }
+    SpillwayConfig update = SpillwayConfig.load(args, new java.util.Properties(), java.util.Map.of());
+    List<String> applied = new ArrayList<>();
+    List<String> ignored = new ArrayList<>(update.problems());
+    for (String key : update.explicitKeys()) {
+      if (key.equals(Settings.RULES.key())) {
+        String file = update.get(Settings.RULES);
+        watchRules(file);
+        if (file.isEmpty()) {
+          rules.apply(RuleSet.EMPTY);
+        }
+        applied.add(key + "=" + file);
+      } else if (key.equals(Settings.LOG_LEVEL.key())) {
+        AgentLog.setLevel(update.get(Settings.LOG_LEVEL));
+        applied.add(key + "=" + update.get(Settings.LOG_LEVEL).name().toLowerCase(java.util.Locale.ROOT));
+      } else {
+        ignored.add(key + " (needs a restart)");
+      }
+    }
+    String message = "already running, not instrumenting again"
+        + (applied.isEmpty() ? "" : "; applied " + String.join(", ", applied))
+        + (ignored.isEmpty() ? "" : "; not applied: " + String.join("; ", ignored));
+    System.setProperty(ATTACH_RESULT, message);
+    AgentLog.info(message);
+  }
+
+  @Override
+  public String getVersion() {
+    return Version.VERSION;
+  }
+
+  @Override
+  public long getStartedAtMillis() {
+    return startedAtMillis;
+  }
+
+  @Override
+  public List<TargetStatus> getTargets() {
+    List<TargetStatus> rows = new ArrayList<>();
+    for (Family family : families) {
+      try {
+        rows.addAll(family.status());
+      } catch (Throwable t) {
+        AgentLog.debug("status of " + family.name() + " failed", t);
+      }
+    }
+    rows.sort(Comparator.comparingDouble(TargetStatus::saturation).reversed()
+        .thenComparing(TargetStatus::getKind).thenComparing(TargetStatus::getName));
+    return rows;
+  }
+
+  @Override
+  public synchronized String detach() {
+    if (detached) {
+      return "already detached";
+    }
+    detached = true;
+    for (Family family : families) {
+      family.stop();
+    }
+    boolean restored = transformer == null
+        || transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    housekeeper.stop();
+    rules.stop();
+    telemetry.shutdown(EXIT_FLUSH);
+    jmx.unregisterAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException exiting) {
+      // the JVM is already shutting down
+    }
+    System.clearProperty(VERSION_PROPERTY);
+    System.setProperty(ATTACH_RESULT, "detached");
+    AgentState.release(control);
+    String message = "detached: " + (restored ? "classes restored to their original bytecode"
+        : "some classes could not be restored (see above)") + ", export stopped";
+    AgentLog.info(message);
+    return message;
   }
 
   private void shutdown() {

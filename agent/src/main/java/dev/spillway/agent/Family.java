@@ -2,6 +2,7 @@ package dev.spillway.agent;
 
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.status.StatusSource;
 import dev.spillway.agent.telemetry.Telemetry;
 
 /**
@@ -9,7 +10,7 @@ import dev.spillway.agent.telemetry.Telemetry;
  * agent starts every enabled family the same way, in this order: {@link #enforce}, {@link #start},
  * then the bytecode of all families is installed, then {@link #report}.
  */
-public interface Family {
+public interface Family extends StatusSource {
 
   /** Plural, for the start-up line: "executors". */
   String name();

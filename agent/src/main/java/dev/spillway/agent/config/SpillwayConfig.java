@@ -29,6 +29,18 @@ public final class SpillwayConfig {
     this.problems = problems;
   }
 
+  /** Keys given explicitly (and valid), in no particular order; otel overrides as spillway.otel.*. */
+  public List<String> explicitKeys() {
+    List<String> keys = new ArrayList<>();
+    for (Setting<?> setting : values.keySet()) {
+      keys.add(setting.key());
+    }
+    for (String otel : otelOverrides.keySet()) {
+      keys.add(Settings.PREFIX + otel);
+    }
+    return keys;
+  }
+
   /** Only defaults (and no problems). */
   public static SpillwayConfig defaults() {
     return load("", new Properties(), Map.of());

@@ -72,6 +72,11 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
+      if (tracker.series == null && !tracker.nameKnown()) {
+        // Met through its workers (the agent came after it): the first submitter names it.
+        tracker.submitSite = ExecutorNaming.callSite();
+        registry.series(tracker);
+      }
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
@@ -141,8 +146,10 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
     if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
       tracker.firstThreadName = thread == null ? "" : thread.getName();
-      // Named now, so that shedding rules bind before the pool can fill.
-      registry.series(tracker);
+      if (tracker.nameKnown()) {
+        // Named now, so that shedding rules bind before the pool can fill.
+        registry.series(tracker);
+      }
     }
   }
 
@@ -230,7 +237,9 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
     if (tracker.firstThreadName == null) {
       tracker.firstThreadName = Thread.currentThread().getName();
-      registry.series(tracker);
+      if (tracker.nameKnown()) {
+        registry.series(tracker);
+      }
     }
     return new WorkerState(tracker);
   }

@@ -71,6 +71,7 @@ final class ExecutorMetrics {
   }
 
   void recordWait(ExecutorTracker tracker, long nanos) {
+    tracker.waits.record(nanos);
     waitDuration.record(Math.max(0, nanos) / 1e9, registry.series(tracker).attributes);
   }
 

@@ -3,6 +3,7 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.timing.Sampler;
+import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.QueueCapacity;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.BlockingQueue;
@@ -27,7 +28,7 @@ final class ExecutorTracker {
   /** The class that constructed the executor, when the constructor ran after the agent started. */
   final String constructionSite;
   /** The class that submitted the first task seen, when the construction was not seen. */
-  final String submitSite;
+  volatile String submitSite;
 
   /** Name of the first worker thread; null until one exists. */
   volatile String firstThreadName;
@@ -37,6 +38,8 @@ final class ExecutorTracker {
   /** Which tasks are timed. */
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
+  /** Recent waits, for the command line's p99. */
+  final WaitSketch waits = new WaitSketch();
   final Rejections rejections = new Rejections();
   /** The shedding rules that apply to this executor; null (the usual case) when none does. */
   volatile Gate gate;
@@ -80,7 +83,7 @@ final class ExecutorTracker {
    * name does not depend on timing.
    */
   boolean readyToReport(ThreadPoolExecutor executor) {
-    if (series != null || firstThreadName != null) {
+    if (series != null || (firstThreadName != null && nameKnown())) {
       return true;
     }
     boolean hasThreads = executor.getPoolSize() > 0;
@@ -89,6 +92,15 @@ final class ExecutorTracker {
       return false;
     }
     return hasThreads || rejections.any();
+  }
+
+  /**
+   * Whether its name can be derived without falling back to its type: a meaningful thread name, or
+   * the code that built it or submitted to it.
+   */
+  boolean nameKnown() {
+    return ExecutorNaming.fromThreadName(firstThreadName) != null || constructionSite != null
+        || submitSite != null;
   }
 
   /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */

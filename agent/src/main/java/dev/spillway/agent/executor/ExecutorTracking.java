@@ -1,15 +1,21 @@
 package dev.spillway.agent.executor;
 
+import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
+
 import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
+import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
@@ -19,6 +25,7 @@ public final class ExecutorTracking implements Family {
   private final TaskSampling sampling;
   private final ExecutorEvents events;
   private long lastHousekeeping = System.nanoTime();
+  private long lastRotation = lastHousekeeping;
 
   public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
@@ -72,6 +79,26 @@ public final class ExecutorTracking implements Family {
   }
 
   @Override
+  public List<TargetStatus> status() {
+    List<TargetStatus> rows = new ArrayList<>();
+    for (ExecutorTracker tracker : registry.live()) {
+      ThreadPoolExecutor executor = tracker.executor();
+      ExecutorSeries series = tracker.series;
+      if (executor == null || series == null) {
+        continue;
+      }
+      int max = executor.getMaximumPoolSize();
+      Gate gate = tracker.gate;
+      rows.add(new TargetStatus("executor", series.name, tracker.type, executor.getQueue().size(),
+          tracker.queueCapacity(executor.getQueue()), executor.getActiveCount(),
+          max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.total(null),
+          tracker.rejections.total(RejectionReason.SHED), executor.getCompletedTaskCount(),
+          tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
+    }
+    return rows;
+  }
+
+  @Override
   public void stop() {
     ExecutorHooks.install(ExecutorHooks.NO_OP);
   }
@@ -82,10 +109,15 @@ public final class ExecutorTracking implements Family {
     long now = System.nanoTime();
     long elapsed = now - lastHousekeeping;
     lastHousekeeping = now;
+    boolean rotate = now - lastRotation > WINDOW_NANOS;
+    lastRotation = rotate ? now : lastRotation;
     for (ExecutorTracker tracker : registry.all()) {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);
         tracker.pending.sweep(now);
+        if (rotate) {
+          tracker.waits.rotate();
+        }
       }
     }
     registry.live();

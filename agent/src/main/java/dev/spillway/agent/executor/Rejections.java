@@ -25,6 +25,19 @@ final class Rejections {
     return count == null ? 0 : count.sum();
   }
 
+  /** All rejections, or those of one reason. */
+  long total(RejectionReason only) {
+    long sum = 0;
+    for (RejectionReason reason : RejectionReason.values()) {
+      if (only == null || reason == only) {
+        for (RejectionPolicy policy : RejectionPolicy.values()) {
+          sum += get(reason, policy);
+        }
+      }
+    }
+    return sum;
+  }
+
   boolean any() {
     for (int i = 0; i < counts.length(); i++) {
       if (counts.get(i) != null) {

@@ -29,8 +29,30 @@ public final class Launcher {
     thread.start();
   }
 
+  /**
+   * Runs the start on an agent thread, as premain does (what the agent builds there, such as the
+   * SDK's executors, is then known to be its own), but waits for it: the attaching command line
+   * reads the outcome as soon as this returns.
+   */
   public static void agentmain(String args, Instrumentation inst, File jar) throws Exception {
-    start(args, inst, jar, true);
+    Throwable[] failure = new Throwable[1];
+    Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Runnable() {
+      @Override
+      public void run() {
+        try {
+          start(args, inst, jar, true);
+        } catch (Throwable t) {
+          failure[0] = t;
+        }
+      }
+    }, "spillway-attach");
+    thread.start();
+    thread.join();
+    if (failure[0] instanceof Exception) {
+      throw (Exception) failure[0];
+    } else if (failure[0] != null) {
+      throw new IllegalStateException(failure[0]);
+    }
   }
 
   public static void main(String[] args) throws Throwable {

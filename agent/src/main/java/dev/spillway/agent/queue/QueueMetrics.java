@@ -65,6 +65,7 @@ final class QueueMetrics {
   void recordWait(QueueTracker tracker, long nanos) {
     QueueSeries series = tracker.series;
     if (series != null) {
+      series.waits.record(nanos);
       wait.record(Math.max(0, nanos) / 1e9, series.attributes);
     }
   }

@@ -1,5 +1,6 @@
 package dev.spillway.agent.queue;
 
+import dev.spillway.agent.timing.WaitSketch;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +33,8 @@ final class QueueSeries {
   final LongAdder retiredEnqueued = new LongAdder();
   final LongAdder retiredDequeued = new LongAdder();
   final Refusals retiredRefusals = new Refusals();
+  /** Recent waits of its queues, for the command line's p99. */
+  final WaitSketch waits = new WaitSketch();
 
   QueueSeries(String name, String type, boolean overflow) {
     this.name = name;

@@ -9,12 +9,17 @@ import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
+import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.Glob;
 import dev.spillway.bootstrap.QueueHooks;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 /** The blocking-queue family, wired: registry, metrics, hooks, advice and rules. */
@@ -24,6 +29,7 @@ public final class QueueTracking implements Family, WorkQueues {
   private final TaskSampling sampling;
   private final QueueEvents events;
   private long lastHousekeeping = System.nanoTime();
+  private long lastRotation = lastHousekeeping;
 
   public QueueTracking(SpillwayConfig config) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
@@ -120,7 +126,59 @@ public final class QueueTracking implements Family, WorkQueues {
       }
     }
     registry.live();
+    if (now - lastRotation > WaitSketch.WINDOW_NANOS) {
+      lastRotation = now;
+      for (QueueSeries series : registry.series()) {
+        series.waits.rotate();
+      }
+    }
     registry.dropEmptySeries(now);
+  }
+
+  @Override
+  public List<TargetStatus> status() {
+    Map<QueueSeries, long[]> sums = new LinkedHashMap<>();
+    Map<QueueSeries, StringBuilder> rules = new HashMap<>();
+    Map<QueueSeries, Boolean> details = new HashMap<>();
+    for (QueueTracker tracker : registry.live()) {
+      BlockingQueue<?> queue = tracker.queue();
+      QueueSeries series = tracker.series;
+      if (queue == null || series == null) {
+        continue;
+      }
+      long[] sum = sums.computeIfAbsent(series, s -> new long[4]);
+      sum[0] += queue.size();
+      long capacity = tracker.capacity(queue);
+      sum[1] = sum[1] < 0 || capacity < 0 ? -1 : sum[1] + capacity;
+      sum[2] += tracker.refusals.total(-1);
+      sum[3] += tracker.refusals.total(Refusals.SHED);
+      details.merge(series, tracker.details, Boolean::logicalOr);
+      Gate gate = tracker.gate;
+      String active = gate == null ? "" : gate.activeRules();
+      if (!active.isEmpty() && rules.computeIfAbsent(series, s -> new StringBuilder()).indexOf(active) < 0) {
+        rules.get(series).append(rules.get(series).length() == 0 ? "" : ",").append(active);
+      }
+    }
+    List<TargetStatus> rows = new ArrayList<>();
+    for (Map.Entry<QueueSeries, long[]> entry : sums.entrySet()) {
+      QueueSeries series = entry.getKey();
+      long[] sum = entry.getValue();
+      long taken = Boolean.TRUE.equals(details.get(series)) ? dequeued(series) : -1;
+      rows.add(new TargetStatus("queue", series.name, series.type, sum[0], sum[1], -1, -1,
+          sum[2] + series.retiredRefusals.total(-1), sum[3] + series.retiredRefusals.total(Refusals.SHED),
+          taken, series.waits.percentile(0.99), rules.containsKey(series) ? rules.get(series).toString() : ""));
+    }
+    return rows;
+  }
+
+  private long dequeued(QueueSeries series) {
+    long taken = series.retiredDequeued.sum();
+    for (QueueTracker tracker : registry.live()) {
+      if (tracker.series == series) {
+        taken += tracker.dequeued.sum();
+      }
+    }
+    return taken;
   }
 
   @Override

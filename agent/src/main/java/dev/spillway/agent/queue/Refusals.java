@@ -35,6 +35,19 @@ final class Refusals {
     return counts.get(index);
   }
 
+  /** All refusals, or those of one reason when {@code reason >= 0}. */
+  long total(int reason) {
+    long sum = 0;
+    for (int operation = 0; operation < OPERATIONS.length; operation++) {
+      for (int r = 0; r < REASONS.length; r++) {
+        if (reason < 0 || r == reason) {
+          sum += counts.get(index(operation, r));
+        }
+      }
+    }
+    return sum;
+  }
+
   boolean isEmpty() {
     for (int i = 0; i < SIZE; i++) {
       if (counts.get(i) != 0) {

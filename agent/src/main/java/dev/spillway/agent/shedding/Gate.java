@@ -77,6 +77,17 @@ public final class Gate {
     }
   }
 
+  /** Names of the rules shedding on this target now, comma-separated (empty if none). */
+  public String activeRules() {
+    StringBuilder names = new StringBuilder();
+    for (BoundRule rule : rules) {
+      if (rule.active(signals)) {
+        names.append(names.length() == 0 ? "" : ",").append(rule.rule().name());
+      }
+    }
+    return names.toString();
+  }
+
   BoundRule[] rules() {
     return rules;
   }
