@@ -33,6 +33,12 @@ public final class ExecutorHooks {
     /** A worker was created; its thread (null if the factory failed) shows the pool's naming. */
     void onWorkerCreated(Object executor, Thread thread);
 
+    /**
+     * A worker was looked at by the pool itself ({@code getActiveCount} asks each one whether it is
+     * busy): how the agent learns the thread names of pools whose workers started before it.
+     */
+    void onWorkerSeen(Object executor, Thread thread);
+
     /** A worker thread starts; {@code firstTask} is the task handed straight to it, or null. */
     void onWorkerStart(Object executor, Object firstTask);
 
@@ -53,6 +59,7 @@ public final class ExecutorHooks {
     @Override public boolean onSchedule(Object executor, Object task) { return false; }
     @Override public void onReject(Object executor, Object task) {}
     @Override public void onWorkerCreated(Object executor, Thread thread) {}
+    @Override public void onWorkerSeen(Object executor, Thread thread) {}
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
     @Override public Object beforeGetTask(Object executor) { return null; }
     @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
@@ -85,6 +92,10 @@ public final class ExecutorHooks {
 
   public static void onWorkerCreated(Object executor, Thread thread) {
     delegate.onWorkerCreated(executor, thread);
+  }
+
+  public static void onWorkerSeen(Object executor, Thread thread) {
+    delegate.onWorkerSeen(executor, thread);
   }
 
   public static void onWorkerStart(Object executor, Object firstTask) {

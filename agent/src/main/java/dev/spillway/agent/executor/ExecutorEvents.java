@@ -72,9 +72,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && !tracker.nameKnown()) {
-        // Met through its workers (the agent came after it): the first submitter names it.
-        tracker.submitSite = ExecutorNaming.callSite();
+      if (tracker.series == null) {
+        // Named now, so that shedding rules bind before the pool can fill.
         registry.series(tracker);
       }
       Gate gate = tracker.gate;
@@ -146,10 +145,18 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
     if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
       tracker.firstThreadName = thread == null ? "" : thread.getName();
-      if (tracker.nameKnown()) {
-        // Named now, so that shedding rules bind before the pool can fill.
-        registry.series(tracker);
-      }
+      // Named now, so that shedding rules bind before the pool can fill.
+      registry.series(tracker);
+    }
+  }
+
+  @Override
+  public void onWorkerSeen(Object executor, Thread thread) {
+    // Called with the pool's main lock held: learn the name, take no lock of ours.
+    ExecutorTracker tracker = registry.get(executor);
+    if (tracker != null && tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null
+        && thread != null) {
+      tracker.firstThreadName = thread.getName();
     }
   }
 
@@ -237,9 +244,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
     if (tracker.firstThreadName == null) {
       tracker.firstThreadName = Thread.currentThread().getName();
-      if (tracker.nameKnown()) {
-        registry.series(tracker);
-      }
+      registry.series(tracker);
     }
     return new WorkerState(tracker);
   }

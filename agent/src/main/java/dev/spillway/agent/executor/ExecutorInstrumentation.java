@@ -42,7 +42,8 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   private final AsmVisitorWrapper worker = new AsmVisitorWrapper.Compound(
       Advice.to(WorkerCreatedAdvice.class).on(isConstructor()),
-      Advice.to(WorkerRunAdvice.class).on(named("run").and(takesNoArguments())));
+      Advice.to(WorkerRunAdvice.class).on(named("run").and(takesNoArguments())),
+      Advice.to(WorkerSeenAdvice.class).on(named("isLocked").and(takesNoArguments())));
 
   private final AsmVisitorWrapper scheduled =
       Advice.to(ScheduleAdvice.class).on(named("delayedExecute").and(takesArguments(1)));
@@ -112,6 +113,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     static void exit(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("thread") Thread thread) {
       ExecutorHooks.onWorkerCreated(executor, thread);
+    }
+  }
+
+  /** {@code getActiveCount} asks every worker {@code isLocked()}: a look at each worker's thread. */
+  static final class WorkerSeenAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.FieldValue("this$0") Object executor, @Advice.FieldValue("thread") Thread thread) {
+      ExecutorHooks.onWorkerSeen(executor, thread);
     }
   }
 

@@ -97,6 +97,12 @@ final class ExecutorRegistry {
     if (series != null) {
       return series;
     }
+    ThreadPoolExecutor executor = tracker.executor();
+    if (tracker.firstThreadName == null && executor != null && executor.getPoolSize() > 0) {
+      // Workers that started before the agent: the pool's own getActiveCount looks at each
+      // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.
+      executor.getActiveCount();
+    }
     series = assignSeries(tracker);
     onNamed.accept(tracker);
     return series;

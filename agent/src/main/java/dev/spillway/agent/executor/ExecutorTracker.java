@@ -73,34 +73,9 @@ final class ExecutorTracker {
     return executor.get();
   }
 
-  /** Collection-thread state: collections skipped while waiting to learn a thread name. */
-  private int namingDeferrals;
-
-  /**
-   * Whether to report this executor now. Not before it started a thread or rejected a task: until
-   * then it has done nothing. And an executor met with threads already running (the agent started
-   * after it) waits a few collections for one of its workers to show its thread name, so that its
-   * name does not depend on timing.
-   */
+  /** Reported once it has done something: started a thread or rejected a task. */
   boolean readyToReport(ThreadPoolExecutor executor) {
-    if (series != null || (firstThreadName != null && nameKnown())) {
-      return true;
-    }
-    boolean hasThreads = executor.getPoolSize() > 0;
-    if (hasThreads && namingDeferrals < 3) {
-      namingDeferrals++;
-      return false;
-    }
-    return hasThreads || rejections.any();
-  }
-
-  /**
-   * Whether its name can be derived without falling back to its type: a meaningful thread name, or
-   * the code that built it or submitted to it.
-   */
-  boolean nameKnown() {
-    return ExecutorNaming.fromThreadName(firstThreadName) != null || constructionSite != null
-        || submitSite != null;
+    return series != null || firstThreadName != null || executor.getPoolSize() > 0 || rejections.any();
   }
 
   /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */

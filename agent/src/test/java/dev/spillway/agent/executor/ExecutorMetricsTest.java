@@ -275,16 +275,13 @@ class ExecutorMetricsTest {
   }
 
   @Test
-  void executorMetWithThreadsRunningIsReportedAfterAFewCollections() throws InterruptedException {
+  void executorMetWithThreadsRunningIsReportedAtOnce() throws InterruptedException {
     start("", 10);
     ThreadPoolExecutor executor = executor(1, 1, new LinkedBlockingQueue<>());
-    // Its worker started before the agent: no worker hook, so no thread name, ever.
+    // Its worker started before the agent. (With the agent's bytecode, the pool's own
+    // getActiveCount would tell the worker's thread name: see AttachIT; here there is none.)
     occupyWorker(executor);
     Owner.call(() -> registry.track(executor, Sighting.SUBMITTED));
-
-    for (int collection = 1; collection <= 3; collection++) {
-      assertThat(collect()).as("collection %d", collection).doesNotContainKey(ExecutorMetrics.THREAD_CORE);
-    }
 
     assertThat(byName(collect(), ExecutorMetrics.THREAD_CORE))
         .containsOnly(Map.entry("com.example.naming.Owner", 1L));

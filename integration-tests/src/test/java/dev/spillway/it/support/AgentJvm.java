@@ -308,6 +308,16 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /** Puts the test's own class path (all its libraries) on the application's. */
+    public Builder testClasspath() {
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        if (!entry.isBlank() && !classpath.contains(entry)) {
+          classpath.add(entry);
+        }
+      }
+      return this;
+    }
+
     public Builder args(String... values) {
       args.addAll(List.of(values));
       return this;

@@ -1,0 +1,75 @@
+package dev.spillway.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real command line, {@code java -jar spillway-agent.jar ...}, and captures what it says. */
+public final class Cli {
+
+  /** What one command printed and returned. */
+  public static final class Result {
+    public final int exitCode;
+    public final String out;
+    public final String err;
+    public final long millis;
+
+    Result(int exitCode, String out, String err, long millis) {
+      this.exitCode = exitCode;
+      this.out = out;
+      this.err = err;
+      this.millis = millis;
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + " in " + millis + " ms\n--- out\n" + out + "--- err\n" + err;
+    }
+  }
+
+  private Cli() {}
+
+  public static Result run(String... args) {
+    return run(Path.of(System.getProperty("java.home")), args);
+  }
+
+  /** Runs the command line on the JDK at {@code javaHome}. */
+  public static Result run(Path javaHome, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(javaHome.resolve("bin").resolve("java").toString());
+    command.add("-jar");
+    command.add(AgentJvm.agentJar().toString());
+    command.addAll(List.of(args));
+    long start = System.nanoTime();
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().keySet().removeIf(k -> k.startsWith("JAVA_TOOL_OPTIONS") || k.startsWith("JDK_JAVA_OPTIONS"));
+      Process process = builder.start();
+      byte[][] streams = new byte[2][];
+      Thread errReader = new Thread(() -> {
+        try {
+          streams[1] = process.getErrorStream().readAllBytes();
+        } catch (IOException e) {
+          streams[1] = new byte[0];
+        }
+      });
+      errReader.start();
+      streams[0] = process.getInputStream().readAllBytes();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("command did not finish: " + command);
+      }
+      errReader.join();
+      return new Result(process.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
+          new String(streams[1], StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
