@@ -35,7 +35,6 @@ final class ListCommand implements Command {
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws CliException {
-    TargetJvm.requireAttachSupport();
     long self = ProcessHandle.current().pid();
     List<String[]> rows = new ArrayList<>();
     for (VirtualMachineDescriptor jvm : VirtualMachine.list()) {

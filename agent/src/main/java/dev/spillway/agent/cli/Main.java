@@ -41,6 +41,7 @@ public final class Main {
           return 0;
         }
         try {
+          requireAttachSupport();
           return command.run(rest, out, err);
         } catch (CliException e) {
           err.println("spillway " + command.name() + ": " + e.getMessage());
@@ -50,6 +51,17 @@ public final class Main {
     }
     err.println("spillway: unknown command '" + args[0] + "' (try --help)");
     return 2;
+  }
+
+  /**
+   * The attach API lives in the jdk.attach module, which JREs and trimmed runtimes lack. Checked
+   * here, before any class that names it is loaded (their loading would fail first).
+   */
+  private static void requireAttachSupport() throws CliException {
+    if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
+      throw new CliException("this Java runtime (" + System.getProperty("java.home") + ") has no attach support"
+          + " (module jdk.attach): run the command line with a JDK");
+    }
   }
 
   private static boolean isHelp(String arg) {

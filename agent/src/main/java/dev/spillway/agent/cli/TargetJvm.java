@@ -37,7 +37,6 @@ final class TargetJvm implements AutoCloseable {
 
   /** Attaches, or explains in one line why not. */
   static TargetJvm attach(long pid) throws CliException {
-    requireAttachSupport();
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty()) {
       throw new CliException("no process with pid " + pid);
@@ -56,16 +55,6 @@ final class TargetJvm implements AutoCloseable {
       }
       throw new CliException("cannot attach to pid " + pid + ": " + describe(e)
           + " (is it a Java 17+ JVM started without -XX:+DisableAttachMechanism?)");
-    }
-  }
-
-  /** The attach API lives in the jdk.attach module: JREs and trimmed runtimes lack it. */
-  static void requireAttachSupport() throws CliException {
-    try {
-      Class.forName("com.sun.tools.attach.VirtualMachine");
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new CliException("this Java runtime (" + System.getProperty("java.home") + ") has no attach support"
-          + " (module jdk.attach): run the command line with a JDK");
     }
   }
 

@@ -11,6 +11,7 @@ import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -144,6 +145,13 @@ class AttachIT {
     Cli.Result usage = Cli.run("status", "orders");
     assertThat(usage.exitCode).isEqualTo(2);
     assertThat(usage.err.trim()).isEqualTo("spillway status: not a pid: 'orders' (usage: spillway status <pid> [--json])");
+    // A runtime without the attach module (a JRE, a trimmed image) gets told so.
+    Cli.Result jre = Cli.run(Path.of(System.getProperty("java.home")), List.of("--limit-modules",
+        "java.base,java.management,java.net.http,java.logging,java.sql,java.instrument,jdk.unsupported"),
+        "attach", Long.toString(app.pid()));
+    assertThat(jre.exitCode).isEqualTo(1);
+    assertThat(jre.err.trim()).isEqualTo("spillway attach: this Java runtime (" + System.getProperty("java.home")
+        + ") has no attach support (module jdk.attach): run the command line with a JDK");
     Cli.Result help = Cli.run("top", "--help");
     assertThat(help.exitCode).isZero();
     assertThat(help.out).startsWith("usage: spillway top <pid> [--interval SECONDS] [--count N]");

@@ -38,8 +38,14 @@ public final class Cli {
 
   /** Runs the command line on the JDK at {@code javaHome}. */
   public static Result run(Path javaHome, String... args) {
+    return run(javaHome, List.of(), args);
+  }
+
+  /** Runs the command line with options for its own JVM (such as --limit-modules). */
+  public static Result run(Path javaHome, List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(javaHome.resolve("bin").resolve("java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(AgentJvm.agentJar().toString());
     command.addAll(List.of(args));
