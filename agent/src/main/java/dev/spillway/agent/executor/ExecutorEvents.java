@@ -72,8 +72,9 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null) {
-        // Named now, so that shedding rules bind before the pool can fill.
+      if (tracker.series == null && ((ThreadPoolExecutor) executor).getPoolSize() > 0) {
+        // Its workers predate the agent: named now (from their threads), so that rules bind.
+        // A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
       }
       Gate gate = tracker.gate;

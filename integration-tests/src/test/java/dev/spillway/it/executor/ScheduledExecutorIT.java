@@ -29,7 +29,8 @@ class ScheduledExecutorIT {
 
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         HistogramDataPoint wait = receiver.metrics()
-            .latestHistogram("jvm.executor.task.wait.duration", "jvm.executor.name", "ticker").orElseThrow();
+            .latestHistogram("jvm.executor.task.wait.duration", "jvm.executor.name", "ticker")
+            .orElseThrow(() -> new AssertionError("no wait histogram yet"));
         assertThat(wait.getCount()).isEqualTo(2);
       });
       HistogramDataPoint wait = receiver.metrics()
