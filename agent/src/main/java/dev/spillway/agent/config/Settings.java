@@ -1,5 +1,6 @@
 package dev.spillway.agent.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -53,6 +54,24 @@ public final class Settings {
       "spillway.executor.timing.samples-per-second", 1000, 1, 10_000_000,
       "In adaptive timing, the most tasks timed per second and executor.");
 
+  public static final Setting<Boolean> POOL_ENABLED = Setting.flag("spillway.pool.enabled", true,
+      "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0"
+          + " (db.client.connection.* metrics, slow-acquire spans, shedding).");
+
+  public static final Setting<Integer> POOL_MAX_TRACKED = Setting.integer(
+      "spillway.pool.max-tracked", 200, 1, 100_000,
+      "At most this many connection pools get their own series; later ones share the series named"
+          + " `_overflow`, and a warning says so once.");
+
+  public static final Setting<String> POOL_NAMES = Setting.text("spillway.pool.names", "",
+      "Renames connection pools: `glob=name;glob=name`, matched against the derived"
+          + " `db.client.connection.pool.name` (e.g. `db.internal:5432/orders=orders-db`).");
+
+  public static final Setting<Duration> POOL_SLOW_ACQUIRE = Setting.duration("spillway.pool.slow-acquire",
+      Duration.ofMillis(100),
+      "A connection acquire that waits at least this long (or times out) is traced: one"
+          + " `db.client.connection.acquire` span, child of the application's current span.");
+
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
           + " effect within about a second, an invalid file is refused and the rules in force stay.");
@@ -64,6 +83,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL,
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE,
+      POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
       RULES, JMX_ENABLED);
 
   private Settings() {}

@@ -1,0 +1,118 @@
+package dev.spillway.agent.pool;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The application's current span, read from the application's own OpenTelemetry API.
+ *
+ * <p>The agent's OpenTelemetry is relocated and isolated, so it cannot see the application's
+ * context. On the (rare) slow-acquire path this looks up {@code io.opentelemetry.api.trace.Span}
+ * through the pool's class loader, then the thread's context loader, and calls
+ * {@code Span.current().getSpanContext()}. The methods are resolved once per class loader and kept
+ * weakly; a loader without the API is remembered as such. Nothing here ever fails the caller.
+ */
+final class AppSpans {
+
+  /** What the application's current span context says, when valid. */
+  static final class Parent {
+    final String traceId;
+    final String spanId;
+    final byte flags;
+
+    Parent(String traceId, String spanId, byte flags) {
+      this.traceId = traceId;
+      this.spanId = spanId;
+      this.flags = flags;
+    }
+  }
+
+  private static final class Api {
+    static final Api ABSENT = new Api(null, null, null, null, null, null, null);
+
+    final Method current;
+    final Method getSpanContext;
+    final Method isValid;
+    final Method getTraceId;
+    final Method getSpanId;
+    final Method getTraceFlags;
+    final Method asByte;
+
+    Api(Method current, Method getSpanContext, Method isValid, Method getTraceId, Method getSpanId,
+        Method getTraceFlags, Method asByte) {
+      this.current = current;
+      this.getSpanContext = getSpanContext;
+      this.isValid = isValid;
+      this.getTraceId = getTraceId;
+      this.getSpanId = getSpanId;
+      this.getTraceFlags = getTraceFlags;
+      this.asByte = asByte;
+    }
+  }
+
+  private static final String SPAN = "io.opentelemetry.api.trace.Span";
+
+  private final Map<ClassLoader, Api> apis = new WeakHashMap<>();
+
+  /** The application's current span on this thread, or null if there is none or no API. */
+  Parent current(Class<?> poolClass) {
+    Parent parent = current(api(poolClass.getClassLoader()));
+    if (parent == null) {
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      if (context != null && context != poolClass.getClassLoader()) {
+        parent = current(api(context));
+      }
+    }
+    return parent;
+  }
+
+  private static Parent current(Api api) {
+    if (api == null || api == Api.ABSENT) {
+      return null;
+    }
+    try {
+      Object span = api.current.invoke(null);
+      Object context = span == null ? null : api.getSpanContext.invoke(span);
+      if (context == null || !Boolean.TRUE.equals(api.isValid.invoke(context))) {
+        return null;
+      }
+      Object flags = api.getTraceFlags.invoke(context);
+      return new Parent((String) api.getTraceId.invoke(context), (String) api.getSpanId.invoke(context),
+          flags == null ? 0 : (Byte) api.asByte.invoke(flags));
+    } catch (Exception | LinkageError e) {
+      return null;
+    }
+  }
+
+  private Api api(ClassLoader loader) {
+    if (loader == null) {
+      return null;
+    }
+    synchronized (apis) {
+      Api api = apis.get(loader);
+      if (api != null) {
+        return api;
+      }
+    }
+    Api api = resolve(loader);
+    synchronized (apis) {
+      apis.put(loader, api);
+    }
+    return api;
+  }
+
+  private static Api resolve(ClassLoader loader) {
+    try {
+      Class<?> span = Class.forName(SPAN, false, loader);
+      Class<?> spanContext = Class.forName("io.opentelemetry.api.trace.SpanContext", false, loader);
+      Class<?> traceFlags = Class.forName("io.opentelemetry.api.trace.TraceFlags", false, loader);
+      return new Api(span.getMethod("current"), span.getMethod("getSpanContext"),
+          spanContext.getMethod("isValid"), spanContext.getMethod("getTraceId"),
+          spanContext.getMethod("getSpanId"), spanContext.getMethod("getTraceFlags"),
+          traceFlags.getMethod("asByte"));
+    } catch (Exception | LinkageError e) {
+      return Api.ABSENT;
+    }
+  }
+}
