@@ -1,5 +1,6 @@
 package dev.spillway.agent.pool;
 
+import dev.spillway.agent.AgentLog;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -51,7 +52,12 @@ final class AppSpans {
     }
   }
 
-  private static final String SPAN = "io.opentelemetry.api.trace.Span";
+  /**
+   * The application's API package, spelled so that the build's relocation of our own OpenTelemetry
+   * ({@code io.opentelemetry} to {@code dev.spillway.shaded...}) leaves it alone: it rewrites
+   * string constants too.
+   */
+  private static final String API = String.join(".", "io", "opentelemetry", "api", "trace") + ".";
 
   private final Map<ClassLoader, Api> apis = new WeakHashMap<>();
 
@@ -81,6 +87,7 @@ final class AppSpans {
       return new Parent((String) api.getTraceId.invoke(context), (String) api.getSpanId.invoke(context),
           flags == null ? 0 : (Byte) api.asByte.invoke(flags));
     } catch (Exception | LinkageError e) {
+      AgentLog.debug("cannot read the application's current span", e);
       return null;
     }
   }
@@ -104,14 +111,15 @@ final class AppSpans {
 
   private static Api resolve(ClassLoader loader) {
     try {
-      Class<?> span = Class.forName(SPAN, false, loader);
-      Class<?> spanContext = Class.forName("io.opentelemetry.api.trace.SpanContext", false, loader);
-      Class<?> traceFlags = Class.forName("io.opentelemetry.api.trace.TraceFlags", false, loader);
+      Class<?> span = Class.forName(API + "Span", false, loader);
+      Class<?> spanContext = Class.forName(API + "SpanContext", false, loader);
+      Class<?> traceFlags = Class.forName(API + "TraceFlags", false, loader);
       return new Api(span.getMethod("current"), span.getMethod("getSpanContext"),
           spanContext.getMethod("isValid"), spanContext.getMethod("getTraceId"),
           spanContext.getMethod("getSpanId"), spanContext.getMethod("getTraceFlags"),
           traceFlags.getMethod("asByte"));
     } catch (Exception | LinkageError e) {
+      AgentLog.debug("no OpenTelemetry API in " + loader + ": acquire spans have no application parent there", e);
       return Api.ABSENT;
     }
   }
