@@ -33,15 +33,15 @@ public final class PoolHooks {
     long onAcquire(Object pool, int library);
 
     /**
-     * The acquisition started at {@code start} ended: with {@code item}, the pooled object handed
-     * out (null where the library reports it through {@link #onBorrowed}), or with {@code thrown}.
+     * The acquisition started at {@code start} ended: with {@code returned}, what the acquire
+     * method returned, or with {@code thrown}.
      */
-    void afterAcquire(Object pool, int library, long start, Object item, Throwable thrown);
+    void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown);
 
-    /** A pooled item (a pool's own entry, reused across borrows) is being handed out. */
-    void onBorrowed(Object item);
-
-    /** A borrowed item comes back to {@code pool} (returned, or invalidated). */
+    /**
+     * A borrowed item (the pool's own entry for what was handed out) comes back to {@code pool}:
+     * returned, or invalidated.
+     */
     void onRelease(Object pool, int library, Object item);
 
     /** The pool starts to create a physical connection; returns the start time, or 0. */
@@ -63,8 +63,7 @@ public final class PoolHooks {
   /** The delegate used until the agent is up and after it is detached: does nothing. */
   public static final Delegate NO_OP = new Delegate() {
     @Override public long onAcquire(Object pool, int library) { return 0; }
-    @Override public void afterAcquire(Object pool, int library, long start, Object item, Throwable thrown) {}
-    @Override public void onBorrowed(Object item) {}
+    @Override public void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {}
     @Override public void onRelease(Object pool, int library, Object item) {}
     @Override public long beforeCreate(Object pool, int library) { return 0; }
     @Override public void afterCreate(Object pool, int library, long start, Object created, Throwable thrown) {}
@@ -84,12 +83,8 @@ public final class PoolHooks {
     return delegate.onAcquire(pool, library);
   }
 
-  public static void afterAcquire(Object pool, int library, long start, Object item, Throwable thrown) {
-    delegate.afterAcquire(pool, library, start, item, thrown);
-  }
-
-  public static void onBorrowed(Object item) {
-    delegate.onBorrowed(item);
+  public static void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {
+    delegate.afterAcquire(pool, library, start, returned, thrown);
   }
 
   public static void onRelease(Object pool, int library, Object item) {

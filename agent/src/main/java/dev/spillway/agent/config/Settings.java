@@ -72,6 +72,12 @@ public final class Settings {
       "A connection acquire that waits at least this long (or times out) is traced: one"
           + " `db.client.connection.acquire` span, child of the application's current span.");
 
+  public static final Setting<Integer> POOL_TIMING_RATE = Setting.integer(
+      "spillway.pool.timing.samples-per-second", 1000, 1, 10_000_000,
+      "Which acquires feed the wait_time and use_time histograms: every one while a pool serves"
+          + " fewer than this many a second, a random sample of about this many above that. Timeouts,"
+          + " slow-acquire spans and `wait` rules see every acquire.");
+
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
           + " effect within about a second, an invalid file is refused and the rules in force stay.");
@@ -83,7 +89,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL,
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_TIMING, EXECUTOR_TIMING_RATE,
-      POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
+      POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE, POOL_TIMING_RATE,
       RULES, JMX_ENABLED);
 
   private Settings() {}

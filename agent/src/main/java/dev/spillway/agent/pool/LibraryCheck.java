@@ -1,6 +1,7 @@
 package dev.spillway.agent.pool;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.bootstrap.PoolHooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,19 +77,38 @@ public final class LibraryCheck {
         return verdict;
       }
     }
-    List<String> missing = missing(loader);
-    boolean ok = missing.isEmpty();
+    boolean reaches = reachesHooks(loader);
+    List<String> missing = reaches ? missing(loader) : List.of();
+    boolean ok = reaches && missing.isEmpty();
     synchronized (verdicts) {
       Boolean earlier = verdicts.putIfAbsent(loader, ok);
       if (earlier != null) {
         return earlier;
       }
     }
-    if (!ok) {
+    if (!missing.isEmpty()) {
       AgentLog.debug(library + " in " + loader + " not instrumented, this version lacks "
           + String.join(", ", missing));
+    } else if (!ok) {
+      AgentLog.warnOnce("hooks-unreachable:" + library, library + " in " + loader + " not instrumented:"
+          + " that class loader does not delegate dev.spillway.bootstrap to the bootstrap loader"
+          + " (JBoss Modules: -Djboss.modules.system.pkgs=dev.spillway.bootstrap; OSGi:"
+          + " org.osgi.framework.bootdelegation=dev.spillway.bootstrap.*)");
     }
     return ok;
+  }
+
+  /**
+   * Whether classes of {@code loader} resolve the hooks to the bootstrap copy. Advice is inlined
+   * into the library's classes: where the hooks are not visible (a class loader that does not
+   * delegate to its parents, as JBoss Modules and OSGi may), the advice would fail on every call.
+   */
+  private static boolean reachesHooks(ClassLoader loader) {
+    try {
+      return Class.forName(PoolHooks.class.getName(), false, loader) == PoolHooks.class;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** What {@code loader}'s copy lacks; empty if nothing. */

@@ -20,6 +20,14 @@ public abstract class PoolAdapter {
     return true;
   }
 
+  /**
+   * The pool's own entry behind what an acquire returned, which the pool reuses and hands back to
+   * its release method: the returned object itself, for most libraries.
+   */
+  public Object pooledItem(Object returned) throws Exception {
+    return returned;
+  }
+
   /** Fills {@code into} with the pool's current state; fields it cannot give stay -1. */
   public abstract void read(Object pool, PoolState into) throws Exception;
 

@@ -3,6 +3,7 @@ package dev.spillway.agent.pool;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.TargetSignals;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,6 +30,11 @@ final class PoolTracker {
   final LongAdder timeouts = new LongAdder();
   final LongAdder sheds = new LongAdder();
 
+  /** Acquires are timed when {@code random & mask == 0}: 0 times every one. See {@link PoolTiming}. */
+  volatile int sampleMask;
+  /** Acquires that passed the mask since the last adjustment, to estimate the rate. */
+  final LongAdder sampled = new LongAdder();
+
   PoolTracker(Object pool, PoolAdapter adapter, Object owner) {
     this.pool = new WeakReference<>(pool);
     this.adapter = adapter;
@@ -40,6 +46,16 @@ final class PoolTracker {
     this.pool = new WeakReference<>(null);
     this.adapter = null;
     this.type = "";
+  }
+
+  /** Whether to record the histograms of the acquire now starting (and of its use). */
+  boolean sample() {
+    int mask = sampleMask;
+    if (mask != 0 && (ThreadLocalRandom.current().nextInt() & mask) != 0) {
+      return false;
+    }
+    sampled.increment();
+    return true;
   }
 
   /** The pool, or null once it was collected. */

@@ -27,6 +27,8 @@ public final class PoolTracking implements Family {
 
   private final PoolRegistry registry;
   private final PoolEvents events;
+  private final PoolTiming timing;
+  private long lastHousekeeping = System.nanoTime();
 
   public PoolTracking(SpillwayConfig config) {
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
@@ -38,6 +40,7 @@ public final class PoolTracking implements Family {
         config.get(Settings.POOL_MAX_TRACKED));
     this.events = new PoolEvents(registry, new PoolMetrics(Telemetry.noop().meter("pool"), registry),
         config.get(Settings.POOL_SLOW_ACQUIRE).toNanos());
+    this.timing = new PoolTiming(config.get(Settings.POOL_TIMING_RATE));
   }
 
   @Override
@@ -80,8 +83,17 @@ public final class PoolTracking implements Family {
     events.report(new PoolMetrics(telemetry.meter("pool"), registry), new PoolSpans(telemetry.tracer("pool")));
   }
 
+  /** Re-chooses sampling rates, drops borrow times of collected entries, forgets dead pools. */
   @Override
   public void housekeeping() {
+    long now = System.nanoTime();
+    long elapsed = now - lastHousekeeping;
+    lastHousekeeping = now;
+    for (PoolTracker tracker : registry.all()) {
+      if (tracker != PoolTracker.IGNORED) {
+        timing.adjust(tracker, elapsed);
+      }
+    }
     events.housekeeping();
     registry.live();
   }

@@ -69,6 +69,11 @@ abstract class AbstractPoolIT {
     return true;
   }
 
+  /** The JDK to run the application on. */
+  Path javaHome() {
+    return Path.of(System.getProperty("java.home"));
+  }
+
   @BeforeEach
   void startReceiver() throws Exception {
     receiver = OtlpReceiver.start();
@@ -90,7 +95,7 @@ abstract class AbstractPoolIT {
         "    when:",
         "      pending: \">= " + BORROWERS + "\"",
         ""));
-    AgentJvm.Builder builder = AgentJvm.builder(PoolApp.class).exportTo(receiver)
+    AgentJvm.Builder builder = AgentJvm.builder(PoolApp.class).javaHome(javaHome()).exportTo(receiver)
         .property("spillway.rules", rules.toString())
         .args(library(), jdbcUrl(), Integer.toString(SIZE), Integer.toString(TIMEOUT_MILLIS),
             configuredName() == null ? "-" : configuredName());

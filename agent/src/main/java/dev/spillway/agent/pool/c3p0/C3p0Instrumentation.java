@@ -17,7 +17,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Advice for c3p0 (0.9.5 and 0.10): {@code C3P0PooledConnectionPool}, the pool behind every
+ * Advice for c3p0 (tested: 0.10): {@code C3P0PooledConnectionPool}, the pool behind every
  * c3p0 data source (one per user and password).
  *
  * <ul>

@@ -21,9 +21,9 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Advice for Apache commons-pool2 2.x ({@code GenericObjectPool}, {@code GenericKeyedObjectPool})
- * and, through it, Apache DBCP2, whose {@code BasicDataSource} pools its connections in a
- * {@code GenericObjectPool}.
+ * Advice for Apache commons-pool2 2.x (tested: 2.12): {@code GenericObjectPool},
+ * {@code GenericKeyedObjectPool} and, through them, Apache DBCP2 (tested: 2.13), whose
+ * {@code BasicDataSource} pools its connections in a {@code GenericObjectPool}.
  *
  * <ul>
  *   <li>Acquire: the one {@code borrowObject} overload the others call, which differs by version:

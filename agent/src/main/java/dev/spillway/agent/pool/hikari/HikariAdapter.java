@@ -24,6 +24,7 @@ public final class HikariAdapter extends PoolAdapter {
   private final Getter waiting = new Getter("getThreadsAwaitingConnection");
   private final FieldReader config = new FieldReader("config");
   private final FieldReader poolState = new FieldReader("poolState");
+  private final FieldReader poolEntry = new FieldReader("poolEntry");
   private final Getter maximumPoolSize = new Getter("getMaximumPoolSize");
   private final Getter minimumIdle = new Getter("getMinimumIdle");
   private final Getter poolName = new Getter("getPoolName");
@@ -35,6 +36,12 @@ public final class HikariAdapter extends PoolAdapter {
   @Override
   public String library() {
     return "HikariCP";
+  }
+
+  /** The {@code PoolEntry} behind the {@code ProxyConnection} an acquire returned. */
+  @Override
+  public Object pooledItem(Object returned) throws Exception {
+    return poolEntry.get(returned);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.spillway.agent.pool.hikari;
 
-import static dev.spillway.agent.pool.LibraryCheck.Requirement.anyMethod;
 import static dev.spillway.agent.pool.LibraryCheck.Requirement.field;
 import static dev.spillway.agent.pool.LibraryCheck.Requirement.method;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -18,16 +17,16 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Advice for HikariCP 4 to 7: {@code HikariPool} and its {@code PoolEntry}.
+ * Advice for HikariCP (tested: 5.1, 6.3, 7.0): {@code HikariPool}.
  *
  * <ul>
  *   <li>Acquire: {@code HikariPool.getConnection(long)}, which {@code getConnection()} and
  *       {@code HikariDataSource.getConnection()} call: one level, so counted once. A shedding
  *       rule's refusal is thrown there, as a {@code SQLTransientConnectionException}, the type of
  *       Hikari's own timeout.
- *   <li>Use: from {@code PoolEntry.createProxyConnection} (the entry is handed out) to
- *       {@code HikariPool.recycle(PoolEntry)} (it comes back); keyed on the entry, which the pool
- *       reuses.
+ *   <li>Use: from the acquire to {@code HikariPool.recycle(PoolEntry)}, keyed on the
+ *       {@code PoolEntry} behind the returned proxy connection, which the pool reuses (the proxy
+ *       is new on every borrow).
  *   <li>Create: {@code HikariPool.createPoolEntry()}, null when the connection could not be made.
  * </ul>
  */
@@ -35,6 +34,7 @@ public final class HikariInstrumentation implements TypeInstrumentation {
 
   static final String POOL = "com.zaxxer.hikari.pool.HikariPool";
   static final String ENTRY = "com.zaxxer.hikari.pool.PoolEntry";
+  static final String PROXY = "com.zaxxer.hikari.pool.ProxyConnection";
   static final String CONFIG = "com.zaxxer.hikari.HikariConfig";
 
   private final LibraryCheck check = new LibraryCheck("HikariCP", List.of(
@@ -46,7 +46,7 @@ public final class HikariInstrumentation implements TypeInstrumentation {
       method(POOL, "getThreadsAwaitingConnection"),
       field(POOL, "config"),
       field(POOL, "poolState"),
-      anyMethod(ENTRY, "createProxyConnection"),
+      field(PROXY, "poolEntry"),
       method(CONFIG, "getPoolName"),
       method(CONFIG, "getJdbcUrl"),
       method(CONFIG, "getMaximumPoolSize"),
@@ -57,12 +57,9 @@ public final class HikariInstrumentation implements TypeInstrumentation {
       Advice.to(ReleaseAdvice.class).on(named("recycle").and(takesArguments(1))),
       Advice.to(CreateAdvice.class).on(named("createPoolEntry").and(takesNoArguments())));
 
-  private final AsmVisitorWrapper entry =
-      Advice.to(BorrowedAdvice.class).on(named("createProxyConnection"));
-
   @Override
   public Set<String> typeNames() {
-    return Set.of(POOL, ENTRY);
+    return Set.of(POOL);
   }
 
   @Override
@@ -72,7 +69,7 @@ public final class HikariInstrumentation implements TypeInstrumentation {
 
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
-    return builder.visit(POOL.equals(type.getName()) ? pool : entry);
+    return builder.visit(pool);
   }
 
   /**
@@ -86,15 +83,9 @@ public final class HikariInstrumentation implements TypeInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object pool, @Advice.Enter long start, @Advice.Thrown Throwable thrown) {
-      PoolHooks.afterAcquire(pool, PoolHooks.HIKARI, start, null, thrown);
-    }
-  }
-
-  static final class BorrowedAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object entry) {
-      PoolHooks.onBorrowed(entry);
+    static void exit(@Advice.This Object pool, @Advice.Enter long start, @Advice.Return Object connection,
+        @Advice.Thrown Throwable thrown) {
+      PoolHooks.afterAcquire(pool, PoolHooks.HIKARI, start, connection, thrown);
     }
   }
 

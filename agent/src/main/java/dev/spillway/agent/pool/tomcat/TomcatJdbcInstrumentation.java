@@ -16,7 +16,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Advice for the Tomcat JDBC pool ({@code org.apache.tomcat:tomcat-jdbc}, 8.5 to 11):
+ * Advice for the Tomcat JDBC pool ({@code org.apache.tomcat:tomcat-jdbc}, tested: 10.1):
  * {@code ConnectionPool}.
  *
  * <ul>
