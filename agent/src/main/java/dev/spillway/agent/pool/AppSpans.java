@@ -2,8 +2,6 @@ package dev.spillway.agent.pool;
 
 import dev.spillway.agent.AgentLog;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * The application's current span, read from the application's own OpenTelemetry API.
@@ -11,8 +9,8 @@ import java.util.WeakHashMap;
  * <p>The agent's OpenTelemetry is relocated and isolated, so it cannot see the application's
  * context. On the (rare) slow-acquire path this looks up {@code io.opentelemetry.api.trace.Span}
  * through the pool's class loader, then the thread's context loader, and calls
- * {@code Span.current().getSpanContext()}. The methods are resolved once per class loader and kept
- * weakly; a loader without the API is remembered as such. Nothing here ever fails the caller.
+ * {@code Span.current().getSpanContext()}. The methods are resolved once per pool class; a loader
+ * without the API is remembered as such. Nothing here ever fails the caller.
  */
 final class AppSpans {
 
@@ -59,22 +57,38 @@ final class AppSpans {
    */
   private static final String API = String.join(".", "io", "opentelemetry", "api", "trace") + ".";
 
-  private final Map<ClassLoader, Api> apis = new WeakHashMap<>();
+  /**
+   * Per pool class: the API its loader sees. A {@link ClassValue} lives on the class itself, so
+   * these methods (which hold the application's classes) never keep a class loader alive.
+   */
+  private final ClassValue<Api> apis = new ClassValue<>() {
+    @Override
+    protected Api computeValue(Class<?> type) {
+      Api api = resolve(type.getClassLoader());
+      if (api == Api.ABSENT) {
+        AgentLog.debug("no OpenTelemetry API next to " + type.getName() + " in " + type.getClassLoader()
+            + ": its acquire spans take the thread's context loader's, or no parent");
+      }
+      return api;
+    }
+  };
 
   /** The application's current span on this thread, or null if there is none or no API. */
   Parent current(Class<?> poolClass) {
-    Parent parent = current(api(poolClass.getClassLoader()));
+    Parent parent = current(apis.get(poolClass));
     if (parent == null) {
+      // A pool shared by applications (an application server's): their API is in the thread's
+      // context loader. Resolved each time, which only slow acquires pay.
       ClassLoader context = Thread.currentThread().getContextClassLoader();
       if (context != null && context != poolClass.getClassLoader()) {
-        parent = current(api(context));
+        parent = current(resolve(context));
       }
     }
     return parent;
   }
 
   private static Parent current(Api api) {
-    if (api == null || api == Api.ABSENT) {
+    if (api == Api.ABSENT) {
       return null;
     }
     try {
@@ -92,24 +106,10 @@ final class AppSpans {
     }
   }
 
-  private Api api(ClassLoader loader) {
-    if (loader == null) {
-      return null;
-    }
-    synchronized (apis) {
-      Api api = apis.get(loader);
-      if (api != null) {
-        return api;
-      }
-    }
-    Api api = resolve(loader);
-    synchronized (apis) {
-      apis.put(loader, api);
-    }
-    return api;
-  }
-
   private static Api resolve(ClassLoader loader) {
+    if (loader == null) {
+      return Api.ABSENT;
+    }
     try {
       Class<?> span = Class.forName(API + "Span", false, loader);
       Class<?> spanContext = Class.forName(API + "SpanContext", false, loader);
@@ -119,7 +119,6 @@ final class AppSpans {
           spanContext.getMethod("getSpanId"), spanContext.getMethod("getTraceFlags"),
           traceFlags.getMethod("asByte"));
     } catch (Exception | LinkageError e) {
-      AgentLog.debug("no OpenTelemetry API in " + loader + ": acquire spans have no application parent there", e);
       return Api.ABSENT;
     }
   }

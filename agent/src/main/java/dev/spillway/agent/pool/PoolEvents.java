@@ -18,6 +18,9 @@ import dev.spillway.bootstrap.PoolHooks;
  * never read here. Timeouts are told apart from other failures by the library's adapter; slow or
  * timed-out acquires make a span.
  *
+ * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC), so they
+ * cannot recurse, and need no re-entrancy guard.
+ *
  * <p>Nothing escapes to the application except a shedding rule's deliberate refusal: the decision
  * is made inside a catch-all that admits the request on any failure of ours, and the refusal is
  * thrown outside it (a checked {@code SQLTransientConnectionException} thrown through hooks that do
