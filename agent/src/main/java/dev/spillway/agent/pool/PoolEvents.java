@@ -178,6 +178,12 @@ final class PoolEvents implements PoolHooks.Delegate {
     if (tracker != null && tracker != PoolTracker.IGNORED) {
       metrics.recordCreate(tracker, System.nanoTime() - start);
     }
+    // A pool may reuse an entry whose last borrow never came back (Tomcat re-connects abandoned
+    // ones): that borrow's time must not become the use time of its next, unsampled borrow.
+    Borrow stale = borrows.get(created);
+    if (stale != null) {
+      stale.at = 0;
+    }
   }
 
   @Override
