@@ -6,6 +6,7 @@ import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
+import dev.spillway.agent.pool.PoolTracking;
 import dev.spillway.agent.queue.QueueTracking;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.RuleSet;
@@ -101,6 +102,9 @@ public final class Agent implements AgentMXBean {
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
       families.add(0, new ExecutorTracking(config, workQueues));
+    }
+    if (config.get(Settings.POOL_ENABLED)) {
+      families.add(new PoolTracking(config));
     }
     // Tracking first: what the SDK creates below is then seen being built on an agent thread and
     // ignored, and nothing the application creates meanwhile is missed.

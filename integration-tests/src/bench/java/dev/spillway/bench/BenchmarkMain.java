@@ -49,7 +49,9 @@ public final class BenchmarkMain {
     Path rulesNotFiring = Files.createTempFile("rules-not-firing", ".yaml");
     Files.writeString(rulesNotFiring, "rules:\n  - name: never-fires\n    target: executor\n"
         + "    match: \"bench-worker\"\n    when:\n      queue.size: \">= 100000000\"\n"
-        + "      wait: { target: 10s, interval: 100s }\n");
+        + "      wait: { target: 10s, interval: 100s }\n"
+        + "  - name: never-fires-on-pool\n    target: pool\n    match: \"bench-db\"\n    when:\n"
+        + "      pending: \">= 100000000\"\n      wait: { target: 10s, interval: 100s }\n");
 
     Map<String, String[]> configurations = new LinkedHashMap<>();
     configurations.put("no agent", new String[0]);

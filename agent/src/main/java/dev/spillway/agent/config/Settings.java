@@ -1,5 +1,6 @@
 package dev.spillway.agent.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -45,14 +46,16 @@ public final class Settings {
 
   public static final Setting<TimingMode> TIMING = Setting.choice("spillway.timing",
       TimingMode.ADAPTIVE,
-      "Which executor tasks (and items of queues with details) feed the wait and run-time histograms:"
-          + " `adaptive` times every one while an executor or queue handles fewer than"
-          + " `timing.samples-per-second` a second and a random sample above that; `all` times every"
-          + " one (about 80 ns each); `off` none.");
+      "Which executor tasks, connection acquires (and items of queues with details) feed the wait, run"
+          + " and use-time histograms: `adaptive` records every one while an executor, pool or queue handles"
+          + " fewer than `timing.samples-per-second` a second and a random sample above that; `all` records"
+          + " every one (about 80 ns each); `off` none. Pool timeouts, slow-acquire spans and `wait` rules"
+          + " see every acquire whatever the mode.");
 
   public static final Setting<Integer> TIMING_RATE = Setting.integer(
       "spillway.timing.samples-per-second", 1000, 1, 10_000_000,
-      "In adaptive timing, the most tasks or items timed per second, per executor or queue.");
+      "In adaptive timing, the most tasks, acquires or items recorded per second, per executor, pool or"
+          + " queue.");
 
   public static final Setting<Boolean> QUEUE_ENABLED = Setting.flag("spillway.queue.enabled", true,
       "Instruments the JDK's blocking queues (jvm.queue.* metrics): by default their size, capacity and"
@@ -71,6 +74,24 @@ public final class Settings {
       "Queues (globs on their names, `;`-separated, `*` for all) that also count every insert and"
           + " removal and time waits and blocked puts: about 20 ns more per insert and removal.");
 
+  public static final Setting<Boolean> POOL_ENABLED = Setting.flag("spillway.pool.enabled", true,
+      "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0"
+          + " (db.client.connection.* metrics, slow-acquire spans, shedding).");
+
+  public static final Setting<Integer> POOL_MAX_TRACKED = Setting.integer(
+      "spillway.pool.max-tracked", 200, 1, 100_000,
+      "At most this many connection pools get their own series; later ones share the series named"
+          + " `_overflow`, and a warning says so once.");
+
+  public static final Setting<String> POOL_NAMES = Setting.text("spillway.pool.names", "",
+      "Renames connection pools: `glob=name;glob=name`, matched against the derived"
+          + " `db.client.connection.pool.name` (e.g. `db.internal:5432/orders=orders-db`).");
+
+  public static final Setting<Duration> POOL_SLOW_ACQUIRE = Setting.duration("spillway.pool.slow-acquire",
+      Duration.ofMillis(100),
+      "A connection acquire that waits at least this long (or times out) is traced: one"
+          + " `db.client.connection.acquire` span, child of the application's current span.");
+
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
           + " effect within about a second, an invalid file is refused and the rules in force stay.");
@@ -84,6 +105,7 @@ public final class Settings {
       TIMING, TIMING_RATE,
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
+      POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
       RULES, JMX_ENABLED);
 
   private Settings() {}

@@ -9,7 +9,9 @@ package dev.spillway.agent.shedding;
  * is admitted only if the queue holds less than what the target drains within {@code target}
  * (measured throughput × target, at least one), so that what is admitted starts within about
  * {@code target}, and the rest is refused at once. Shedding ends when nothing had to be refused
- * for a whole {@code interval}: demand fell back within capacity. (Ending it as soon as one task
+ * for a whole {@code interval} while the queue moved or was empty: demand fell back within
+ * capacity. (A queue where work waits and nothing leaves keeps its shedding state however quiet
+ * demand gets.) (Ending it as soon as one task
  * waits less than the target, as CoDel does for packets, would make it oscillate: under shedding,
  * admitted tasks wait little by construction.)
  *
@@ -87,7 +89,10 @@ public final class CoDel {
       if (refused != lastRefusals) {
         lastRefusals = refused;
         lastRefusalAt = now;
-      } else if (now - lastRefusalAt >= interval) {
+      } else if (now - lastRefusalAt >= interval && (queueSize == 0 || now - lastProgressAt < target)) {
+        // No refusal for an interval, and the queue moves (or is empty). While work waits and
+        // nothing leaves (a stuck dependency, every connection held), quiet is no sign of
+        // capacity: ending here would admit the next request into the standing queue.
         shedding = false;
         aboveSince = NEVER;
       }

@@ -57,6 +57,21 @@ class CoDelTest {
   }
 
   @Test
+  void aStuckQueueKeepsSheddingThroughAQuietInterval() {
+    codel.tick(0, 2, 0);
+    codel.tick(5 * MS, 2, 0);     // nothing left for a whole target: a standing queue
+    codel.tick(105 * MS, 2, 0);   // for a whole interval: shed
+    assertThat(codel.isShedding()).isTrue();
+    // No request comes, so nothing is refused; but nothing leaves either.
+    codel.tick(300 * MS, 2, 0);
+    assertThat(codel.isShedding()).isTrue();
+    // Work leaves again, and nothing was refused for an interval: shedding ends.
+    codel.tick(420 * MS, 1, 1);
+    codel.tick(421 * MS, 1, 1);
+    assertThat(codel.isShedding()).isFalse();
+  }
+
+  @Test
   void timePassesWhenNothingLeavesAStuckQueue() {
     codel.tick(0, 3, 10);
     // Nothing taken since: after one target the oldest has waited that long...

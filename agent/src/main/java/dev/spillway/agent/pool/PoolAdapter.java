@@ -1,0 +1,78 @@
+package dev.spillway.agent.pool;
+
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * How the agent reads one library's pools: the library's own getters, called by reflection when
+ * metrics are collected (or when a shedding rule reads {@code pending}), never on the acquire path
+ * otherwise. One per library, in its sub-package; stateless, so shared by every pool of the library.
+ *
+ * <p>Every method may throw (a getter missing in some version, a pool closing under us); callers
+ * treat that as "not known".
+ */
+public abstract class PoolAdapter {
+
+  /** Library name for log lines: "HikariCP". */
+  public abstract String library();
+
+  /** Whether {@code pool} is a pool this adapter reads (the advice may see subclasses and lookalikes). */
+  public boolean accepts(Object pool) {
+    return true;
+  }
+
+  /**
+   * The pool's own entry behind what an acquire returned, which the pool reuses and hands back to
+   * its release method: the returned object itself, for most libraries.
+   */
+  public Object pooledItem(Object returned) throws Exception {
+    return returned;
+  }
+
+  /** Fills {@code into} with the pool's current state; fields it cannot give stay -1. */
+  public abstract void read(Object pool, PoolState into) throws Exception;
+
+  /** Requests waiting for a connection now; -1 when unknown. For shedding rules. */
+  public abstract int pending(Object pool) throws Exception;
+
+  /** Whether the pool was closed: it then leaves the metrics. */
+  public abstract boolean isClosed(Object pool) throws Exception;
+
+  /** Whether an acquisition failed with the pool's own timeout. */
+  public abstract boolean isTimeout(Throwable thrown);
+
+  /**
+   * The name the user gave the pool, or null when none was given (a generated name such as
+   * {@code HikariPool-3} does not count: it changes with creation order).
+   */
+  public abstract String configuredName(Object pool, Object owner) throws Exception;
+
+  /** The JDBC URL the pool connects to, or null. */
+  public abstract String jdbcUrl(Object pool, Object owner) throws Exception;
+
+  /** A last-resort stable name (a factory or data source class), or null. */
+  public String fallbackName(Object pool, Object owner) throws Exception {
+    return null;
+  }
+
+  /**
+   * The failure a shedding rule's refusal takes. {@code jdbc}: the request came through a JDBC
+   * entry point ({@code getConnection}), which gets a {@code SQLTransientConnectionException}.
+   */
+  public Throwable refusal(String message, boolean jdbc) {
+    return new SQLTransientConnectionException(message);
+  }
+
+  /** A pool's state at one collection; -1 for what the pool cannot tell. */
+  public static final class PoolState {
+    public long used = -1;
+    public long idle = -1;
+    public long pending = -1;
+    public long max = -1;
+    public long idleMin = -1;
+    public long idleMax = -1;
+
+    void clear() {
+      used = idle = pending = max = idleMin = idleMax = -1;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.spillway.agent.pool;
+
+import dev.spillway.bootstrap.PoolHooks;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * The advice every pool library shares. Each library binds its number ({@link PoolHooks#HIKARI},
+ * ...) into it, so that the woven code passes a constant and the hooks know whose pool it is.
+ */
+public final class PoolAdvice {
+
+  /** The library's number, a constant in the woven code. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.PARAMETER)
+  @interface Library {}
+
+  private final Advice.WithCustomMapping mapping;
+
+  public PoolAdvice(int library) {
+    this.mapping = Advice.withCustomMapping().bind(Library.class, library);
+  }
+
+  /** On the method that hands out a connection or object: the pool is {@code this}. */
+  public Advice acquire() {
+    return mapping.to(Acquire.class);
+  }
+
+  /** On a method that takes back the item given as its first argument. */
+  public Advice release() {
+    return mapping.to(Release.class);
+  }
+
+  /** On a keyed pool's method that takes back the item given after its key. */
+  public Advice releaseAfterKey() {
+    return mapping.to(ReleaseAfterKey.class);
+  }
+
+  /** On the pool's method that opens a new connection or object and returns it. */
+  public Advice create() {
+    return mapping.to(Create.class);
+  }
+
+  /** On a data source's {@code getConnection}: the acquires inside serve this data source. */
+  public static Advice dataSource() {
+    return Advice.to(DataSource.class);
+  }
+
+  /**
+   * Not {@code suppress} on enter: a shedding rule's refusal must reach the caller. The hook
+   * guarantees that nothing else escapes.
+   */
+  static final class Acquire {
+    @Advice.OnMethodEnter
+    static long enter(@Advice.This Object pool, @Library int library) {
+      return PoolHooks.onAcquire(pool, library);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter long start,
+        @Advice.Return Object item, @Advice.Thrown Throwable thrown) {
+      PoolHooks.afterAcquire(pool, library, start, item, thrown);
+    }
+  }
+
+  static final class Release {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object pool, @Library int library, @Advice.Argument(0) Object item) {
+      PoolHooks.onRelease(pool, library, item);
+    }
+  }
+
+  static final class ReleaseAfterKey {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object pool, @Library int library, @Advice.Argument(1) Object item) {
+      PoolHooks.onRelease(pool, library, item);
+    }
+  }
+
+  static final class Create {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@Advice.This Object pool, @Library int library) {
+      return PoolHooks.beforeCreate(pool, library);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter long start,
+        @Advice.Return Object created, @Advice.Thrown Throwable thrown) {
+      PoolHooks.afterCreate(pool, library, start, created, thrown);
+    }
+  }
+
+  static final class DataSource {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.This Object dataSource) {
+      return PoolHooks.enterDataSource(dataSource);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object previous) {
+      PoolHooks.exitDataSource(previous);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.spillway.agent.pool;
+
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.shedding.BoundRule;
+import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.util.WeakIdentityMap;
+import dev.spillway.bootstrap.PoolHooks;
+
+/**
+ * The agent's side of {@link PoolHooks}: what happens when a pool hands out, takes back and
+ * creates connections.
+ *
+ * <p>The acquire path is one lock-free identity lookup of the pool, a null check for shedding
+ * rules, a sampling decision and a clock read on the way in; on the way out another lookup and
+ * clock read. For sampled acquires (all of them up to 1000 a second per pool, by default)
+ * also the wait-time record, and the borrow time kept on the pooled item (an entry the pool
+ * reuses, so after its first borrow nothing is allocated) for the use time at release. Gauges are
+ * never read here. Timeouts are told apart from other failures by the library's adapter; slow or
+ * timed-out acquires make a span.
+ *
+ * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC), so they
+ * cannot recurse, and need no re-entrancy guard.
+ *
+ * <p>Nothing escapes to the application except a shedding rule's deliberate refusal: the decision
+ * is made inside a catch-all that admits the request on any failure of ours, and the refusal is
+ * thrown outside it (a checked {@code SQLTransientConnectionException} thrown through hooks that do
+ * not declare it: the JVM does not check exceptions, only javac does).
+ */
+final class PoolEvents implements PoolHooks.Delegate {
+
+  /** When a pooled item was last handed out; 0 while it is in the pool. */
+  private static final class Borrow {
+    volatile long at;
+  }
+
+  private final PoolRegistry registry;
+  private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
+  /** The data source whose getConnection this thread is in (DBCP2, c3p0), or null. */
+  private final ThreadLocal<Object> dataSource = new ThreadLocal<>();
+  private final long slowNanos;
+  /** Records nothing until the SDK is up: tracking starts first, so that no pool is missed. */
+  private volatile PoolMetrics metrics;
+  private volatile PoolSpans spans;
+
+  PoolEvents(PoolRegistry registry, PoolMetrics metrics, long slowNanos) {
+    this.registry = registry;
+    this.metrics = metrics;
+    this.slowNanos = slowNanos;
+  }
+
+  void report(PoolMetrics metrics, PoolSpans spans) {
+    this.spans = spans;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public long onAcquire(Object pool, int library) {
+    PoolTracker tracker;
+    BoundRule refusal;
+    try {
+      tracker = registry.get(pool);
+      if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
+        tracker = registry.track(pool, library, dataSource.get());
+        if (tracker == PoolTracker.IGNORED) {
+          return 0;
+        }
+        // Named now, with the data source known, so that rules bind before the first admission.
+        registry.series(tracker);
+      } else if (tracker == PoolTracker.IGNORED) {
+        return 0;
+      }
+      Gate gate = tracker.gate;
+      refusal = gate == null ? null : gate.admit();
+      if (refusal == null) {
+        // The lowest bit says whether this acquire feeds the histograms; a nanosecond is no loss.
+        long start = tracker.sampler.sample() ? System.nanoTime() | 1 : System.nanoTime() & ~1L;
+        return start == 0 ? 2 : start;
+      }
+      tracker.sheds.increment();
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-acquire-hook", "connection pool hook failed, requests are admitted unmeasured: " + t);
+      return 0;
+    }
+    throw sneaky(tracker.adapter.refusal(refusal.message(), dataSource.get() != null));
+  }
+
+  @Override
+  public void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {
+    if (start == 0) {
+      return;
+    }
+    PoolTracker tracker = registry.get(pool);
+    if (tracker == null || tracker == PoolTracker.IGNORED) {
+      return;
+    }
+    long now = System.nanoTime();
+    long wait = now - start;
+    Gate gate = tracker.gate;
+    if (gate != null && gate.watchesWait()) {
+      gate.countDequeue();
+      gate.onDequeue(wait, now);
+    }
+    if (thrown == null) {
+      if ((start & 1) != 0) {
+        metrics.recordWait(tracker, wait);
+        if (returned != null) {
+          borrowed(tracker, returned, now);
+        }
+      }
+      if (wait >= slowNanos) {
+        span(tracker, pool, wait, PoolSpans.Outcome.OK, null);
+      }
+      return;
+    }
+    boolean timeout = tracker.adapter.isTimeout(thrown);
+    if (timeout) {
+      tracker.timeouts.increment();
+    }
+    if (timeout || wait >= slowNanos) {
+      span(tracker, pool, wait, timeout ? PoolSpans.Outcome.TIMEOUT : PoolSpans.Outcome.ERROR, thrown);
+    }
+  }
+
+  private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown) {
+    PoolSpans current = spans;
+    if (current != null) {
+      current.acquired(registry.series(tracker), pool.getClass(), wait, outcome, thrown);
+    }
+  }
+
+  /** Keeps when a sampled item was handed out, on the item, which the pool reuses. */
+  private void borrowed(PoolTracker tracker, Object returned, long now) {
+    Object item;
+    try {
+      item = tracker.adapter.pooledItem(returned);
+    } catch (Exception | LinkageError e) {
+      return;
+    }
+    if (item == null) {
+      return;
+    }
+    Borrow borrow = borrows.get(item);
+    if (borrow == null) {
+      borrow = borrows.computeIfAbsent(item, i -> new Borrow());
+    }
+    borrow.at = now;
+  }
+
+  @Override
+  public void onRelease(Object pool, int library, Object item) {
+    Borrow borrow = item == null ? null : borrows.get(item);
+    if (borrow == null) {
+      return;
+    }
+    long at = borrow.at;
+    if (at == 0) {
+      return;
+    }
+    borrow.at = 0;
+    PoolTracker tracker = registry.get(pool);
+    if (tracker != null && tracker != PoolTracker.IGNORED) {
+      metrics.recordUse(tracker, System.nanoTime() - at);
+    }
+  }
+
+  @Override
+  public long beforeCreate(Object pool, int library) {
+    PoolTracker tracker = registry.track(pool, library, dataSource.get());
+    return tracker == PoolTracker.IGNORED ? 0 : System.nanoTime();
+  }
+
+  @Override
+  public void afterCreate(Object pool, int library, long start, Object created, Throwable thrown) {
+    if (start == 0 || created == null || thrown != null) {
+      return;
+    }
+    PoolTracker tracker = registry.get(pool);
+    if (tracker != null && tracker != PoolTracker.IGNORED) {
+      metrics.recordCreate(tracker, System.nanoTime() - start);
+    }
+    // A pool may reuse an entry whose last borrow never came back (Tomcat re-connects abandoned
+    // ones): that borrow's time must not become the use time of its next, unsampled borrow.
+    Borrow stale = borrows.get(created);
+    if (stale != null) {
+      stale.at = 0;
+    }
+  }
+
+  @Override
+  public Object enterDataSource(Object source) {
+    Object previous = dataSource.get();
+    dataSource.set(source);
+    return previous;
+  }
+
+  @Override
+  public void exitDataSource(Object previous) {
+    // set, not remove: the thread's entry stays for its next getConnection.
+    dataSource.set(previous);
+  }
+
+  /** Drops borrow times of items the pools have let go. */
+  void housekeeping() {
+    borrows.expungeStale(b -> { });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+}

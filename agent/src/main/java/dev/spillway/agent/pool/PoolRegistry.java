@@ -1,0 +1,197 @@
+package dev.spillway.agent.pool;
+
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.WeakIdentityMap;
+import dev.spillway.bootstrap.AgentThreads;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The live pools and their names.
+ *
+ * <p>A pool is registered the first time one of its hooks runs: creating a connection, an acquire,
+ * a release. That works the same whether the agent started before the pool or was attached to a
+ * running JVM. It is named on its first acquire (or collection), once the data source it serves is
+ * known. Entries go when the pool is collected or closed, and so do their names.
+ */
+final class PoolRegistry {
+
+  private final WeakIdentityMap<Object, PoolTracker> trackers = new WeakIdentityMap<>();
+  private final PoolAdapter[] adapters;
+  private final PoolNaming naming;
+  private final int maxTracked;
+  private final TaskSampling sampling;
+  private final PoolSeries overflow = PoolSeries.overflow();
+
+  /** Names of live pools with a series of their own. Guarded by this. */
+  private final Set<String> liveNames = new HashSet<>();
+  private boolean overflowReported;
+
+  /** Told when a pool gets its name (to bind shedding rules). */
+  private volatile Consumer<PoolTracker> onNamed = t -> { };
+
+  PoolRegistry(PoolAdapter[] adapters, PoolNaming naming, int maxTracked, TaskSampling sampling) {
+    this.adapters = adapters;
+    this.naming = naming;
+    this.maxTracked = maxTracked;
+    this.sampling = sampling;
+  }
+
+  void onNamed(Consumer<PoolTracker> listener) {
+    this.onNamed = listener;
+  }
+
+  /** The tracker of {@code pool}, or null if not seen yet. Lock-free. */
+  PoolTracker get(Object pool) {
+    return trackers.get(pool);
+  }
+
+  /** The tracker of {@code pool}, registering it on its first sighting. */
+  PoolTracker track(Object pool, int library, Object owner) {
+    PoolTracker tracker = trackers.get(pool);
+    if (tracker == null) {
+      tracker = trackers.computeIfAbsent(pool, p -> newTracker(p, library, owner));
+    }
+    if (owner != null && tracker != PoolTracker.IGNORED && tracker.series == null) {
+      tracker.seenWith(owner);
+    }
+    return tracker;
+  }
+
+  private PoolTracker newTracker(Object pool, int library, Object owner) {
+    if (AgentThreads.isAgentThread() || library < 0 || library >= adapters.length) {
+      return PoolTracker.IGNORED;
+    }
+    PoolAdapter adapter = adapters[library];
+    if (adapter == null || !adapter.accepts(pool)) {
+      return PoolTracker.IGNORED;
+    }
+    return new PoolTracker(pool, adapter, owner, sampling.newSampler());
+  }
+
+  /**
+   * The series a pool reports under, fixed the first time it is asked for: its derived name,
+   * renamed, made unique among live pools ({@code name#2}); past the cap, the overflow series.
+   */
+  PoolSeries series(PoolTracker tracker) {
+    PoolSeries series = tracker.series;
+    if (series != null) {
+      return series;
+    }
+    series = assignSeries(tracker);
+    onNamed.accept(tracker);
+    return series;
+  }
+
+  private PoolSeries assignSeries(PoolTracker tracker) {
+    String base = naming.rename(derive(tracker));
+    synchronized (this) {
+      if (tracker.series != null) {
+        return tracker.series;
+      }
+      if (liveNames.size() >= maxTracked || liveNames.contains(base)) {
+        live();
+      }
+      if (liveNames.size() >= maxTracked) {
+        if (!overflowReported) {
+          overflowReported = true;
+          AgentLog.warn("more than " + maxTracked + " live connection pools: later ones are reported"
+              + " together as db.client.connection.pool.name=" + PoolSeries.OVERFLOW
+              + " (raise spillway.pool.max-tracked to see them apart)");
+        }
+        tracker.series = overflow;
+        return overflow;
+      }
+      String name = base;
+      for (int n = 2; liveNames.contains(name); n++) {
+        name = base + "#" + n;
+      }
+      liveNames.add(name);
+      PoolSeries series = new PoolSeries(name, false);
+      tracker.series = series;
+      return series;
+    }
+  }
+
+  /** The pool's name before renames: configured, else from its URL, else a class. */
+  private static String derive(PoolTracker tracker) {
+    Object pool = tracker.pool();
+    Object owner = tracker.owner();
+    String configured = null;
+    String url = null;
+    String fallback = null;
+    if (pool != null) {
+      PoolAdapter adapter = tracker.adapter;
+      try {
+        configured = adapter.configuredName(pool, owner);
+      } catch (Exception | LinkageError e) {
+        AgentLog.debug("cannot read the configured name of a " + adapter.library() + " pool", e);
+      }
+      try {
+        url = configured == null ? adapter.jdbcUrl(pool, owner) : null;
+      } catch (Exception | LinkageError e) {
+        AgentLog.debug("cannot read the JDBC URL of a " + adapter.library() + " pool", e);
+      }
+      try {
+        fallback = configured == null && url == null ? adapter.fallbackName(pool, owner) : null;
+      } catch (Exception | LinkageError e) {
+        AgentLog.debug("cannot name a " + adapter.library() + " pool", e);
+      }
+    }
+    return PoolNaming.derive(configured, url, fallback, tracker.type);
+  }
+
+  /** The pools to report now. Drops those collected or closed, releasing their names. */
+  synchronized List<PoolTracker> live() {
+    trackers.expungeStale(this::release);
+    List<PoolTracker> live = new ArrayList<>();
+    for (PoolTracker tracker : trackers.values()) {
+      if (tracker == PoolTracker.IGNORED) {
+        continue;
+      }
+      Object pool = tracker.pool();
+      boolean closed;
+      try {
+        closed = pool == null || tracker.adapter.isClosed(pool);
+      } catch (Exception | LinkageError e) {
+        closed = false;
+      }
+      if (closed) {
+        if (pool != null) {
+          trackers.remove(pool);
+        }
+        release(tracker);
+        continue;
+      }
+      live.add(tracker);
+    }
+    return live;
+  }
+
+  private synchronized void release(PoolTracker tracker) {
+    PoolSeries series = tracker.series;
+    if (series == null || tracker == PoolTracker.IGNORED) {
+      return;
+    }
+    if (series.overflow) {
+      series.retiredTimeouts.add(tracker.timeouts.sum());
+      series.retiredSheds.add(tracker.sheds.sum());
+    } else {
+      liveNames.remove(series.name);
+    }
+    tracker.series = null;
+  }
+
+  /** All trackers, for re-binding rules. */
+  List<PoolTracker> all() {
+    return trackers.values();
+  }
+
+  PoolSeries overflowSeries() {
+    return overflow;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.spillway.agent.pool;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The span of a slow or failed connection acquire: one span, {@code db.client.connection.acquire},
+ * for an acquire that waited at least {@code spillway.pool.slow-acquire} or timed out, made a child
+ * of the application's current span when there is one ({@link AppSpans}), so that it shows inside
+ * the request that waited. Fast acquires make no span.
+ */
+final class PoolSpans {
+
+  static final String NAME = "db.client.connection.acquire";
+  static final AttributeKey<String> POOL_NAME = PoolSeries.POOL_NAME;
+  static final AttributeKey<Double> WAIT = AttributeKey.doubleKey("spillway.pool.wait_time");
+  static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("spillway.pool.acquire.outcome");
+
+  /** How an acquire ended. */
+  enum Outcome {
+    OK("ok"), TIMEOUT("timeout"), ERROR("error");
+
+    final String value;
+
+    Outcome(String value) {
+      this.value = value;
+    }
+  }
+
+  private final Tracer tracer;
+  private final AppSpans appSpans = new AppSpans();
+
+  PoolSpans(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  /** Records an acquire of {@code waitNanos} that ended now, on the calling thread. */
+  void acquired(PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome, Throwable thrown) {
+    Instant end = Instant.now();
+    long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
+    Context parent = Context.root();
+    AppSpans.Parent app = appSpans.current(poolClass);
+    if (app != null) {
+      parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(app.traceId, app.spanId,
+          TraceFlags.fromByte(app.flags), TraceState.getDefault())));
+    }
+    Span span = tracer.spanBuilder(NAME)
+        .setParent(parent)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setStartTimestamp(endNanos - Math.max(0, waitNanos), TimeUnit.NANOSECONDS)
+        .setAttribute(POOL_NAME, series.name)
+        .setAttribute(WAIT, Math.max(0, waitNanos) / 1e9)
+        .setAttribute(OUTCOME, outcome.value)
+        .startSpan();
+    if (outcome != Outcome.OK) {
+      span.setStatus(StatusCode.ERROR, thrown == null ? outcome.value : thrown.getClass().getName());
+    }
+    span.end(endNanos, TimeUnit.NANOSECONDS);
+  }
+}

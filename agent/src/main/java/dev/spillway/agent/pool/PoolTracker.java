@@ -1,0 +1,97 @@
+package dev.spillway.agent.pool;
+
+import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.shedding.TargetSignals;
+import dev.spillway.agent.timing.Sampler;
+import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.timing.WaitSketch;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What Spillway keeps for one live pool. It holds the pool (and the data source it was first seen
+ * serving) weakly: the agent never keeps an application's pool alive.
+ */
+final class PoolTracker {
+
+  /** Marks pools that belong to the agent or that no adapter accepts. */
+  static final PoolTracker IGNORED = new PoolTracker();
+
+  private final WeakReference<Object> pool;
+  final PoolAdapter adapter;
+  final String type;
+  /** The data source whose getConnection first led here (DBCP2, c3p0), for naming; may be null. */
+  private volatile WeakReference<Object> owner;
+
+  /** Set once, when the pool is named; see {@link PoolRegistry#series}. */
+  volatile PoolSeries series;
+  /** The shedding rules that apply to this pool; null (the usual case) when none does. */
+  volatile Gate gate;
+  final Signals signals = new Signals();
+
+  final LongAdder timeouts = new LongAdder();
+  final LongAdder sheds = new LongAdder();
+
+  /** Which acquires feed the wait and use-time histograms; see {@link TaskSampling}. */
+  final Sampler sampler;
+  /** Recent acquire waits, for {@code spillway status}. */
+  final WaitSketch waits = new WaitSketch();
+
+  PoolTracker(Object pool, PoolAdapter adapter, Object owner, Sampler sampler) {
+    this.pool = new WeakReference<>(pool);
+    this.adapter = adapter;
+    this.type = pool.getClass().getName();
+    this.owner = owner == null ? null : new WeakReference<>(owner);
+    this.sampler = sampler;
+  }
+
+  private PoolTracker() {
+    this.pool = new WeakReference<>(null);
+    this.adapter = null;
+    this.type = "";
+    this.sampler = new Sampler(Sampler.OFF);
+  }
+
+  /** The pool, or null once it was collected. */
+  Object pool() {
+    return pool.get();
+  }
+
+  Object owner() {
+    WeakReference<Object> ref = owner;
+    return ref == null ? null : ref.get();
+  }
+
+  /** Learns the data source, if not known yet: naming waits for it where it matters. */
+  void seenWith(Object dataSource) {
+    if (dataSource != null && owner == null) {
+      owner = new WeakReference<>(dataSource);
+    }
+  }
+
+  /** What shedding rules read from a pool: requests waiting for a connection. */
+  final class Signals extends TargetSignals {
+    @Override
+    public int queueSize() {
+      return pending();
+    }
+
+    @Override
+    public long queueCapacity() {
+      return -1;
+    }
+
+    @Override
+    public int pending() {
+      Object p = pool();
+      if (p == null) {
+        return 0;
+      }
+      try {
+        return Math.max(0, adapter.pending(p));
+      } catch (Exception e) {
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.spillway.agent.pool.commonspool;
+
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.anyMethod;
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.method;
+import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.pool.LibraryCheck;
+import dev.spillway.agent.pool.PoolAdvice;
+import dev.spillway.bootstrap.PoolHooks;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Advice for Apache commons-pool2 2.x (tested: 2.12): {@code GenericObjectPool},
+ * {@code GenericKeyedObjectPool} and, through them, Apache DBCP2 (tested: 2.13), whose
+ * {@code BasicDataSource} pools its connections in a {@code GenericObjectPool}.
+ *
+ * <ul>
+ *   <li>Acquire: the one {@code borrowObject} overload the others call, which differs by version:
+ *       {@code borrowObject(Duration)} from 2.10 on, {@code borrowObject(long)} before (keyed:
+ *       with a key first). One level only, so each borrow is counted once.
+ *   <li>Use: from the borrow to {@code returnObject} or {@code invalidateObject}, keyed on the
+ *       pooled object.
+ *   <li>Create: the pool's private {@code create}, null when the pool was already full.
+ *   <li>DBCP2's {@code BasicDataSource.getConnection}: tells the hooks that borrows on this thread
+ *       are for that data source, which names the pool (its {@code jmxName}, else its URL) and
+ *       makes a shedding rule's refusal a {@code SQLTransientConnectionException}, which DBCP2
+ *       passes on as it is. A plain object pool is refused with its own
+ *       {@code NoSuchElementException}.
+ * </ul>
+ */
+public final class CommonsPoolInstrumentation implements TypeInstrumentation {
+
+  static final String POOL = "org.apache.commons.pool2.impl.GenericObjectPool";
+  static final String KEYED = "org.apache.commons.pool2.impl.GenericKeyedObjectPool";
+  static final String DBCP2 = "org.apache.commons.dbcp2.BasicDataSource";
+
+  private final LibraryCheck poolCheck = new LibraryCheck("commons-pool2", List.of(
+      anyMethod(POOL, "borrowObject"),
+      method(POOL, "returnObject", "java.lang.Object"),
+      method(POOL, "invalidateObject", "java.lang.Object"),
+      method(POOL, "getNumActive"),
+      method(POOL, "getNumIdle"),
+      method(POOL, "getNumWaiters"),
+      method(POOL, "getMaxTotal"),
+      method(POOL, "getMaxIdle"),
+      method(POOL, "getMinIdle"),
+      method(POOL, "isClosed"),
+      anyMethod(KEYED, "borrowObject"),
+      method(KEYED, "returnObject", "java.lang.Object", "java.lang.Object"),
+      method(KEYED, "getNumActive"),
+      method(KEYED, "getNumIdle"),
+      method(KEYED, "getNumWaiters")));
+
+  private final LibraryCheck dbcpCheck = new LibraryCheck("DBCP2", List.of(
+      method(DBCP2, "getConnection"),
+      method(DBCP2, "getUrl"),
+      method(DBCP2, "getJmxName")));
+
+  private static final PoolAdvice ADVICE = new PoolAdvice(PoolHooks.COMMONS_POOL);
+
+  private final AsmVisitorWrapper poolSince210 = pool(takesArguments(Duration.class));
+  private final AsmVisitorWrapper poolBefore210 = pool(takesArguments(long.class));
+  private final AsmVisitorWrapper keyedSince210 = keyed(takesArgument(1, Duration.class));
+  private final AsmVisitorWrapper keyedBefore210 = keyed(takesArgument(1, long.class));
+
+  private final AsmVisitorWrapper dataSource =
+      PoolAdvice.dataSource().on(named("getConnection"));
+
+  private static AsmVisitorWrapper pool(ElementMatcher.Junction<MethodDescription> leafArguments) {
+    return new AsmVisitorWrapper.Compound(
+        ADVICE.acquire().on(named("borrowObject").and(leafArguments)),
+        ADVICE.release().on(named("returnObject").and(takesArguments(1))),
+        ADVICE.release().on(named("invalidateObject")),
+        ADVICE.create().on(named("create").and(isPrivate())));
+  }
+
+  private static AsmVisitorWrapper keyed(ElementMatcher.Junction<MethodDescription> leafArguments) {
+    return new AsmVisitorWrapper.Compound(
+        ADVICE.acquire().on(named("borrowObject").and(takesArguments(2)).and(leafArguments)),
+        ADVICE.releaseAfterKey().on(named("returnObject").and(takesArguments(2))),
+        ADVICE.releaseAfterKey().on(named("invalidateObject")),
+        ADVICE.create().on(named("create").and(isPrivate())));
+  }
+
+  @Override
+  public Set<String> typeNames() {
+    return Set.of(POOL, KEYED, DBCP2);
+  }
+
+  @Override
+  public boolean appliesTo(TypeDescription type, ClassLoader loader) {
+    return DBCP2.equals(type.getName()) ? dbcpCheck.accepts(loader) : poolCheck.accepts(loader);
+  }
+
+  @Override
+  public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
+    boolean since210 = !type.getDeclaredMethods()
+        .filter(named("borrowObject").and(takesArgument(type.getName().equals(KEYED) ? 1 : 0, Duration.class)))
+        .isEmpty();
+    switch (type.getName()) {
+      case POOL: return builder.visit(since210 ? poolSince210 : poolBefore210);
+      case KEYED: return builder.visit(since210 ? keyedSince210 : keyedBefore210);
+      default: return builder.visit(dataSource);
+    }
+  }
+}

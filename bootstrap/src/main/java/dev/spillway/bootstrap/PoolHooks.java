@@ -1,0 +1,109 @@
+package dev.spillway.bootstrap;
+
+/**
+ * What advice inlined into JDBC connection pools (HikariCP, commons-pool2 and DBCP2, Tomcat JDBC,
+ * c3p0) calls.
+ *
+ * <p>As {@link ExecutorHooks}: each hook hands over to a {@link Delegate} held in a volatile field,
+ * a no-op object until the agent is up. The pools are loaded by application class loaders, which
+ * reach this class through parent delegation. Arguments are {@code Object} and primitives only:
+ * {@code java.sql} is not visible from the bootstrap loader, and advice must not name the library
+ * classes it is woven into. Each advice passes its library's constant ({@link #HIKARI}...), so that
+ * the agent knows how to read a pool without looking its class up.
+ */
+public final class PoolHooks {
+
+  public static final int HIKARI = 0;
+  public static final int COMMONS_POOL = 1;
+  public static final int TOMCAT = 2;
+  public static final int C3P0 = 3;
+  /** How many libraries there are: the size of arrays indexed by the constants above. */
+  public static final int LIBRARIES = 4;
+
+  /** The agent's side of the pool hooks. Implementations never throw, but for a deliberate shed. */
+  public interface Delegate {
+    /**
+     * A caller starts to acquire a connection (or pooled object) from {@code pool}. Returns the
+     * start time ({@link System#nanoTime()}) to hand to {@link #afterAcquire}, or 0 when this
+     * acquisition is not measured. Throws, deliberately and only then, when a shedding rule refuses
+     * the request: a {@code SQLTransientConnectionException} naming the rule at JDBC entry points,
+     * or the pool's own exhaustion exception ({@code NoSuchElementException}) for a plain object
+     * pool.
+     */
+    long onAcquire(Object pool, int library);
+
+    /**
+     * The acquisition started at {@code start} ended: with {@code returned}, what the acquire
+     * method returned, or with {@code thrown}.
+     */
+    void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown);
+
+    /**
+     * A borrowed item (the pool's own entry for what was handed out) comes back to {@code pool}:
+     * returned, or invalidated.
+     */
+    void onRelease(Object pool, int library, Object item);
+
+    /** The pool starts to create a physical connection; returns the start time, or 0. */
+    long beforeCreate(Object pool, int library);
+
+    /** The creation started at {@code start} ended: {@code created} is null if nothing was made. */
+    void afterCreate(Object pool, int library, long start, Object created, Throwable thrown);
+
+    /**
+     * A data source's {@code getConnection} was entered (DBCP2, c3p0): until {@link #exitDataSource},
+     * acquisitions on this thread are on its behalf. Returns what to hand to {@code exitDataSource}.
+     */
+    Object enterDataSource(Object dataSource);
+
+    /** The data source's {@code getConnection} returned or threw. */
+    void exitDataSource(Object previous);
+  }
+
+  /** The delegate used until the agent is up and after it is detached: does nothing. */
+  public static final Delegate NO_OP = new Delegate() {
+    @Override public long onAcquire(Object pool, int library) { return 0; }
+    @Override public void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {}
+    @Override public void onRelease(Object pool, int library, Object item) {}
+    @Override public long beforeCreate(Object pool, int library) { return 0; }
+    @Override public void afterCreate(Object pool, int library, long start, Object created, Throwable thrown) {}
+    @Override public Object enterDataSource(Object dataSource) { return null; }
+    @Override public void exitDataSource(Object previous) {}
+  };
+
+  private static volatile Delegate delegate = NO_OP;
+
+  private PoolHooks() {}
+
+  public static void install(Delegate newDelegate) {
+    delegate = newDelegate == null ? NO_OP : newDelegate;
+  }
+
+  public static long onAcquire(Object pool, int library) {
+    return delegate.onAcquire(pool, library);
+  }
+
+  public static void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {
+    delegate.afterAcquire(pool, library, start, returned, thrown);
+  }
+
+  public static void onRelease(Object pool, int library, Object item) {
+    delegate.onRelease(pool, library, item);
+  }
+
+  public static long beforeCreate(Object pool, int library) {
+    return delegate.beforeCreate(pool, library);
+  }
+
+  public static void afterCreate(Object pool, int library, long start, Object created, Throwable thrown) {
+    delegate.afterCreate(pool, library, start, created, thrown);
+  }
+
+  public static Object enterDataSource(Object dataSource) {
+    return delegate.enterDataSource(dataSource);
+  }
+
+  public static void exitDataSource(Object previous) {
+    delegate.exitDataSource(previous);
+  }
+}
