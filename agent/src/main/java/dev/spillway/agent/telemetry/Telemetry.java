@@ -3,6 +3,7 @@ package dev.spillway.agent.telemetry;
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.Version;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.bootstrap.AgentThreads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
@@ -102,10 +103,23 @@ public final class Telemetry {
     return description;
   }
 
-  /** Flushes what is pending and stops export, waiting at most {@code timeout}. */
+  /**
+   * Flushes what is pending and stops export, waiting at most {@code timeout}. The SDK's own
+   * shutdown does not keep to a time limit (the periodic reader's last export blocks through the
+   * exporter's retries, about 8 s when the collector is down), and a JVM that exits must not wait
+   * for our last export: it runs on an agent thread, which the JVM drops when it is late.
+   */
   public void shutdown(Duration timeout) {
-    if (sdk != null) {
-      sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (sdk == null) {
+      return;
+    }
+    Thread flush = AgentThreads.newThread(() -> sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS),
+        "spillway-flush");
+    flush.start();
+    try {
+      flush.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -74,6 +74,20 @@ class UnreachableEndpointIT {
   }
 
   @Test
+  void exitDoesNotWaitForTheLastExportToADeadCollector() throws IOException {
+    // No export before the exit: the last one, at shutdown, would retry for about 8 s.
+    try (AgentJvm app = AgentJvm.builder(WorkloadApp.class)
+        .property("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + closedPort())
+        .property("otel.metric.export.interval", "600000")
+        .start()) {
+      app.awaitAgentStarted();
+      app.send("go");
+      assertThat(app.awaitOutput("RESULT")).isEqualTo(RESULT);
+      assertExitsPromptly(app);
+    }
+  }
+
+  @Test
   void eachConfigurationProblemIsOneLineNamingKeyValueAndWhatIsUsed() throws IOException {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         AgentJvm app = AgentJvm.builder(WorkloadApp.class)
