@@ -126,7 +126,9 @@ public final class Agent implements AgentMXBean {
     });
     if (!instrumentations.isEmpty()) {
       transformer = AgentInstaller.install(inst, instrumentations);
+      AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
+    AgentState.instrumented();
     telemetry = Telemetry.start(config);
     for (Family family : families) {
       family.report(telemetry);

@@ -1,5 +1,7 @@
 package dev.spillway.bootstrap;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -14,6 +16,8 @@ import java.util.function.Consumer;
 public final class AgentState {
 
   private static final AtomicReference<Consumer<String>> RUNNING = new AtomicReference<>();
+  /** Opened once the first agent's bytecode is in place (or it gave up): see {@code spillway.startup}. */
+  private static final CountDownLatch INSTRUMENTED = new CountDownLatch(1);
 
   private AgentState() {}
 
@@ -25,6 +29,21 @@ public final class AgentState {
   /** The running agent's reconfigure entry, or null when none runs. */
   public static Consumer<String> running() {
     return RUNNING.get();
+  }
+
+  /** The agent's bytecode is in place, or will not be: whoever waits for it may go on. */
+  public static void instrumented() {
+    INSTRUMENTED.countDown();
+  }
+
+  /** Waits at most {@code millis} for {@link #instrumented}; true if it came. */
+  public static boolean awaitInstrumented(long millis) {
+    try {
+      return INSTRUMENTED.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Gives the JVM back after a detach. */

@@ -58,6 +58,7 @@ public final class BenchmarkMain {
     configurations.put("agent", agentArgs(agentJar, ""));
     configurations.put("agent, every task timed", agentArgs(agentJar, "=timing=all"));
     configurations.put("agent, queue details on", agentArgs(agentJar, "=queue.details=*"));
+    configurations.put("agent attached after start", attachArgs(agentJar));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
 
@@ -94,6 +95,15 @@ public final class BenchmarkMain {
             baseline / score.getValue()));
       }
     }
+  }
+
+  /** No agent at start; {@link BenchAgent} attaches it once the benchmark's objects exist. */
+  private static String[] attachArgs(String jar) {
+    List<String> jvmArgs = new ArrayList<>(List.of(agentArgs(jar, "")));
+    jvmArgs.remove(0);
+    jvmArgs.add("-Djdk.attach.allowAttachSelf=true");
+    jvmArgs.add("-Dbench.attach=" + jar);
+    return jvmArgs.toArray(new String[0]);
   }
 
   private static String[] agentArgs(String jar, String args) {

@@ -1,9 +1,9 @@
 package dev.spillway.bench;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -16,46 +16,110 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The cost of one task through a {@code ThreadPoolExecutor}: {@code execute} on the benchmark
- * thread, queue, and run on the pool's worker. Each invocation submits a batch and waits until
- * the worker has run all of it, so the time per operation is the time per task end to end.
- * {@link BenchmarkMain} runs it without the agent and with it, in the same run.
+ * The cost of a task through a {@code ThreadPoolExecutor}, measured on one thread so that the
+ * numbers do not depend on when a worker parks or which core the scheduler picked:
+ *
+ * <ul>
+ *   <li>{@link Chain#executeAndRun}: the whole life of a task. A chain of tasks runs on the pool's
+ *       one worker, each submitting the next before it returns: per step, one {@code execute}
+ *       (into the queue: the worker is busy), one {@code getTask} that finds it there, one run,
+ *       and whatever the agent does around each;
+ *   <li>{@link Submit#execute}: {@code execute} alone, into the queue of a pool whose only worker
+ *       is busy (the queue is cleared after each batch): what a submitting thread pays.
+ * </ul>
+ *
+ * {@link BenchmarkMain} runs them without the agent and with it, in the same run.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ExecutorBenchmark {
 
   static final int BATCH = 1000;
 
-  private ThreadPoolExecutor pool;
-  private final AtomicLong ran = new AtomicLong();
-  private final Runnable task = ran::incrementAndGet;
-  private long expected;
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Submit {
+    private ThreadPoolExecutor pool;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Runnable task = () -> { };
 
-  @Setup(Level.Trial)
-  public void start() {
-    pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        runnable -> new Thread(runnable, "bench-worker-1"));
-    pool.prestartAllCoreThreads();
+    @Setup(Level.Trial)
+    public void start() {
+      BenchAgent.awaitStarted();
+      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          runnable -> new Thread(runnable, "bench-worker-1"));
+      pool.execute(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      BenchAgent.attachIfRequested();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      release.countDown();
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int execute() {
+      for (int i = 0; i < BATCH; i++) {
+        pool.execute(task);
+      }
+      int queued = pool.getQueue().size();
+      pool.getQueue().clear();
+      return queued;
+    }
   }
 
-  @TearDown(Level.Trial)
-  public void stop() throws InterruptedException {
-    pool.shutdown();
-    pool.awaitTermination(10, TimeUnit.SECONDS);
-  }
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Chain {
+    private ThreadPoolExecutor pool;
+    /** Steps left in the current chain; only the worker touches it once the chain started. */
+    private int remaining;
+    private volatile long chains;
+    private final Runnable step = new Runnable() {
+      @Override
+      public void run() {
+        if (--remaining > 0) {
+          pool.execute(this);
+        } else {
+          chains++;
+        }
+      }
+    };
 
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long executeAndRun() {
-    for (int i = 0; i < BATCH; i++) {
-      pool.execute(task);
+    @Setup(Level.Trial)
+    public void start() {
+      BenchAgent.awaitStarted();
+      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          runnable -> new Thread(runnable, "bench-worker-1"));
+      pool.prestartAllCoreThreads();
+      BenchAgent.attachIfRequested();
     }
-    expected += BATCH;
-    while (ran.get() < expected) {
-      Thread.onSpinWait();
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
     }
-    return expected;
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long executeAndRun() {
+      long target = chains + 1;
+      remaining = BATCH;
+      pool.execute(step);
+      while (chains < target) {
+        Thread.onSpinWait();
+      }
+      return target;
+    }
   }
 }

@@ -31,6 +31,7 @@ public class PoolBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws SQLException {
+    BenchAgent.awaitStarted();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
     config.setPoolName("bench-db");
@@ -38,6 +39,7 @@ public class PoolBenchmark {
     config.setMinimumIdle(4);
     dataSource = new HikariDataSource(config);
     dataSource.getConnection().close();
+    BenchAgent.attachIfRequested();
   }
 
   @TearDown(Level.Trial)

@@ -31,7 +31,9 @@ public class QueueBenchmark {
 
   @Setup
   public void create() {
+    BenchAgent.awaitStarted();
     queue = "ArrayBlockingQueue".equals(type) ? new ArrayBlockingQueue<>(1024) : new LinkedBlockingQueue<>(1024);
+    BenchAgent.attachIfRequested();
   }
 
   @Benchmark

@@ -11,13 +11,17 @@ import java.util.function.Consumer;
  *
  * <p>{@code premain} returns at once and the agent starts on its own daemon thread, so the
  * application's start-up never waits for Byte Buddy and the SDK; classes the application loads
- * meanwhile are retransformed when the agent is ready. {@code agentmain} starts synchronously, so
- * that an attaching command line learns whether the agent started and why not.
+ * meanwhile are retransformed when the agent is ready. With {@code spillway.startup=wait} it
+ * returns once the bytecode is in place instead (read here, before any configuration class
+ * loads: the agent's configuration validates and documents it). {@code agentmain} starts
+ * synchronously, so that an attaching command line learns whether the agent started and why not.
  */
 public final class Launcher {
 
   private static final String AGENT_CLASS = "dev.spillway.agent.Agent";
   private static final String CLI_CLASS = "dev.spillway.agent.cli.Main";
+  /** How long {@code spillway.startup=wait} holds the application's start at most. */
+  private static final long STARTUP_WAIT_MILLIS = 30_000;
 
   private Launcher() {}
 
@@ -27,6 +31,29 @@ public final class Launcher {
     }
     Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Starter(args, inst, jar), "spillway-init");
     thread.start();
+    if ("wait".equals(startupMode(args))) {
+      dev.spillway.bootstrap.AgentState.awaitInstrumented(STARTUP_WAIT_MILLIS);
+    }
+  }
+
+  /** {@code spillway.startup} as the agent's configuration resolves it: argument, property, environment. */
+  static String startupMode(String args) {
+    String value = null;
+    if (args != null) {
+      for (String part : args.split(",")) {
+        String item = part.trim();
+        if (item.startsWith("startup=") || item.startsWith("spillway.startup=")) {
+          value = item.substring(item.indexOf('=') + 1).trim();
+        }
+      }
+    }
+    if (value == null) {
+      value = System.getProperty("spillway.startup");
+    }
+    if (value == null) {
+      value = System.getenv("SPILLWAY_STARTUP");
+    }
+    return value == null ? "background" : value.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -109,6 +136,9 @@ public final class Launcher {
         start(args, inst, jar, false);
       } catch (Throwable t) {
         System.err.println("[spillway] ERROR agent not started: " + t);
+      } finally {
+        // Whatever happened, a start that waits for the bytecode waits no longer.
+        dev.spillway.bootstrap.AgentState.instrumented();
       }
     }
   }
