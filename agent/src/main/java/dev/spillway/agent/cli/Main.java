@@ -75,8 +75,8 @@ public final class Main {
     out.println("Commands:     java -jar spillway-agent.jar <command> [--help]");
     out.println();
     for (Command command : COMMANDS) {
-      out.printf("  %-34s %s%n", command.usage(), command.summary());
+      out.printf("  %-42s %s%n", command.usage(), command.summary());
     }
-    out.printf("  %-34s %s%n", "--version", "Prints the version.");
+    out.printf("  %-42s %s%n", "--version", "Prints the version.");
   }
 }

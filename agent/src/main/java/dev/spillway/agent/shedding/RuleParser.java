@@ -116,7 +116,7 @@ public final class RuleParser {
         ? choice(fields.get("action").getValueNode(), "action", Action.values()) : Action.REJECT;
     if (action == Action.HANDLER && target != TargetKind.EXECUTOR) {
       throw error(fields.get("action").getValueNode(),
-          "action 'handler' is for executors only (a " + target.value() + " has no rejection handler)");
+          "action 'handler' is for executors only (" + withArticle(target.value()) + " has no rejection handler)");
     }
     Mode mode = fields.containsKey("mode") ? mode(fields.get("mode").getValueNode()) : Mode.ENFORCE;
     return new Rule(name, target, match, when, action, mode);
@@ -125,7 +125,7 @@ public final class RuleParser {
   private List<Condition> conditions(Node node, TargetKind target, String rule) throws RuleFileException {
     List<String> allowed = CONDITIONS.get(target);
     Map<String, NodeTuple> entries = mapping(node, "'when' is a mapping of conditions, such as queue.utilization: \">= 0.8\"",
-        allowed, "'when' of a " + target.value() + " rule");
+        allowed, "'when' of " + withArticle(target.value() + " rule"));
     if (entries.isEmpty()) {
       throw error(node, "rule '" + rule + "' has no condition under 'when'");
     }
@@ -279,5 +279,10 @@ public final class RuleParser {
   private static String suggestion(String key, List<String> keys) {
     String closest = Suggestions.closest(key, keys);
     return closest == null ? "" : " (did you mean '" + closest + "'?)";
+  }
+
+  /** "an executor rule", "a queue rule". */
+  private static String withArticle(String noun) {
+    return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 }

@@ -117,7 +117,7 @@ class RuleParserTest {
         "    target: executor",
         "    when:",
         "      queue.utilisation: \">= 0.8\""),
-        "f:5:7: unknown key 'queue.utilisation' in 'when' of a executor rule (did you mean 'queue.utilization'?)");
+        "f:5:7: unknown key 'queue.utilisation' in 'when' of an executor rule (did you mean 'queue.utilization'?)");
     assertRefused(String.join("\n",
         "rules:",
         "  - name: a",
@@ -149,7 +149,7 @@ class RuleParserTest {
 
   @Test
   void refusesConditionsThatDoNotFitTheTarget() {
-    assertRefused(rule("executor", "pending: 3"), "f:5:7: unknown key 'pending' in 'when' of a executor rule");
+    assertRefused(rule("executor", "pending: 3"), "f:5:7: unknown key 'pending' in 'when' of an executor rule");
     assertRefused(rule("pool", "queue.size: 3"), "f:5:7: unknown key 'queue.size' in 'when' of a pool rule");
   }
 

@@ -1,7 +1,9 @@
 package dev.spillway.it.apps;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +19,7 @@ import java.util.jar.JarFile;
  * <ul>
  *   <li>{@code reject <n>}: submits n tasks to the full executor; prints how many were rejected
  *   <li>{@code use-queue <n>}: n inserts and removals on the queue built at start
+ *   <li>{@code spawn <n>}: builds n more executors, {@code tenant<i>}, each with an idle worker
  *   <li>{@code ping}: answers PONG, to show the application still works
  * </ul>
  * With the argument {@code --load-classes} it first loads every class of its class path, so that
@@ -42,6 +45,7 @@ public final class AttachTargetApp {
       });
     }
     BlockingQueue<Integer> early = new ArrayBlockingQueue<>(100);
+    List<ThreadPoolExecutor> tenants = new ArrayList<>();
     Scenario.say("READY loaded=" + loaded);
     while (true) {
       String[] command = Scenario.next().split(" ");
@@ -66,6 +70,16 @@ public final class AttachTargetApp {
             sum += early.poll();
           }
           Scenario.say("USED size=" + early.size() + " sum=" + sum);
+          break;
+        }
+        case "spawn": {
+          for (int i = 0; i < Integer.parseInt(command[1]); i++) {
+            ThreadPoolExecutor tenant = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10),
+                Scenario.named("tenant" + i));
+            tenant.prestartAllCoreThreads();
+            tenants.add(tenant);
+          }
+          Scenario.say("SPAWNED " + tenants.size());
           break;
         }
         case "ping":

@@ -125,6 +125,22 @@ class AttachIT {
 
   @Test
   @Order(4)
+  void statusAnswersFastWithHundredsOfTargets() {
+    assertThat(app.ask("spawn 300", "SPAWNED")).isEqualTo("SPAWNED 300");
+    Cli.Result status = Cli.run("status", Long.toString(app.pid()), "--json");
+    assertThat(status.exitCode).as("%s", status).isZero();
+    assertThat(status.millis).as("status answers within 2 s").isLessThan(2000);
+    long tenants = Pattern.compile("\"name\": \"tenant\\d+\"").matcher(status.out).results().count();
+    long overflow = Pattern.compile("\"name\": \"_overflow\"").matcher(status.out).results().count();
+    // Every tenant is a row: under its own name up to executor.max-tracked (200, with the
+    // executors already there), the rest in the overflow series.
+    assertThat(tenants).isBetween(150L, 199L);
+    assertThat(tenants + overflow).isGreaterThanOrEqualTo(300);
+    System.out.println("status of " + (tenants + overflow) + " tenant executors took " + status.millis + " ms");
+  }
+
+  @Test
+  @Order(5)
   void aBadRulesFileIsRefusedAndTheRulesStay() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "rules:\n  - name: x\n    target: executor\n    when: { queue.size: lots }\n");
@@ -137,7 +153,7 @@ class AttachIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void errorsAreOneClearLine() {
     Cli.Result missing = Cli.run("status", "999999999");
     assertThat(missing.exitCode).isEqualTo(1);
@@ -158,7 +174,7 @@ class AttachIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void detachLeavesTheApplicationWorkingAndSilent() {
     Cli.Result detach = Cli.run("detach", Long.toString(app.pid()));
     assertThat(detach.exitCode).as("%s", detach).isZero();

@@ -231,7 +231,7 @@ class ExecutorSheddingIT {
     assertThat(submit("orders", 14)).startsWith("RESULT accepted=12 rejected=2 caller_ran=0 message=Task");
     release();
     assertThat(app.agentProblems()).containsExactly(
-        "[spillway] WARN rules " + rules + ":5:7: unknown key 'queue.sise' in 'when' of a executor rule (did you"
+        "[spillway] WARN rules " + rules + ":5:7: unknown key 'queue.sise' in 'when' of an executor rule (did you"
             + " mean 'queue.size'?) (expected queue.size, queue.utilization, wait); keeping the previous 4 rules",
         "[spillway] WARN rules cli-rules.yaml:4:13: unknown key 'queue.size' in 'when' of a pool rule"
             + " (expected pending, wait); keeping the previous 4 rules");
