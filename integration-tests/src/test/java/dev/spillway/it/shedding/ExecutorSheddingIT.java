@@ -166,7 +166,7 @@ class ExecutorSheddingIT {
         "      queue.sise: 3",
         ""));
     String line = app.awaitError(l -> l.startsWith("[spillway] WARN rules"), Duration.ofSeconds(5));
-    assertThat(line).isEqualTo("[spillway] WARN rules " + rules + ":5:7: unknown key 'queue.sise' in 'when' of a"
+    assertThat(line).isEqualTo("[spillway] WARN rules " + rules + ":5:7: unknown key 'queue.sise' in 'when' of an"
         + " executor rule (did you mean 'queue.size'?) (expected queue.size, queue.utilization, wait);"
         + " keeping the previous 4 rules");
     assertThat(submit("reports", 6)).isEqualTo("RESULT accepted=6 rejected=0 caller_ran=2 message=none");
