@@ -59,8 +59,9 @@ public final class Settings {
       "Which executor tasks, connection acquires (and items of queues with details) feed the wait, run"
           + " and use-time histograms: `adaptive` records every one while an executor, pool or queue handles"
           + " fewer than `timing.samples-per-second` a second and a random sample above that; `all` records"
-          + " every one (about 80 ns each); `off` none. Pool timeouts, slow-acquire spans and `wait` rules"
-          + " see every acquire whatever the mode.");
+          + " every one (measured about +0.5 µs a task: three clock reads and two histogram records);"
+          + " `off` none. Pool timeouts, slow-acquire spans and `wait` rules see every acquire whatever"
+          + " the mode.");
 
   public static final Setting<Integer> TIMING_RATE = Setting.integer(
       "spillway.timing.samples-per-second", 1000, 1, 10_000_000,
