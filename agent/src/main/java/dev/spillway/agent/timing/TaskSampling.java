@@ -7,10 +7,10 @@ import dev.spillway.agent.config.Settings.TimingMode;
  *
  * <p>Timing a task costs three clock reads and two histogram records (measured: about 0.5 µs a
  * task on two cores); an executor running a million tiny tasks a second cannot afford that on
- * every one. In adaptive mode every task is timed while an executor runs at most {@code perSecond} tasks a second; above that, a
- * random one in 2^k, with k re-chosen every second from the rate just seen, so the timed tasks
- * stay near {@code perSecond}. The rate is estimated from the tasks that passed the mask, so the
- * task path counts nothing else.
+ * every one. In adaptive mode every task is timed while an executor runs at most {@code perSecond}
+ * tasks a second; above that, a random one in 2^k, with k re-chosen every second from the rate
+ * just seen, so the timed tasks stay near {@code perSecond}. The rate is estimated from the tasks
+ * that passed the mask, so the task path counts nothing else.
  */
 public final class TaskSampling {
 
