@@ -20,10 +20,14 @@ import java.util.jar.JarFile;
  *   <li>{@code reject <n>}: submits n tasks to the full executor; prints how many were rejected
  *   <li>{@code use-queue <n>}: n inserts and removals on the queue built at start
  *   <li>{@code spawn <n>}: builds n more executors, {@code tenant<i>}, each with an idle worker
+ *   <li>{@code pools <n>}: builds n more commons-pool2 pools (commons-pool2 must be on the class
+ *   path), and borrows and returns one object of each
+ *   <li>{@code hold}: borrows one object from the first pool and keeps it
  *   <li>{@code ping}: answers PONG, to show the application still works
  * </ul>
  * With the argument {@code --load-classes} it first loads every class of its class path, so that
- * the attach has thousands of classes to go through.
+ * the attach has thousands of classes to go through; with {@code --pool-first} after it, it also
+ * builds and uses its first pool before the attach.
  */
 public final class AttachTargetApp {
 
@@ -46,6 +50,12 @@ public final class AttachTargetApp {
     }
     BlockingQueue<Integer> early = new ArrayBlockingQueue<>(100);
     List<ThreadPoolExecutor> tenants = new ArrayList<>();
+    AttachTargetPools pools = null;
+    if (args.length > 1 && args[1].equals("--pool-first")) {
+      // A pool built and used before the attach.
+      pools = new AttachTargetPools();
+      pools.build(1);
+    }
     Scenario.say("READY loaded=" + loaded);
     while (true) {
       String[] command = Scenario.next().split(" ");
@@ -82,6 +92,15 @@ public final class AttachTargetApp {
           Scenario.say("SPAWNED " + tenants.size());
           break;
         }
+        case "pools":
+          if (pools == null) {
+            pools = new AttachTargetPools();
+          }
+          Scenario.say("POOLS " + pools.build(Integer.parseInt(command[1])));
+          break;
+        case "hold":
+          Scenario.say(pools == null ? "HOLDING none" : "HOLDING " + pools.holdFromFirst());
+          break;
         case "ping":
           Scenario.say("PONG " + orders.getQueue().size());
           break;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttachIT {
 
+  static final Path POOL_LIBS = Path.of(System.getProperty("pool.libs", "target/pool-libs"));
+  /** The name the target's commons-pool2 pools report under: their factory's class. */
+  static final String CHANNELS = "dev.spillway.it.apps.pools.ChannelFactory";
+
   OtlpReceiver receiver;
   AgentJvm app;
   Path dir;
@@ -40,7 +45,12 @@ class AttachIT {
   void start(@TempDir Path dir) throws Exception {
     this.dir = dir;
     receiver = OtlpReceiver.start();
-    app = AgentJvm.builder(AttachTargetApp.class).withoutAgent().testClasspath().args("--load-classes").start();
+    AgentJvm.Builder builder = AgentJvm.builder(AttachTargetApp.class).withoutAgent().testClasspath()
+        .args("--load-classes", "--pool-first");
+    try (Stream<Path> jars = Files.list(POOL_LIBS.resolve("dbcp2"))) {
+      jars.filter(jar -> jar.getFileName().toString().startsWith("commons-pool2")).forEach(builder::classpath);
+    }
+    app = builder.start();
     String ready = app.awaitOutput("READY");
     System.out.println("attach target " + ready);
   }
@@ -125,22 +135,45 @@ class AttachIT {
 
   @Test
   @Order(4)
+  void aPoolBuiltBeforeTheAttachIsMeasuredFromItsNextBorrow() {
+    assertThat(app.ask("hold", "HOLDING")).isEqualTo("HOLDING 1");
+    Cli.Result status = Cli.run("status", Long.toString(app.pid()), "--json");
+    Matcher pool = Pattern.compile("\\{\"kind\": \"pool\", \"name\": \"" + CHANNELS + "\"[^}]*}")
+        .matcher(status.out);
+    assertThat(pool.find()).as("%s", status).isTrue();
+    assertThat(pool.group()).contains("\"type\": \"org.apache.commons.pool2.impl.GenericObjectPool\"",
+        "\"depth\": 0", "\"active\": 1", "\"max\": 2", "\"rejected\": 0");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(receiver.metrics().latest("db.client.connection.count", "db.client.connection.pool.name",
+            CHANNELS, "db.client.connection.state", "used")).hasValue(1));
+  }
+
+  @Test
+  @Order(5)
   void statusAnswersFastWithHundredsOfTargets() {
     assertThat(app.ask("spawn 300", "SPAWNED")).isEqualTo("SPAWNED 300");
+    assertThat(app.ask("pools 300", "POOLS")).isEqualTo("POOLS 301");
     Cli.Result status = Cli.run("status", Long.toString(app.pid()), "--json");
     assertThat(status.exitCode).as("%s", status).isZero();
     assertThat(status.millis).as("status answers within 2 s").isLessThan(2000);
     long tenants = Pattern.compile("\"name\": \"tenant\\d+\"").matcher(status.out).results().count();
     long overflow = Pattern.compile("\"name\": \"_overflow\"").matcher(status.out).results().count();
+    long pools = Pattern.compile("\"kind\": \"pool\"").matcher(status.out).results().count();
+    long namedPools = Pattern.compile("\"kind\": \"pool\", \"name\": \"" + CHANNELS + "(#\\d+)?\"")
+        .matcher(status.out).results().count();
     // Every tenant is a row: under its own name up to executor.max-tracked (200, with the
-    // executors already there), the rest in the overflow series.
+    // executors already there), the rest in the overflow series; pools the same, up to
+    // pool.max-tracked (200).
     assertThat(tenants).isBetween(150L, 199L);
-    assertThat(tenants + overflow).isGreaterThanOrEqualTo(300);
-    System.out.println("status of " + (tenants + overflow) + " tenant executors took " + status.millis + " ms");
+    assertThat(pools).isEqualTo(301);
+    assertThat(namedPools).isEqualTo(200);
+    assertThat(overflow).isGreaterThanOrEqualTo(300 - tenants + 101);
+    long rows = Pattern.compile("\"kind\": ").matcher(status.out).results().count();
+    System.out.println("status of " + rows + " executors, queues and pools took " + status.millis + " ms");
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aBadRulesFileIsRefusedAndTheRulesStay() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "rules:\n  - name: x\n    target: executor\n    when: { queue.size: lots }\n");
@@ -153,7 +186,7 @@ class AttachIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void errorsAreOneClearLine() {
     Cli.Result missing = Cli.run("status", "999999999");
     assertThat(missing.exitCode).isEqualTo(1);
@@ -174,7 +207,7 @@ class AttachIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void detachLeavesTheApplicationWorkingAndSilent() {
     Cli.Result detach = Cli.run("detach", Long.toString(app.pid()));
     assertThat(detach.exitCode).as("%s", detach).isZero();
