@@ -2,7 +2,7 @@ package dev.spillway.bootstrap;
 
 /**
  * What advice inlined into JDBC connection pools (HikariCP, commons-pool2 and DBCP2, Tomcat JDBC,
- * c3p0) calls.
+ * c3p0, Agroal) calls.
  *
  * <p>As {@link ExecutorHooks}: each hook hands over to a {@link Delegate} held in a volatile field,
  * a no-op object until the agent is up. The pools are loaded by application class loaders, which
@@ -17,8 +17,9 @@ public final class PoolHooks {
   public static final int COMMONS_POOL = 1;
   public static final int TOMCAT = 2;
   public static final int C3P0 = 3;
+  public static final int AGROAL = 4;
   /** How many libraries there are: the size of arrays indexed by the constants above. */
-  public static final int LIBRARIES = 4;
+  public static final int LIBRARIES = 5;
 
   /** The agent's side of the pool hooks. Implementations never throw, but for a deliberate shed. */
   public interface Delegate {

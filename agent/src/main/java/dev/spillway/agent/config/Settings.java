@@ -86,7 +86,7 @@ public final class Settings {
           + " removal and time waits and blocked puts: about 20 ns more per insert and removal.");
 
   public static final Setting<Boolean> POOL_ENABLED = Setting.flag("spillway.pool.enabled", true,
-      "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0"
+      "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0, Agroal"
           + " (db.client.connection.* metrics, slow-acquire spans, shedding).");
 
   public static final Setting<Integer> POOL_MAX_TRACKED = Setting.integer(

@@ -44,6 +44,14 @@ public final class PoolAdvice {
     return mapping.to(Create.class);
   }
 
+  /**
+   * As {@link #create}, on a method of an inner class of the pool (a connection-making task or
+   * resource manager), whose outer instance ({@code this$0}) is the pool.
+   */
+  public Advice createInInner() {
+    return mapping.to(CreateInInner.class);
+  }
+
   /** On a data source's {@code getConnection}: the acquires inside serve this data source. */
   public static Advice dataSource() {
     return Advice.to(DataSource.class);
@@ -93,6 +101,19 @@ public final class PoolAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter long start,
+        @Advice.Return Object created, @Advice.Thrown Throwable thrown) {
+      PoolHooks.afterCreate(pool, library, start, created, thrown);
+    }
+  }
+
+  static final class CreateInInner {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@Advice.FieldValue("this$0") Object pool, @Library int library) {
+      return PoolHooks.beforeCreate(pool, library);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.FieldValue("this$0") Object pool, @Library int library, @Advice.Enter long start,
         @Advice.Return Object created, @Advice.Thrown Throwable thrown) {
       PoolHooks.afterCreate(pool, library, start, created, thrown);
     }

@@ -6,6 +6,8 @@ import dev.spillway.agent.Family;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.pool.agroal.AgroalAdapter;
+import dev.spillway.agent.pool.agroal.AgroalInstrumentation;
 import dev.spillway.agent.pool.c3p0.C3p0Adapter;
 import dev.spillway.agent.pool.c3p0.C3p0Instrumentation;
 import dev.spillway.agent.pool.commonspool.CommonsPoolAdapter;
@@ -44,6 +46,7 @@ public final class PoolTracking implements Family {
     adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();
     adapters[PoolHooks.TOMCAT] = new TomcatJdbcAdapter();
     adapters[PoolHooks.C3P0] = new C3p0Adapter();
+    adapters[PoolHooks.AGROAL] = new AgroalAdapter();
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
@@ -59,7 +62,7 @@ public final class PoolTracking implements Family {
   @Override
   public TypeInstrumentation instrumentation() {
     return new PoolInstrumentation(List.of(new HikariInstrumentation(), new CommonsPoolInstrumentation(),
-        new TomcatJdbcInstrumentation(), new C3p0Instrumentation()));
+        new TomcatJdbcInstrumentation(), new C3p0Instrumentation(), new AgroalInstrumentation()));
   }
 
   @Override

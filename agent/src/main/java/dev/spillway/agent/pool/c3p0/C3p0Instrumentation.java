@@ -12,7 +12,6 @@ import dev.spillway.agent.pool.PoolAdvice;
 import dev.spillway.bootstrap.PoolHooks;
 import java.util.List;
 import java.util.Set;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -63,7 +62,7 @@ public final class C3p0Instrumentation implements TypeInstrumentation {
       ADVICE.release().on(named("checkinPooledConnection").and(takesArguments(1))));
 
   private final AsmVisitorWrapper manager =
-      Advice.to(CreateAdvice.class).on(named("acquireResource").and(takesNoArguments()));
+      ADVICE.createInInner().on(named("acquireResource").and(takesNoArguments()));
 
   private final AsmVisitorWrapper dataSource =
       PoolAdvice.dataSource().on(named("getConnection"));
@@ -84,20 +83,6 @@ public final class C3p0Instrumentation implements TypeInstrumentation {
       case POOL: return builder.visit(pool);
       case MANAGER: return builder.visit(manager);
       default: return builder.visit(dataSource);
-    }
-  }
-
-  /** {@link PoolAdvice#create} but for the pool: the manager is a local class of the pool, its outer instance. */
-  static final class CreateAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@Advice.FieldValue("this$0") Object pool) {
-      return PoolHooks.beforeCreate(pool, PoolHooks.C3P0);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.FieldValue("this$0") Object pool, @Advice.Enter long start,
-        @Advice.Return Object created, @Advice.Thrown Throwable thrown) {
-      PoolHooks.afterCreate(pool, PoolHooks.C3P0, start, created, thrown);
     }
   }
 }
