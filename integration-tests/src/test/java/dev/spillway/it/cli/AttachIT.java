@@ -225,6 +225,7 @@ class AttachIT {
     assertThat(status.exitCode).isEqualTo(1);
     assertThat(status.err).contains("Spillway is not running in pid " + app.pid());
     Cli.Result list = Cli.run("list");
-    assertThat(list.out).containsPattern(app.pid() + " +17 +no +dev.spillway.it.apps.AttachTargetApp");
+    assertThat(list.out)
+        .containsPattern(app.pid() + " +" + Runtime.version().feature() + " +no +dev.spillway.it.apps.AttachTargetApp");
   }
 }
