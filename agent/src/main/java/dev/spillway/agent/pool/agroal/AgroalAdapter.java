@@ -7,9 +7,10 @@ import java.sql.SQLException;
 
 /**
  * Reads an Agroal {@code ConnectionPool}: active, available and awaiting counts from the pool, the
- * maximum and minimum size from its configuration. Agroal has no idle limit of its own
- * ({@code minSize} bounds all connections, not idle ones), so {@code idle.min} and {@code idle.max}
- * are not reported; nor has it a pool name, so pools are named from their JDBC URL.
+ * maximum size from its configuration. Agroal has no idle limit of its own ({@code minSize} bounds
+ * all connections, not idle ones), so {@code idle.min} and {@code idle.max} are not reported; nor
+ * has it a pool name, so pools are named from their JDBC URL. Its pool-less mode
+ * ({@code io.agroal.pool.Pooless}) is not instrumented.
  */
 public final class AgroalAdapter extends PoolAdapter {
 
