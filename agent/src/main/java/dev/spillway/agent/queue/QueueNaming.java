@@ -1,5 +1,6 @@
 package dev.spillway.agent.queue;
 
+import dev.spillway.agent.util.AssignedField;
 import dev.spillway.agent.util.CallSites;
 import dev.spillway.agent.util.Renames;
 import java.lang.StackWalker.StackFrame;
@@ -7,8 +8,10 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * How a queue gets its {@code jvm.queue.name}: the code that created it, which is stable across
- * restarts and follows the code, not the traffic. {@code com.acme.Pipeline} when a constructor or
- * static initializer created it, {@code com.acme.Pipeline.start} when a method did. Every queue
+ * restarts and follows the code, not the traffic. {@code com.acme.Pipeline.inbox} when the new
+ * queue went straight into a field {@code inbox} (or a static one), else {@code com.acme.Pipeline}
+ * when a constructor or static initializer created it, {@code com.acme.Pipeline.start} when a
+ * method did. Every queue
  * created at the same place shares that name and its series: one queue per connection is one
  * series. A queue the agent met already built (it started after the queue) is named after the
  * code that first inserted into it. Renames from {@code spillway.queue.names} apply.
@@ -25,10 +28,20 @@ final class QueueNaming {
     this.renames = Renames.parse(renameSpec, "spillway.queue.names");
   }
 
-  /** The creating (or first inserting) code, from the current stack. */
-  static String site() {
-    String site = CallSites.owner(QueueNaming::isPlumbing, true);
-    return site == null ? "unknown" : site;
+  /**
+   * The creating (or first inserting) code, from the current stack: the field the new queue is
+   * stored into when there is one ({@code com.acme.Pipeline.inbox}), else the class, or the class
+   * and method.
+   */
+  static String site(Class<?> queueClass) {
+    StackFrame frame = CallSites.ownerFrame(QueueNaming::isPlumbing);
+    if (frame == null) {
+      return "unknown";
+    }
+    String field = AssignedField.of(frame, queueClass);
+    return field != null
+        ? CallSites.className(frame.getClassName()) + "." + field
+        : CallSites.describe(frame, true);
   }
 
   private static boolean isPlumbing(StackFrame frame) {

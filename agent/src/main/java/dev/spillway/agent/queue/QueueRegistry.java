@@ -84,7 +84,7 @@ final class QueueRegistry {
     if (!(object instanceof BlockingQueue) || AgentThreads.isAgentThread()) {
       return QueueTracker.IGNORED;
     }
-    return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(), sampling.newSampler());
+    return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(object.getClass()), sampling.newSampler());
   }
 
   private void name(QueueTracker tracker) {

@@ -20,16 +20,20 @@ public final class CallSites {
    * {@code withMethod} and the method is not a constructor or static initializer; null if none.
    */
   public static String owner(Predicate<StackFrame> plumbing, boolean withMethod) {
-    return WALKER.walk(frames -> frames
-        .filter(plumbing.negate())
-        .findFirst()
-        .map(frame -> {
-          String owner = className(frame.getClassName());
-          String method = frame.getMethodName();
-          return withMethod && !method.startsWith("<") && !method.startsWith("lambda$")
-              ? owner + "." + method : owner;
-        })
-        .orElse(null));
+    StackFrame frame = ownerFrame(plumbing);
+    return frame == null ? null : describe(frame, withMethod);
+  }
+
+  /** The first frame {@code plumbing} rejects, or null. */
+  public static StackFrame ownerFrame(Predicate<StackFrame> plumbing) {
+    return WALKER.walk(frames -> frames.filter(plumbing.negate()).findFirst().orElse(null));
+  }
+
+  /** As {@link #owner}, for a frame already found. */
+  public static String describe(StackFrame frame, boolean withMethod) {
+    String owner = className(frame.getClassName());
+    String method = frame.getMethodName();
+    return withMethod && !method.startsWith("<") && !method.startsWith("lambda$") ? owner + "." + method : owner;
   }
 
   /** {@code com.acme.Foo$$Lambda/0x0123} and {@code com.acme.Foo$$Lambda$14} become {@code com.acme.Foo}. */

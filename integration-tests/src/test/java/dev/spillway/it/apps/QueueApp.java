@@ -28,7 +28,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QueueApp {
 
+  /** Keeps its queue in a field, which names it: {@code ...QueueApp$Journal.entries}. */
+  static final class Journal {
+    final BlockingQueue<String> entries = new ArrayBlockingQueue<>(4);
+  }
+
   private static BlockingQueue<String> inbox;
+  private static Journal journal;
   private static BlockingQueue<String> plain;
   private static final List<BlockingQueue<Integer>> kept = new ArrayList<>();
   private static volatile long blockedNanos = -1;
@@ -38,6 +44,8 @@ public final class QueueApp {
     Scenario.await("go");
     inbox = createInbox();
     plain = createPlain();
+    journal = new Journal();
+    journal.entries.offer("opened");
     ExecutorService fixed = Executors.newFixedThreadPool(1, Scenario.named("fixed"));
     ThreadPoolExecutor bounded = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(5), Scenario.named("bounded"));

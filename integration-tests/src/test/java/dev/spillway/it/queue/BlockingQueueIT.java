@@ -29,6 +29,8 @@ class BlockingQueueIT {
   static final String INBOX = "dev.spillway.it.apps.QueueApp.createInbox";
   static final String PLAIN = "dev.spillway.it.apps.QueueApp.createPlain";
   static final String PER_CONNECTION = "dev.spillway.it.apps.QueueApp.newConnectionQueue";
+  /** A queue created straight into a field is named after the field. */
+  static final String JOURNAL = "dev.spillway.it.apps.QueueApp$Journal.entries";
   static final String NAME = "jvm.queue.name";
 
   OtlpReceiver receiver;
@@ -66,6 +68,7 @@ class BlockingQueueIT {
           .hasValue(1);
       assertThat(m.latest("jvm.queue.size", NAME, PLAIN)).hasValue(2);
       assertThat(m.latest("jvm.queue.offer.rejected", NAME, PLAIN, "jvm.queue.operation", "offer")).hasValue(1);
+      assertThat(m.latest("jvm.queue.size", NAME, JOURNAL)).hasValue(1);
     });
     MetricsView m = receiver.metrics();
     assertThat(m.latest("jvm.queue.capacity", NAME, INBOX)).hasValue(10);
@@ -74,7 +77,8 @@ class BlockingQueueIT {
     assertThat(m.latest("jvm.queue.enqueued", NAME, INBOX)).hasValue(10);
     assertThat(m.latest("jvm.queue.enqueued", NAME, PLAIN)).isEmpty();
     // The executors' work queues (a fixed pool's unbounded one, a bounded one) are not queues here.
-    assertThat(m.attributeValues("jvm.queue.size", NAME)).containsExactlyInAnyOrder(INBOX, PLAIN);
+    assertThat(m.latest("jvm.queue.capacity", NAME, JOURNAL)).hasValue(4);
+    assertThat(m.attributeValues("jvm.queue.size", NAME)).containsExactlyInAnyOrder(INBOX, PLAIN, JOURNAL);
     assertThat(m.attributeValues("jvm.executor.queue.size", "jvm.executor.name")).contains("fixed", "bounded");
     assertThat(m.metric("jvm.queue.size").orElseThrow().getUnit()).isEqualTo("{item}");
   }
@@ -122,7 +126,7 @@ class BlockingQueueIT {
       assertThat(m.latest("jvm.queue.offer.rejected", NAME, PER_CONNECTION)).isEmpty();
     });
     assertThat(receiver.metrics().attributeValues("jvm.queue.size", NAME))
-        .containsExactlyInAnyOrder(INBOX, PLAIN, PER_CONNECTION);
+        .containsExactlyInAnyOrder(INBOX, PLAIN, JOURNAL, PER_CONNECTION);
     long trackers = app.liveInstances("dev.spillway.agent.queue.QueueTracker");
     assertThat(trackers).as("live queue trackers after the churn").isLessThan(200);
     assertThat(app.agentProblems()).isEmpty();
