@@ -25,6 +25,9 @@ public final class ObjectPoolApp {
 
     void giveBack(String key, StringBuilder item) throws Exception;
 
+    /** Objects the pool has made, by its own count. */
+    long created();
+
     void close();
   }
 
@@ -73,6 +76,9 @@ public final class ObjectPoolApp {
           pool.giveBack("a", held.remove(0));
           Scenario.say("RELEASED");
           break;
+        case "created":
+          Scenario.say("CREATED " + pool.created());
+          break;
         case "exit":
           pool.close();
           System.exit(0);
@@ -93,6 +99,7 @@ public final class ObjectPoolApp {
     return new Pool() {
       @Override public StringBuilder borrow(String key) throws Exception { return pool.borrowObject(); }
       @Override public void giveBack(String key, StringBuilder item) { pool.returnObject(item); }
+      @Override public long created() { return pool.getCreatedCount(); }
       @Override public void close() { pool.close(); }
     };
   }
@@ -107,6 +114,7 @@ public final class ObjectPoolApp {
     return new Pool() {
       @Override public StringBuilder borrow(String key) throws Exception { return pool.borrowObject(key); }
       @Override public void giveBack(String key, StringBuilder item) { pool.returnObject(key, item); }
+      @Override public long created() { return pool.getCreatedCount(); }
       @Override public void close() { pool.close(); }
     };
   }

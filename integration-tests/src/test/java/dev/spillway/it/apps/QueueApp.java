@@ -133,16 +133,22 @@ public final class QueueApp {
   private static void churn(int count) {
     long total = 0;
     for (int i = 0; i < count; i++) {
-      BlockingQueue<Integer> perConnection = newConnectionQueue();
-      perConnection.offer(i);
-      total += perConnection.poll();
-      if (i % 1000 == 0) {
-        kept.add(perConnection); // a few stay alive, holding one item each
-        perConnection.offer(i);
-      }
+      total += useConnectionQueue(i);
     }
+    // No local of this frame holds the last queue: the collection below frees all but the kept.
     System.gc();
     Scenario.say("CHURNED " + count + " total=" + total + " kept=" + kept.size());
+  }
+
+  private static int useConnectionQueue(int i) {
+    BlockingQueue<Integer> perConnection = newConnectionQueue();
+    perConnection.offer(i);
+    int taken = perConnection.poll();
+    if (i % 1000 == 0) {
+      kept.add(perConnection); // a few stay alive, holding one item each
+      perConnection.offer(i);
+    }
+    return taken;
   }
 
   private static BlockingQueue<Integer> newConnectionQueue() {
