@@ -61,6 +61,7 @@ public final class QueueApp {
         case "drain": drain(); break;
         case "churn": churn(Integer.parseInt(command[1])); break;
         case "shed": shed(); break;
+        case "gc": System.gc(); Scenario.say("GC done"); break;
         case "exit": System.exit(0); break;
         default: Scenario.say("UNKNOWN " + command[0]);
       }
