@@ -7,6 +7,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.bootstrap.QueueHooks;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,30 +51,32 @@ public final class QueueInstrumentation implements TypeInstrumentation {
   private final Map<String, AsmVisitorWrapper> advice = new HashMap<>();
 
   public QueueInstrumentation() {
+    Advice offer = offer(QueueHooks.OFFER);
+    Advice timedOffer = offer(QueueHooks.OFFER_TIMED);
     AsmVisitorWrapper constructors = Advice.to(ConstructorAdvice.class).on(isConstructor());
     AsmVisitorWrapper takes = Advice.to(TakeAdvice.class).on(methods(0, "poll", "take").or(methods(2, "poll")));
     // Classes whose every insert method does its own inserting.
     AsmVisitorWrapper plain = new AsmVisitorWrapper.Compound(constructors, takes,
-        Advice.to(OfferAdvice.class).on(methods(1, "offer")),
-        Advice.to(TimedOfferAdvice.class).on(methods(3, "offer")),
+        offer.on(methods(1, "offer")),
+        timedOffer.on(methods(3, "offer")),
         Advice.to(PutAdvice.class).on(methods(1, "put")));
     advice.put(ARRAY, plain);
     advice.put(LINKED, plain);
     advice.put(SYNCHRONOUS, plain);
     // put, add and the timed offer call offer(e).
     AsmVisitorWrapper viaOffer = new AsmVisitorWrapper.Compound(constructors, takes,
-        Advice.to(OfferAdvice.class).on(methods(1, "offer")));
+        offer.on(methods(1, "offer")));
     advice.put(PRIORITY, viaOffer);
     advice.put(DELAY, viaOffer);
     // Never full: every insert succeeds; tryTransfer fails when no consumer waits.
     advice.put(TRANSFER, new AsmVisitorWrapper.Compound(constructors, takes,
-        Advice.to(OfferAdvice.class).on(methods(1, "offer", "tryTransfer")),
-        Advice.to(TimedOfferAdvice.class).on(methods(3, "offer", "tryTransfer")),
+        offer.on(methods(1, "offer", "tryTransfer")),
+        timedOffer.on(methods(3, "offer", "tryTransfer")),
         Advice.to(PutAdvice.class).on(methods(1, "put", "add", "transfer"))));
     // offer/put/poll/take/add/push go through the First/Last forms.
     advice.put(DEQUE, new AsmVisitorWrapper.Compound(constructors,
-        Advice.to(OfferAdvice.class).on(methods(1, "offerFirst", "offerLast")),
-        Advice.to(TimedOfferAdvice.class).on(methods(3, "offerFirst", "offerLast")),
+        offer.on(methods(1, "offerFirst", "offerLast")),
+        timedOffer.on(methods(3, "offerFirst", "offerLast")),
         Advice.to(PutAdvice.class).on(methods(1, "putFirst", "putLast")),
         Advice.to(TakeAdvice.class).on(methods(0, "pollFirst", "pollLast", "takeFirst", "takeLast")
             .or(methods(2, "pollFirst", "pollLast"))),
@@ -100,10 +106,21 @@ public final class QueueInstrumentation implements TypeInstrumentation {
     }
   }
 
+  /** Which insert operation an {@link OfferAdvice} is woven into: a constant in the woven code. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.PARAMETER)
+  @interface Operation {}
+
+  /** {@link OfferAdvice} for {@code operation} ({@link QueueHooks#OFFER}, {@link QueueHooks#OFFER_TIMED}). */
+  private static Advice offer(int operation) {
+    return Advice.withCustomMapping().bind(Operation.class, operation).to(OfferAdvice.class);
+  }
+
   /**
    * A refused insert returns false: exactly what a shedding rule's refusal must look like, so
    * skipping the method is the refusal. {@code suppress} is safe here: a failure of ours leaves
-   * the entry's result at false, which admits the element.
+   * the entry's result at false, which admits the element. Woven as {@code offer(e)} and as the
+   * timed {@code offer(e, timeout, unit)}, told apart by the bound operation.
    */
   static final class OfferAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
@@ -115,27 +132,9 @@ public final class QueueInstrumentation implements TypeInstrumentation {
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object queue, @Advice.Argument(0) Object element,
-        @Advice.Return boolean inserted, @Advice.Local("started") long started) {
+        @Advice.Return boolean inserted, @Advice.Local("started") long started, @Operation int operation) {
       if (!inserted || started != 0) {
-        QueueHooks.afterOffer(queue, element, inserted, started, QueueHooks.OFFER);
-      }
-    }
-  }
-
-  /** As {@link OfferAdvice}, for inserts that wait up to a timeout. */
-  static final class TimedOfferAdvice {
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-    static boolean enter(@Advice.This Object queue, @Advice.Argument(0) Object element,
-        @Advice.Local("started") long started) {
-      started = QueueHooks.beforeOffer(queue, element);
-      return started == QueueHooks.REFUSE;
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object queue, @Advice.Argument(0) Object element,
-        @Advice.Return boolean inserted, @Advice.Local("started") long started) {
-      if (!inserted || started != 0) {
-        QueueHooks.afterOffer(queue, element, inserted, started, QueueHooks.OFFER_TIMED);
+        QueueHooks.afterOffer(queue, element, inserted, started, operation);
       }
     }
   }

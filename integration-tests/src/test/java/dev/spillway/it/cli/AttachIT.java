@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.spillway.it.apps.AttachTargetApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
+import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttachIT {
 
-  static final Path POOL_LIBS = Path.of(System.getProperty("pool.libs", "target/pool-libs"));
   /** The name the target's commons-pool2 pools report under: their factory's class. */
   static final String CHANNELS = "dev.spillway.it.apps.pools.ChannelFactory";
 
@@ -47,9 +46,7 @@ class AttachIT {
     receiver = OtlpReceiver.start();
     AgentJvm.Builder builder = AgentJvm.builder(AttachTargetApp.class).withoutAgent().testClasspath()
         .args("--load-classes", "--pool-first");
-    try (Stream<Path> jars = Files.list(POOL_LIBS.resolve("dbcp2"))) {
-      jars.filter(jar -> jar.getFileName().toString().startsWith("commons-pool2")).forEach(builder::classpath);
-    }
+    Libraries.pool("dbcp2", "commons-pool2").forEach(builder::classpath);
     app = builder.start();
     String ready = app.awaitOutput("READY");
     System.out.println("attach target " + ready);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.spillway.it.apps.PoolApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
+import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,6 @@ abstract class AbstractPoolIT {
   static final int TIMEOUT_MILLIS = 4000;
   static final String RULE = "too-many-waiting";
 
-  static final Path POOL_LIBS = Path.of(System.getProperty("pool.libs", "target/pool-libs"));
-  static final Path ISOLATION_LIBS = Path.of(System.getProperty("isolation.libs", "target/isolation-libs"));
 
   OtlpReceiver receiver;
 
@@ -102,10 +99,7 @@ abstract class AbstractPoolIT {
         .property("spillway.rules", rules.toString())
         .args(library(), jdbcUrl(), Integer.toString(SIZE), Integer.toString(TIMEOUT_MILLIS),
             configuredName() == null ? "-" : configuredName());
-    jars(POOL_LIBS.resolve("common")).forEach(builder::classpath);
-    jars(POOL_LIBS.resolve(libraryJars())).forEach(builder::classpath);
-    jars(ISOLATION_LIBS).stream().filter(jar -> jar.getFileName().toString().startsWith("opentelemetry-"))
-        .forEach(builder::classpath);
+    Libraries.poolApplication(libraryJars()).forEach(builder::classpath);
     String name = expectedName();
 
     try (AgentJvm app = builder.start()) {
@@ -254,11 +248,5 @@ abstract class AbstractPoolIT {
 
   private static String hex(com.google.protobuf.ByteString bytes) {
     return HexFormat.of().formatHex(bytes.toByteArray());
-  }
-
-  static List<Path> jars(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.ObjectPoolApp;
 import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CommonsObjectPoolIT {
 
-  static final Path POOL_LIBS = Path.of(System.getProperty("pool.libs", "target/pool-libs"));
   static final int TIMEOUT_MILLIS = 3000;
 
   OtlpReceiver receiver;
@@ -56,8 +56,7 @@ class CommonsObjectPoolIT {
         .property("spillway.rules", rules.toString())
         .property("spillway.pool.names", "*ChannelFactory=channels")
         .args(Integer.toString(TIMEOUT_MILLIS), kind);
-    AbstractPoolIT.jars(POOL_LIBS.resolve("dbcp2")).stream()
-        .filter(jar -> jar.getFileName().toString().startsWith("commons-pool2")).forEach(builder::classpath);
+    Libraries.pool("dbcp2", "commons-pool2").forEach(builder::classpath);
 
     try (AgentJvm app = builder.start()) {
       app.awaitAgentStarted();

@@ -5,15 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.PoolApp;
 import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,6 @@ class PoolSheddingIT {
 
   static final int TIMEOUT_MILLIS = 5000;
   static final String POOL = "orders-db";
-  static final Path POOL_LIBS = Path.of(System.getProperty("pool.libs", "target/pool-libs"));
 
   OtlpReceiver receiver;
 
@@ -57,10 +54,7 @@ class PoolSheddingIT {
     AgentJvm.Builder builder = AgentJvm.builder(PoolApp.class).exportTo(receiver)
         .property("spillway.rules", rules.toString())
         .args("hikari", "jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1", "2", Integer.toString(TIMEOUT_MILLIS), POOL);
-    jars(POOL_LIBS.resolve("common")).forEach(builder::classpath);
-    jars(POOL_LIBS.resolve("hikari7")).forEach(builder::classpath);
-    jars(Path.of(System.getProperty("isolation.libs", "target/isolation-libs"))).stream()
-        .filter(jar -> jar.getFileName().toString().startsWith("opentelemetry-")).forEach(builder::classpath);
+    Libraries.poolApplication("hikari7").forEach(builder::classpath);
 
     try (AgentJvm app = builder.start()) {
       app.awaitAgentStarted();
@@ -93,12 +87,6 @@ class PoolSheddingIT {
       app.send("exit");
       assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
       assertThat(app.agentProblems()).isEmpty();
-    }
-  }
-
-  static List<Path> jars(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
     }
   }
 }
