@@ -6,6 +6,7 @@ import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
+import dev.spillway.agent.launch.WeavingGate;
 import dev.spillway.agent.pool.PoolTracking;
 import dev.spillway.agent.queue.QueueTracking;
 import dev.spillway.agent.shedding.RuleEngine;
@@ -19,22 +20,25 @@ import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 
 /**
  * The running agent, inside the isolated class loader. Started once per JVM by the launcher; a
  * second start (another attach) reconfigures this one instead, and {@link #detach} undoes it all.
  *
- * <p>Start-up order: settings, the hooks, the bytecode, and then the SDK, which starts recording.
- * Any failure leaves the application running as it was, with one line saying what went wrong.
+ * <p>Start-up order: settings, the hooks and the rules, the bytecode (the classes the gate held go
+ * on, rewritten), and then, the application running meanwhile, the SDK, which receives what was
+ * measured before it. Any failure leaves the application running as it was, with one line saying
+ * what went wrong.
  *
  * <p>The command line learns what happened in a JVM it attached to from the system property
  * {@value #ATTACH_RESULT}: the only channel back through the attach mechanism.
@@ -60,18 +64,23 @@ public final class Agent implements AgentMXBean {
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
   private Telemetry telemetry = Telemetry.noop();
-  private ResettableClassFileTransformer transformer;
+  private final WeavingGate gate;
   private Thread shutdownHook;
   private boolean detached;
 
-  private Agent(SpillwayConfig config, Instrumentation inst) {
+  private Agent(SpillwayConfig config, Instrumentation inst, WeavingGate gate) {
     this.config = config;
     this.inst = inst;
+    this.gate = gate;
   }
 
-  /** Called by the launcher through reflection. Never throws. */
-  public static void start(String args, Instrumentation inst, File jar, boolean attached) {
+  /**
+   * Called by the launcher through reflection, with the {@link WeavingGate} it registered, which
+   * this agent opens (or closes, if it does not start). Never throws.
+   */
+  public static void start(String args, Instrumentation inst, File jar, boolean attached, WeavingGate gate) {
     long started = System.nanoTime();
+    boolean owned = false;
     try {
       SpillwayConfig config = SpillwayConfig.load(args);
       AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
@@ -81,33 +90,39 @@ public final class Agent implements AgentMXBean {
         System.setProperty(ATTACH_RESULT, "not started: spillway.enabled=false");
         return;
       }
-      Agent agent = new Agent(config, inst);
+      Agent agent = new Agent(config, inst, gate);
       if (!AgentState.claim(agent.control)) {
         AgentState.running().accept(args == null ? "" : args);
         return;
       }
+      owned = true;
       agent.run(started, attached);
     } catch (Throwable t) {
       AgentLog.error("agent not started", t);
       System.setProperty(ATTACH_RESULT, "failed: " + t);
+    } finally {
+      if (!owned) {
+        gate.close(inst);
+      }
     }
   }
 
   private void run(long started, boolean attached) {
+    Telemetry early = Telemetry.early();
     WorkQueues workQueues = WorkQueues.NONE;
     if (config.get(Settings.QUEUE_ENABLED)) {
-      QueueTracking queues = new QueueTracking(config);
+      QueueTracking queues = new QueueTracking(config, early);
       families.add(queues);
       workQueues = queues;
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(0, new ExecutorTracking(config, workQueues));
+      families.add(0, new ExecutorTracking(config, workQueues, early));
     }
     if (config.get(Settings.POOL_ENABLED)) {
-      families.add(new PoolTracking(config));
+      families.add(new PoolTracking(config, early));
     }
-    // Tracking first: what the SDK creates below is then seen being built on an agent thread and
-    // ignored, and nothing the application creates meanwhile is missed.
+    // Tracking and rules first: what the SDK creates below is then seen being built on an agent
+    // thread and ignored, and the classes the gate holds are woven with the rules in force.
     List<TypeInstrumentation> instrumentations = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Family family : families) {
@@ -124,12 +139,28 @@ public final class Agent implements AgentMXBean {
         current.check();
       }
     });
-    if (!instrumentations.isEmpty()) {
-      transformer = AgentInstaller.install(inst, instrumentations);
+    if (instrumentations.isEmpty()) {
+      gate.close(inst);
+    } else {
+      ClassFileTransformer weaver = AgentInstaller.weaver(instrumentations);
+      Set<String> rewritten = new HashSet<>();
+      for (TypeInstrumentation instrumentation : instrumentations) {
+        rewritten.addAll(instrumentation.typeNames());
+      }
+      gate.open(weaver, AgentInstaller.weaveAhead(weaver, inst, rewritten));
+      AgentInstaller.retransformUnwoven(inst, gate);
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();
-    telemetry = Telemetry.start(config);
+    shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } catch (IllegalStateException exiting) {
+      // The JVM exits before the agent finished starting: a normal end for a short program.
+      AgentLog.debug("the JVM exits while the agent starts; not starting export");
+      return;
+    }
+    telemetry = Telemetry.start(config, early);
     for (Family family : families) {
       family.report(telemetry);
     }
@@ -139,8 +170,6 @@ public final class Agent implements AgentMXBean {
       jmx.register(OBJECT_NAME, this);
     }
     housekeeper.start();
-    shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
         + telemetry.description();
     System.setProperty(VERSION_PROPERTY, Version.VERSION);
@@ -227,14 +256,16 @@ public final class Agent implements AgentMXBean {
     for (Family family : families) {
       family.stop();
     }
-    boolean restored = transformer == null
-        || transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    gate.close(inst);
+    boolean restored = AgentInstaller.restore(inst, gate) == 0;
     housekeeper.stop();
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
     jmx.unregisterAll();
     try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      if (shutdownHook != null) {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      }
     } catch (IllegalStateException exiting) {
       // the JVM is already shutting down
     }

@@ -26,7 +26,7 @@ public final class Settings {
 
   public enum TimingMode { ADAPTIVE, ALL, OFF }
 
-  public enum StartupMode { BACKGROUND, WAIT }
+  public enum StartupMode { COMPLETE, BACKGROUND, WAIT }
 
   public static final Setting<Boolean> ENABLED = Setting.flag("spillway.enabled", true,
       "Turns the whole agent off when false.");
@@ -34,13 +34,14 @@ public final class Settings {
   public static final Setting<LogLevel> LOG_LEVEL = Setting.choice("spillway.log.level", LogLevel.INFO,
       "What the agent prints on standard error. At info: one line at start-up, and problems.");
 
-  public static final Setting<StartupMode> STARTUP = Setting.choice("spillway.startup", StartupMode.BACKGROUND,
-      "`background`: the application starts at once and the agent beside it; its bytecode is in"
-          + " place about a second later. Worker threads of executors that started before that keep"
-          + " running the JDK's worker loop as it was, which the JVM no longer compiles once the class"
-          + " is rewritten: about 0.3 µs more per task on those threads (see Overhead). `wait`: the"
-          + " application's main waits until the bytecode is in place (about 1 s more start-up), so"
-          + " that no executor starts before it. Read at start, not on attach.");
+  public static final Setting<StartupMode> STARTUP = Setting.choice("spillway.startup", StartupMode.COMPLETE,
+      "`complete`: the application starts at once, and a class Spillway rewrites (an executor, a"
+          + " blocking queue, a pool) waits, when first loaded, until its rewritten bytecode is ready,"
+          + " so that nothing is built unseen and no worker starts in the unrewritten worker loop."
+          + " `background`: nothing ever waits; classes loaded before the agent is ready are"
+          + " retransformed later, objects built meanwhile are found only when next used, and their"
+          + " worker threads keep the JDK's worker loop, which the JVM no longer compiles (see"
+          + " Overhead). `wait`: the former name of `complete`. Read at start, not on attach.");
 
   public static final Setting<Boolean> EXECUTOR_ENABLED = Setting.flag("spillway.executor.enabled", true,
       "Instruments every ThreadPoolExecutor and subclass (jvm.executor.* metrics).");

@@ -4,6 +4,8 @@ import dev.spillway.agent.telemetry.Buckets;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -84,6 +86,7 @@ final class ExecutorMetrics {
       ObservableLongMeasurement queueCapacity, ObservableLongMeasurement completed,
       ObservableLongMeasurement rejected) {
     Totals overflow = null;
+    Set<String> reported = new HashSet<>();
     for (ExecutorTracker tracker : registry.live()) {
       ThreadPoolExecutor executor = tracker.executor();
       if (executor == null || !tracker.readyToReport(executor)) {
@@ -93,9 +96,22 @@ final class ExecutorMetrics {
       Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow) : new Totals();
       totals.add(tracker, executor);
       if (!series.overflow) {
+        ExecutorRegistry.Retired earlier = registry.retired(series.name);
+        if (earlier != null) {
+          totals.add(earlier);
+        }
+        reported.add(series.name);
         totals.record(series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
             rejected);
       }
+    }
+    // Executors gone since the last collection: their final counts, once, with no threads left.
+    for (ExecutorRegistry.Retired gone : registry.takeUnreported(reported)) {
+      Totals totals = new Totals();
+      totals.add(gone);
+      totals.gone = true;
+      totals.record(gone.series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
+          rejected);
     }
     if (overflow != null) {
       ExecutorSeries series = registry.overflowSeries();
@@ -118,6 +134,13 @@ final class ExecutorMetrics {
     boolean unboundedQueue;
     long completed;
     final Rejections rejections = new Rejections();
+    /** Only executors that are gone: no shape (core, limit, capacity) left to report. */
+    boolean gone;
+
+    void add(ExecutorRegistry.Retired retired) {
+      completed += retired.completed;
+      retired.rejections.addTo(rejections);
+    }
 
     void add(ExecutorTracker tracker, ThreadPoolExecutor executor) {
       int threads = executor.getPoolSize();
@@ -151,13 +174,15 @@ final class ExecutorMetrics {
         ObservableLongMeasurement completedTasks, ObservableLongMeasurement rejected) {
       threadCount.record(active, series.active);
       threadCount.record(idle, series.idle);
-      threadCore.record(core, series.attributes);
-      if (!unboundedLimit) {
-        threadLimit.record(limit, series.attributes);
-      }
       queueSize.record(queued, series.attributes);
-      if (!unboundedQueue) {
-        queueCapacity.record(capacity, series.attributes);
+      if (!gone) {
+        threadCore.record(core, series.attributes);
+        if (!unboundedLimit) {
+          threadLimit.record(limit, series.attributes);
+        }
+        if (!unboundedQueue) {
+          queueCapacity.record(capacity, series.attributes);
+        }
       }
       completedTasks.record(completed, series.attributes);
       for (RejectionReason reason : RejectionReason.values()) {

@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadPoolExecutor;
  * <p>An executor is registered the first time it is seen: at construction when the agent was
  * already running, otherwise at its first submit, schedule or worker. Executors constructed or
  * first used on one of the agent's own threads are marked {@link ExecutorTracker#IGNORED}.
- * Entries go when the executor is collected or terminated, and so do their series and names.
+ * Entries go when the executor is collected or terminated, and so do their names; their final
+ * counts stay as a {@link Retired} entry under the series name until one collection has reported
+ * them (alone, or added to a new executor that took the same name, which keeps the sum rising).
  */
 final class ExecutorRegistry {
 
@@ -28,6 +30,8 @@ final class ExecutorRegistry {
   private final WorkQueues workQueues;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
+  /** Final counts of executors that are gone, by series name, until reported. Guarded by this. */
+  private final Map<String, Retired> retired = new HashMap<>();
   /** How many live executors use each name. Guarded by this. */
   private final Map<String, Integer> liveNames = new HashMap<>();
   /** Live executors with a series of their own. Guarded by this. */
@@ -103,12 +107,12 @@ final class ExecutorRegistry {
       // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.
       executor.getActiveCount();
     }
-    series = assignSeries(tracker);
+    series = assignSeries(tracker, true);
     onNamed.accept(tracker);
     return series;
   }
 
-  private ExecutorSeries assignSeries(ExecutorTracker tracker) {
+  private ExecutorSeries assignSeries(ExecutorTracker tracker, boolean sweep) {
     ExecutorSeries series;
     synchronized (this) {
       if (tracker.series != null) {
@@ -120,7 +124,7 @@ final class ExecutorRegistry {
       // collection runs every interval; executors made and shut down by the hundred in between
       // would fill the cap while few live, and number their names up to it. Sweep first, at
       // most every MIN_SWEEP_NANOS, so that the cost stays bounded when the cap is truly reached.
-      if ((named >= maxTracked || liveNames.containsKey(base))
+      if (sweep && (named >= maxTracked || liveNames.containsKey(base))
           && System.nanoTime() - lastSweep >= MIN_SWEEP_NANOS) {
         live();
       }
@@ -147,12 +151,13 @@ final class ExecutorRegistry {
   }
 
   /**
-   * The executors to report now. Drops those collected or terminated, releasing their names; an
-   * overflow executor leaves its counts to the overflow series.
+   * The executors to report now. Drops those collected or terminated, releasing their names and
+   * keeping their final counts ({@link #retired}); an overflow executor leaves its counts to the
+   * overflow series.
    */
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
-    trackers.expungeStale(this::release);
+    trackers.expungeStale(tracker -> release(tracker, null));
     List<ExecutorTracker> live = new ArrayList<>();
     for (ExecutorTracker tracker : trackers.values()) {
       if (tracker == ExecutorTracker.IGNORED) {
@@ -163,7 +168,7 @@ final class ExecutorRegistry {
         if (executor != null) {
           trackers.remove(executor);
         }
-        release(tracker);
+        release(tracker, executor);
         continue;
       }
       live.add(tracker);
@@ -171,19 +176,65 @@ final class ExecutorRegistry {
     return live;
   }
 
-  private synchronized void release(ExecutorTracker tracker) {
-    ExecutorSeries series = tracker.series;
-    if (series == null || tracker == ExecutorTracker.IGNORED) {
+  /** @param executor the terminated executor, or null once it was collected */
+  private synchronized void release(ExecutorTracker tracker, ThreadPoolExecutor executor) {
+    if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
+    if (tracker.series == null && executor != null && tracker.readyToReport(executor)) {
+      // Gone before its first collection: named now, so that what it did is reported once.
+      assignSeries(tracker, false);
+    }
+    ExecutorSeries series = tracker.series;
+    if (series == null) {
+      return;
+    }
+    long completed = executor != null ? executor.getCompletedTaskCount() : tracker.lastCompleted;
     if (series.overflow) {
-      series.retiredCompleted.add(tracker.lastCompleted);
+      series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);
-    } else if (liveNames.remove(series.name) != null) {
-      named--;
+    } else {
+      if (liveNames.remove(series.name) != null) {
+        named--;
+      }
+      Retired gone = retired.computeIfAbsent(series.name, name -> new Retired(series));
+      gone.completed += completed;
+      tracker.rejections.addTo(gone.rejections);
     }
     // A tracker is released once: a dead entry is gone from the map when we get here.
     tracker.series = null;
+  }
+
+  /** The final counts kept under {@code name}, to add to the live executor reporting it; or null. */
+  synchronized Retired retired(String name) {
+    return retired.get(name);
+  }
+
+  /**
+   * Takes the final counts whose name no live executor reports under ({@code reported}): they are
+   * reported alone, this once, and then their series ends.
+   */
+  synchronized List<Retired> takeUnreported(java.util.Set<String> reported) {
+    List<Retired> alone = new ArrayList<>();
+    for (java.util.Iterator<Retired> it = retired.values().iterator(); it.hasNext(); ) {
+      Retired gone = it.next();
+      if (!reported.contains(gone.series.name)) {
+        alone.add(gone);
+        it.remove();
+      }
+    }
+    return alone;
+  }
+
+  /** What executors that are gone counted, under one series name. Guarded by the registry. */
+  static final class Retired {
+    final ExecutorSeries series;
+    long completed;
+    final Rejections rejections = new Rejections();
+
+    Retired(ExecutorSeries series) {
+      this.series = series;
+    }
   }
 
   /** All trackers, for housekeeping (sampling rates, stale samples). */

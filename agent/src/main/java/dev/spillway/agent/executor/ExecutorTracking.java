@@ -27,13 +27,13 @@ public final class ExecutorTracking implements Family {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues) {
+  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
         config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
     this.events = new ExecutorEvents(registry,
-        new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
+        new ExecutorMetrics(early.meter("executor"), registry));
   }
 
   @Override

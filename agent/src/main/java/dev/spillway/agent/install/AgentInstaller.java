@@ -3,24 +3,33 @@ package dev.spillway.agent.install;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.launch.WeavingGate;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 
 /**
  * The one Byte Buddy setup, for {@code -javaagent} and attach alike.
  *
  * <ul>
- *   <li>Retransformation without class-format changes: classes already loaded (a pool created
- *       before the agent was ready, or a running JVM) are rewritten too, adding no fields or
- *       methods, so it works on any JVM state and can be undone.
+ *   <li>The weaver is a raw transformer that the {@link WeavingGate} calls: the gate is registered
+ *       first and holds the classes it rewrites until the weaver exists, so no second
+ *       registration may see them twice.
+ *   <li>Retransformation without class-format changes: classes already loaded (a running JVM, or a
+ *       class another agent loaded before us) are rewritten too, adding no fields or methods, so
+ *       it works on any JVM state and can be undone.
  *   <li>Types are matched by exact name, and everything else is ignored outright: the default
  *       rules would skip the JDK classes we need, and a precise list keeps class loading cheap.
  * </ul>
@@ -31,9 +40,8 @@ public final class AgentInstaller {
 
   private AgentInstaller() {}
 
-  /** Installs the transformer and retransforms what is already loaded; returns a handle to undo it. */
-  public static ResettableClassFileTransformer install(Instrumentation inst,
-      List<TypeInstrumentation> instrumentations) {
+  /** The transformer that rewrites every class of {@code instrumentations}; not registered. */
+  public static ClassFileTransformer weaver(List<TypeInstrumentation> instrumentations) {
     Map<String, List<TypeInstrumentation>> byType = new HashMap<>();
     for (TypeInstrumentation instrumentation : instrumentations) {
       for (String name : instrumentation.typeNames()) {
@@ -64,7 +72,93 @@ public final class AgentInstaller {
           }
           return result;
         })
-        .installOn(inst);
+        .makeRaw();
+  }
+
+  /**
+   * Rewrites ahead, on the calling agent thread, the JDK classes among {@code typeNames} that are
+   * not loaded yet, from the runtime image's bytecode: the application's thread that first loads
+   * one then only compares bytes ({@link WeavingGate#open(ClassFileTransformer, Map)}), and the
+   * weaver's first, slowest run happens here. Returns {original, rewritten} by binary name.
+   */
+  public static Map<String, byte[][]> weaveAhead(ClassFileTransformer weaver, Instrumentation inst,
+      Set<String> typeNames) {
+    Set<String> loaded = new HashSet<>();
+    for (Class<?> type : inst.getAllLoadedClasses()) {
+      loaded.add(type.getName());
+    }
+    Module javaBase = Object.class.getModule();
+    Map<String, byte[][]> woven = new HashMap<>();
+    for (String name : typeNames) {
+      if (!name.startsWith("java.") || loaded.contains(name)) {
+        continue;
+      }
+      String internal = name.replace('.', '/');
+      try (InputStream in = javaBase.getResourceAsStream(internal + ".class")) {
+        if (in == null) {
+          continue;
+        }
+        byte[] original = in.readAllBytes();
+        byte[] rewritten = weaver.transform(javaBase, null, internal, null, null, original.clone());
+        if (rewritten != null) {
+          woven.put(name, new byte[][] {original, rewritten});
+        }
+      } catch (Throwable t) {
+        AgentLog.debug("could not rewrite " + name + " ahead; it is rewritten when it loads", t);
+      }
+    }
+    return woven;
+  }
+
+  /**
+   * Retransforms, through the gate, the loaded classes it rewrites but could not hold: those
+   * loaded before it, or while the weaver was late ({@link WeavingGate#unwoven}).
+   */
+  public static int retransformUnwoven(Instrumentation inst, WeavingGate gate) {
+    return retransform(inst, gate.unwoven());
+  }
+
+  /** After the gate is closed: gives every class it rewrote its original bytecode back. */
+  public static int restore(Instrumentation inst, WeavingGate gate) {
+    List<String> all = new ArrayList<>();
+    for (Class<?> type : inst.getAllLoadedClasses()) {
+      if (gate.rewrites(type.getName())) {
+        all.add(type.getName());
+      }
+    }
+    return retransform(inst, new HashSet<>(all));
+  }
+
+  /** Retransforms the loaded classes with these names; returns how many could not be. */
+  private static int retransform(Instrumentation inst, Set<String> names) {
+    if (names.isEmpty()) {
+      return 0;
+    }
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> type : inst.getAllLoadedClasses()) {
+      if (names.contains(type.getName()) && inst.isModifiableClass(type)) {
+        loaded.add(type);
+      }
+    }
+    if (loaded.isEmpty()) {
+      return 0;
+    }
+    try {
+      inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+      return 0;
+    } catch (Throwable batch) {
+      int failed = 0;
+      for (Class<?> type : loaded) {
+        try {
+          inst.retransformClasses(type);
+        } catch (Throwable t) {
+          failed++;
+          AgentLog.warnOnce("retransform:" + type.getName(), "could not retransform " + type.getName()
+              + ", it runs unchanged: " + t);
+        }
+      }
+      return failed;
+    }
   }
 
   private static AgentBuilder newBuilder() {
@@ -73,7 +167,11 @@ public final class AgentInstaller {
     String previous = System.getProperty(NEXUS_DISABLED);
     System.setProperty(NEXUS_DISABLED, "true");
     try {
-      return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+      // Advice only rewrites declared methods: no need for the whole hierarchy's method graph,
+      // the costliest part of a first transformation. Class files are read without debug data.
+      return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
+              .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
+          .with(AgentBuilder.PoolStrategy.Default.FAST)
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
           .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)

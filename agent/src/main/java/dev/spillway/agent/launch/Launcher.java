@@ -9,19 +9,20 @@ import java.util.function.Consumer;
 /**
  * Starts the agent from the bootstrap class path, where {@link SpillwayAgent} hands over.
  *
- * <p>{@code premain} returns at once and the agent starts on its own daemon thread, so the
- * application's start-up never waits for Byte Buddy and the SDK; classes the application loads
- * meanwhile are retransformed when the agent is ready. With {@code spillway.startup=wait} it
- * returns once the bytecode is in place instead (read here, before any configuration class
- * loads: the agent's configuration validates and documents it). {@code agentmain} starts
- * synchronously, so that an attaching command line learns whether the agent started and why not.
+ * <p>{@code premain} registers the {@link WeavingGate} and starts the agent on its own daemon
+ * thread, then returns: {@code main} starts at once, and any class Spillway rewrites waits at the
+ * gate until its bytecode is ready, so the rewriting is in place before the application can use
+ * it. If such a class was loaded before us (by another agent), {@code premain} waits for the
+ * bytecode itself, since the gate cannot hold that class. With {@code spillway.startup=background}
+ * nothing waits: classes that load meanwhile are retransformed once the agent is ready (read here,
+ * before any configuration class loads: the agent's configuration validates and documents it).
+ * {@code agentmain} starts synchronously, so that an attaching command line learns whether the
+ * agent started and why not.
  */
 public final class Launcher {
 
   private static final String AGENT_CLASS = "dev.spillway.agent.Agent";
   private static final String CLI_CLASS = "dev.spillway.agent.cli.Main";
-  /** How long {@code spillway.startup=wait} holds the application's start at most. */
-  private static final long STARTUP_WAIT_MILLIS = 30_000;
 
   private Launcher() {}
 
@@ -29,10 +30,14 @@ public final class Launcher {
     if (isJdkTool()) {
       return;
     }
-    Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Starter(args, inst, jar), "spillway-init");
+    boolean background = "background".equals(startupMode(args));
+    WeavingGate gate = WeavingGate.register(inst, WovenTypes.NAMES, background ? 0 : WeavingGate.MAX_HOLD_MILLIS);
+    boolean loadedBefore = !background && gate.anyLoadedBefore();
+    Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Starter(args, inst, jar, gate), "spillway-init");
+    gate.builtBy(thread);
     thread.start();
-    if ("wait".equals(startupMode(args))) {
-      dev.spillway.bootstrap.AgentState.awaitInstrumented(STARTUP_WAIT_MILLIS);
+    if (loadedBefore) {
+      dev.spillway.bootstrap.AgentState.awaitInstrumented(WeavingGate.MAX_HOLD_MILLIS);
     }
   }
 
@@ -53,7 +58,7 @@ public final class Launcher {
     if (value == null) {
       value = System.getenv("SPILLWAY_STARTUP");
     }
-    return value == null ? "background" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    return value == null ? "complete" : value.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -63,16 +68,18 @@ public final class Launcher {
    */
   public static void agentmain(String args, Instrumentation inst, File jar) throws Exception {
     Throwable[] failure = new Throwable[1];
+    WeavingGate gate = WeavingGate.register(inst, WovenTypes.NAMES, WeavingGate.MAX_HOLD_MILLIS);
     Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Runnable() {
       @Override
       public void run() {
         try {
-          start(args, inst, jar, true);
+          start(args, inst, jar, true, gate);
         } catch (Throwable t) {
           failure[0] = t;
         }
       }
     }, "spillway-attach");
+    gate.builtBy(thread);
     thread.start();
     thread.join();
     if (failure[0] instanceof Exception) {
@@ -93,20 +100,26 @@ public final class Launcher {
   }
 
   @SuppressWarnings("unchecked")
-  static void start(String args, Instrumentation inst, File jar, boolean attached) throws Exception {
+  static void start(String args, Instrumentation inst, File jar, boolean attached, WeavingGate gate)
+      throws Exception {
     Consumer<String> running = dev.spillway.bootstrap.AgentState.running();
     if (running != null) {
       // Already installed in this JVM (by -javaagent or an earlier attach): reconfigure only.
+      gate.close(inst);
       running.accept(args == null ? "" : args);
       return;
     }
-    ClassLoader loader = new AgentClassLoader(jar);
     try {
+      ClassLoader loader = new AgentClassLoader(jar);
       loader.loadClass(AGENT_CLASS)
-          .getMethod("start", String.class, Instrumentation.class, File.class, boolean.class)
-          .invoke(null, args, inst, jar, attached);
+          .getMethod("start", String.class, Instrumentation.class, File.class, boolean.class, WeavingGate.class)
+          .invoke(null, args, inst, jar, attached, gate);
     } catch (InvocationTargetException e) {
+      gate.close(inst);
       throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    } catch (Exception | Error e) {
+      gate.close(inst);
+      throw e;
     }
   }
 
@@ -123,17 +136,19 @@ public final class Launcher {
     private final String args;
     private final Instrumentation inst;
     private final File jar;
+    private final WeavingGate gate;
 
-    Starter(String args, Instrumentation inst, File jar) {
+    Starter(String args, Instrumentation inst, File jar, WeavingGate gate) {
       this.args = args;
       this.inst = inst;
       this.jar = jar;
+      this.gate = gate;
     }
 
     @Override
     public void run() {
       try {
-        start(args, inst, jar, false);
+        start(args, inst, jar, false, gate);
       } catch (Throwable t) {
         System.err.println("[spillway] ERROR agent not started: " + t);
       } finally {

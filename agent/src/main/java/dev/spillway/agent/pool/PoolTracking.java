@@ -40,7 +40,7 @@ public final class PoolTracking implements Family {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public PoolTracking(SpillwayConfig config) {
+  public PoolTracking(SpillwayConfig config, Telemetry early) {
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
     adapters[PoolHooks.HIKARI] = new HikariAdapter();
     adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();
@@ -50,7 +50,7 @@ public final class PoolTracking implements Family {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
-    this.events = new PoolEvents(registry, new PoolMetrics(Telemetry.noop().meter("pool"), registry),
+    this.events = new PoolEvents(registry, new PoolMetrics(early.meter("pool"), registry),
         config.get(Settings.POOL_SLOW_ACQUIRE).toNanos());
   }
 

@@ -31,7 +31,7 @@ public final class QueueTracking implements Family, WorkQueues {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public QueueTracking(SpillwayConfig config) {
+  public QueueTracking(SpillwayConfig config, Telemetry early) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     List<Glob> details = new ArrayList<>();
     for (String glob : config.get(Settings.QUEUE_DETAILS).split(";")) {
@@ -41,7 +41,7 @@ public final class QueueTracking implements Family, WorkQueues {
     }
     this.registry = new QueueRegistry(new QueueNaming(config.get(Settings.QUEUE_NAMES)),
         config.get(Settings.QUEUE_MAX_TRACKED), details, sampling);
-    this.events = new QueueEvents(registry, new QueueMetrics(Telemetry.noop().meter("queue"), registry));
+    this.events = new QueueEvents(registry, new QueueMetrics(early.meter("queue"), registry));
   }
 
   @Override

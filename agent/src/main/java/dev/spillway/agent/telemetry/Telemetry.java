@@ -6,6 +6,7 @@ import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.bootstrap.AgentThreads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -30,11 +31,27 @@ public final class Telemetry {
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final String description;
+  /** Set on the telemetry used before the SDK is up: histograms it keeps for the SDK. */
+  private final EarlyHistograms early;
 
-  private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, String description) {
+  private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, String description,
+      EarlyHistograms early) {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.description = description;
+    this.early = early;
+  }
+
+  private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, String description) {
+    this(openTelemetry, sdk, description, null);
+  }
+
+  /**
+   * What the families record into until the SDK is up: histogram measurements are kept (bounded)
+   * and handed to the SDK by {@link #start}; everything else is read at collection time anyway.
+   */
+  public static Telemetry early() {
+    return new Telemetry(OpenTelemetry.noop(), null, "starting", new EarlyHistograms());
   }
 
   /** Telemetry that records nothing, for tests and for when the SDK could not be built. */
@@ -45,6 +62,16 @@ public final class Telemetry {
   /** Wraps an SDK built elsewhere (tests). */
   public static Telemetry of(OpenTelemetrySdk sdk) {
     return new Telemetry(sdk, sdk, "exporting to a test SDK");
+  }
+
+  /** Starts the SDK and hands it what {@code before} kept ({@link #early}). */
+  public static Telemetry start(SpillwayConfig config, Telemetry before) {
+    Telemetry started = start(config);
+    if (before.early != null) {
+      MeterProvider target = started.sdk == null ? MeterProvider.noop() : started.sdk.getSdkMeterProvider();
+      before.early.replayInto(target, Version.VERSION);
+    }
+    return started;
   }
 
   public static Telemetry start(SpillwayConfig config) {
@@ -91,6 +118,9 @@ public final class Telemetry {
   }
 
   public Meter meter(String family) {
+    if (early != null) {
+      return early.meter(SCOPE_PREFIX + family);
+    }
     return openTelemetry.meterBuilder(SCOPE_PREFIX + family).setInstrumentationVersion(Version.VERSION).build();
   }
 

@@ -345,20 +345,70 @@ class ExecutorMetricsTest {
   }
 
   @Test
-  void terminatedExecutorSeriesDisappearsOnTheNextCollection() {
+  void terminatedExecutorReportsItsFinalCountsOnceAndThenDisappears() throws InterruptedException {
     start("", 10);
     ThreadPoolExecutor gone = named(executor(1, 1, new LinkedBlockingQueue<>()), "gone-1");
     named(executor(1, 1, new LinkedBlockingQueue<>()), "stays-1");
     assertThat(byName(collect(), ExecutorMetrics.THREAD_CORE)).containsOnlyKeys("gone", "stays");
 
-    gone.shutdownNow();
-    assertThat(gone.isTerminated()).isTrue();
+    for (int i = 0; i < 7; i++) {
+      gone.execute(() -> { });
+    }
+    gone.shutdown();
+    assertThat(gone.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
-    Map<String, Map<Attributes, Long>> collected = collect();
-    for (Map.Entry<String, Map<Attributes, Long>> metric : collected.entrySet()) {
+    Map<String, Map<Attributes, Long>> last = collect();
+    assertThat(byName(last, ExecutorMetrics.TASK_COMPLETED)).containsEntry("gone", 7L);
+    assertThat(last.get(ExecutorMetrics.THREAD_COUNT)).containsEntry(threads("gone", "active"), 0L)
+        .containsEntry(threads("gone", "idle"), 0L);
+    assertThat(byName(last, ExecutorMetrics.QUEUE_SIZE)).containsEntry("gone", 0L);
+    // Gone: no shape to report any more.
+    assertThat(byName(last, ExecutorMetrics.THREAD_CORE)).containsOnlyKeys("stays");
+
+    Map<String, Map<Attributes, Long>> after = collect();
+    for (Map.Entry<String, Map<Attributes, Long>> metric : after.entrySet()) {
       assertThat(metric.getValue().keySet()).as(metric.getKey())
           .noneMatch(attributes -> "gone".equals(attributes.get(ExecutorSeries.NAME)));
     }
-    assertThat(byName(collected, ExecutorMetrics.THREAD_CORE)).containsOnlyKeys("stays");
+    assertThat(byName(after, ExecutorMetrics.THREAD_CORE)).containsOnlyKeys("stays");
+  }
+
+  @Test
+  void anExecutorGoneBeforeItsFirstCollectionIsStillReportedOnce() throws InterruptedException {
+    start("", 10);
+    ThreadPoolExecutor brief = executor(1, 1, new LinkedBlockingQueue<>());
+    registry.track(brief, Sighting.CONSTRUCTED);
+    events.onWorkerCreated(brief, new Thread("brief-1"));
+    for (int i = 0; i < 3; i++) {
+      brief.execute(() -> { });
+    }
+    brief.shutdown();
+    assertThat(brief.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(byName(collect(), ExecutorMetrics.TASK_COMPLETED)).containsOnly(Map.entry("brief", 3L));
+    assertThat(byName(collect(), ExecutorMetrics.TASK_COMPLETED)).isEmpty();
+  }
+
+  @Test
+  void aNewExecutorUnderAGoneOnesNameContinuesItsCount() throws InterruptedException {
+    start("", 10);
+    ThreadPoolExecutor first = named(executor(1, 1, new LinkedBlockingQueue<>()), "jobs-1");
+    for (int i = 0; i < 4; i++) {
+      first.execute(() -> { });
+    }
+    first.shutdown();
+    assertThat(first.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    registry.live(); // the housekeeping sweep, once a second: frees the name
+    ThreadPoolExecutor second = named(executor(1, 1, new LinkedBlockingQueue<>()), "jobs-1");
+    second.execute(() -> { });
+    Conditions.await(() -> second.getCompletedTaskCount() == 1, "the second executor ran its task");
+
+    // One series: a counter that never goes back.
+    assertThat(byName(collect(), ExecutorMetrics.TASK_COMPLETED)).containsOnly(Map.entry("jobs", 5L));
+    assertThat(byName(collect(), ExecutorMetrics.TASK_COMPLETED)).containsOnly(Map.entry("jobs", 5L));
+  }
+
+  private static Attributes threads(String name, String state) {
+    return series(name, TPE).toBuilder().put(ExecutorSeries.THREAD_STATE, state).build();
   }
 }

@@ -1,0 +1,171 @@
+package dev.spillway.agent.launch;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first transformer, registered before anything else of the agent loads: it holds the
+ * definition of every class Spillway rewrites until the weaver is ready, then hands it over.
+ *
+ * <p>So the rewritten bytecode is in place before any code of those classes runs, without making
+ * {@code premain} wait for Byte Buddy (about half a second): the application's {@code main} starts
+ * at once and waits, at most {@link #MAX_HOLD_MILLIS}, only if it loads a rewritten class (a
+ * {@code ThreadPoolExecutor}, a blocking queue, a pool) before the agent is ready. No executor,
+ * queue or pool is then built unseen, and no worker thread starts in the JDK's unrewritten worker
+ * loop (which the JVM stops compiling once the class is rewritten under it).
+ *
+ * <p>It names JDK types only: it is loaded from the bootstrap class path, like the launcher, and
+ * runs for every class the JVM loads, so a class it does not rewrite costs one set lookup.
+ */
+public final class WeavingGate implements ClassFileTransformer {
+
+  /** How long a class load waits for the weaver at most; past it the class loads as it is, retransformed later. */
+  static final long MAX_HOLD_MILLIS = 30_000;
+
+  private final Set<String> internalNames;
+  private final long holdMillis;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile ClassFileTransformer weaver;
+  /** JDK classes woven ahead, by internal name: {original, rewritten} bytecode. */
+  private volatile Map<String, byte[][]> prewoven = Map.of();
+  /** The thread that builds the weaver: a class it loads itself cannot wait for it. */
+  private volatile Thread builder;
+  private volatile boolean closed;
+  /** Binary names of rewritten classes defined without the rewriting: loaded before the gate, or let through. */
+  private final Set<String> unwoven = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param typeNames binary names ({@code java.util.concurrent.ThreadPoolExecutor}) of the rewritten classes
+   * @param holdMillis how long a class load waits for the weaver; 0: not at all
+   */
+  WeavingGate(Set<String> typeNames, long holdMillis) {
+    this.holdMillis = holdMillis;
+    List<String> names = new ArrayList<>(typeNames.size());
+    for (String name : typeNames) {
+      names.add(name.replace('.', '/'));
+    }
+    this.internalNames = Set.copyOf(names);
+  }
+
+  /**
+   * Registers the gate first, before any class it rewrites can load unseen; those already loaded
+   * are noted, for {@link #unwoven}.
+   */
+  static WeavingGate register(Instrumentation inst, Set<String> typeNames, long holdMillis) {
+    WeavingGate gate = new WeavingGate(typeNames, holdMillis);
+    inst.addTransformer(gate, true);
+    for (Class<?> type : inst.getAllLoadedClasses()) {
+      if (typeNames.contains(type.getName())) {
+        gate.unwoven.add(type.getName());
+      }
+    }
+    return gate;
+  }
+
+  /** Whether a class the gate rewrites was loaded before it: then only a retransformation reaches it. */
+  boolean anyLoadedBefore() {
+    return !unwoven.isEmpty();
+  }
+
+  /**
+   * The rewritten classes (binary names) defined without their rewriting: loaded before the gate,
+   * by the weaver's own builder, or let through when the weaver was late. These, and only these,
+   * need a retransformation: retransforming a class already rewritten would leave its running
+   * methods (a worker's loop) in the old, no longer compiled, version.
+   */
+  public Set<String> unwoven() {
+    return Set.copyOf(unwoven);
+  }
+
+  void builtBy(Thread thread) {
+    this.builder = thread;
+  }
+
+  /** The weaver is ready: held class loads go on through it, and so does every later one. */
+  public void open(ClassFileTransformer weaver) {
+    open(weaver, Map.of());
+  }
+
+  /**
+   * As {@link #open(ClassFileTransformer)}, with classes rewritten ahead by the agent's thread
+   * ({@code {original, rewritten}} by binary name): a load that brings exactly the original
+   * bytecode gets the rewritten one without running the weaver on the application's thread.
+   */
+  public void open(ClassFileTransformer weaver, Map<String, byte[][]> prewoven) {
+    Map<String, byte[][]> internal = new HashMap<>();
+    for (Map.Entry<String, byte[][]> entry : prewoven.entrySet()) {
+      internal.put(entry.getKey().replace('.', '/'), entry.getValue());
+    }
+    this.prewoven = internal;
+    this.weaver = weaver;
+    ready.countDown();
+  }
+
+  /** No weaver will come (the agent is off or failed to start): held class loads go on unchanged. */
+  public void giveUp() {
+    closed = true;
+    ready.countDown();
+  }
+
+  /** Stops rewriting: later loads and retransformations get the classes' original bytecode. */
+  public void close(Instrumentation inst) {
+    giveUp();
+    weaver = null;
+    prewoven = Map.of();
+    inst.removeTransformer(this);
+  }
+
+  /** The binary names of the classes this gate rewrites. */
+  public boolean rewrites(String binaryName) {
+    return internalNames.contains(binaryName.replace('.', '/'));
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className,
+      Class<?> classBeingRedefined, ProtectionDomain domain, byte[] classfileBuffer)
+      throws IllegalClassFormatException {
+    if (className == null || !internalNames.contains(className) || closed) {
+      return null;
+    }
+    ClassFileTransformer current = weaver;
+    if (current == null) {
+      // Only a class being defined waits: a retransformation (someone else's) goes on at once.
+      current = classBeingRedefined == null ? await() : null;
+      if (current == null) {
+        unwoven.add(className.replace('/', '.'));
+        return null;
+      }
+    }
+    if (loader == null && classBeingRedefined == null) {
+      byte[][] ahead = prewoven.get(className);
+      if (ahead != null && Arrays.equals(ahead[0], classfileBuffer)) {
+        return ahead[1].clone();
+      }
+    }
+    return current.transform(module, loader, className, classBeingRedefined, domain, classfileBuffer);
+  }
+
+  /** The weaver, once ready; null on the builder's own thread, or when it is late or gone. */
+  private ClassFileTransformer await() {
+    if (holdMillis == 0 || Thread.currentThread() == builder) {
+      return null;
+    }
+    try {
+      ready.await(holdMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return closed ? null : weaver;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.spillway.agent.launch;
+
+import java.util.Set;
+
+/**
+ * Every class the agent may rewrite, by exact name: what {@link WeavingGate} holds until the weaver
+ * is ready. The families declare their own classes ({@code TypeInstrumentation.typeNames()}); this
+ * copy exists because the gate must be registered before any class of the families may load, and
+ * {@code WovenTypesTest} keeps the two equal.
+ */
+final class WovenTypes {
+
+  static final Set<String> NAMES = Set.of(
+      // executors
+      "java.util.concurrent.ThreadPoolExecutor",
+      "java.util.concurrent.ThreadPoolExecutor$Worker",
+      "java.util.concurrent.ScheduledThreadPoolExecutor",
+      // blocking queues
+      "java.util.AbstractQueue",
+      "java.util.concurrent.ArrayBlockingQueue",
+      "java.util.concurrent.LinkedBlockingQueue",
+      "java.util.concurrent.LinkedBlockingDeque",
+      "java.util.concurrent.PriorityBlockingQueue",
+      "java.util.concurrent.SynchronousQueue",
+      "java.util.concurrent.LinkedTransferQueue",
+      "java.util.concurrent.DelayQueue",
+      // connection pools
+      "com.zaxxer.hikari.pool.HikariPool",
+      "org.apache.commons.pool2.impl.GenericObjectPool",
+      "org.apache.commons.pool2.impl.GenericKeyedObjectPool",
+      "org.apache.commons.dbcp2.BasicDataSource",
+      "org.apache.tomcat.jdbc.pool.ConnectionPool",
+      "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool",
+      "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool$1PooledConnectionResourcePoolManager",
+      "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource",
+      "io.agroal.pool.ConnectionPool",
+      "io.agroal.pool.ConnectionPool$CreateConnectionTask");
+
+  private WovenTypes() {}
+}

@@ -1,0 +1,94 @@
+package dev.spillway.agent.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WeavingGateTest {
+
+  private static final String HELD = "java.util.concurrent.ThreadPoolExecutor";
+  private static final byte[] ORIGINAL = {1};
+  private static final byte[] WOVEN = {2};
+  private static final ClassFileTransformer WEAVER = new ClassFileTransformer() {
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+        java.security.ProtectionDomain domain, byte[] bytes) {
+      return WOVEN;
+    }
+  };
+
+  private static byte[] load(WeavingGate gate, String binaryName) throws Exception {
+    return gate.transform(Object.class.getModule(), null, binaryName.replace('.', '/'), null, null, ORIGINAL);
+  }
+
+  @Test
+  void aClassItDoesNotRewriteLoadsAtOnceUnchanged() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 60_000);
+
+    assertThat(load(gate, "java.util.ArrayList")).isNull();
+  }
+
+  @Test
+  void aRewrittenClassWaitsForTheWeaverAndGetsItsBytecode() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 60_000);
+    CountDownLatch loading = new CountDownLatch(1);
+    CompletableFuture<byte[]> loaded = CompletableFuture.supplyAsync(() -> {
+      loading.countDown();
+      try {
+        return load(gate, HELD);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    loading.await();
+
+    assertThat(loaded).isNotDone();
+    gate.open(WEAVER);
+    assertThat(loaded.get(10, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+    assertThat(load(gate, HELD)).isEqualTo(WOVEN);
+  }
+
+  @Test
+  void theThreadThatBuildsTheWeaverNeverWaitsForItself() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 60_000);
+    gate.builtBy(Thread.currentThread());
+
+    assertThat(load(gate, HELD)).isNull();
+  }
+
+  @Test
+  void aLateWeaverLetsTheClassLoadUnchangedAfterTheHold() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 50);
+
+    long started = System.nanoTime();
+    assertThat(load(gate, HELD)).isNull();
+    assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+  }
+
+  @Test
+  void inBackgroundModeNothingWaits() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 0);
+
+    assertThat(load(gate, HELD)).isNull();
+  }
+
+  @Test
+  void givingUpReleasesHeldLoadsUnchanged() throws Exception {
+    WeavingGate gate = new WeavingGate(Set.of(HELD), 60_000);
+    CompletableFuture<byte[]> loaded = CompletableFuture.supplyAsync(() -> {
+      try {
+        return load(gate, HELD);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    gate.giveUp();
+    assertThat(loaded.get(10, TimeUnit.SECONDS)).isNull();
+  }
+}

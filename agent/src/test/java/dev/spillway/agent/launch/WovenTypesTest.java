@@ -1,0 +1,28 @@
+package dev.spillway.agent.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.executor.ExecutorInstrumentation;
+import dev.spillway.agent.pool.PoolTracking;
+import dev.spillway.agent.queue.QueueInstrumentation;
+import dev.spillway.agent.telemetry.Telemetry;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WovenTypesTest {
+
+  @Test
+  void theGateHoldsExactlyTheClassesTheFamiliesRewrite() {
+    Set<String> rewritten = new HashSet<>();
+    rewritten.addAll(new ExecutorInstrumentation().typeNames());
+    rewritten.addAll(new QueueInstrumentation().typeNames());
+    SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
+    rewritten.addAll(new PoolTracking(config, Telemetry.noop()).instrumentation().typeNames());
+
+    assertThat(WovenTypes.NAMES).containsExactlyInAnyOrderElementsOf(rewritten);
+  }
+}
