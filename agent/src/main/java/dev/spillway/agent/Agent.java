@@ -148,7 +148,11 @@ public final class Agent implements AgentMXBean {
         rewritten.addAll(instrumentation.typeNames());
       }
       gate.open(weaver, AgentInstaller.weaveAhead(weaver, inst, rewritten));
+      Set<String> before = gate.unwoven();
       AgentInstaller.retransformUnwoven(inst, gate);
+      for (Family family : families) {
+        family.discover(inst, before);
+      }
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();

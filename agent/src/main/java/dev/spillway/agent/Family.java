@@ -1,6 +1,7 @@
 package dev.spillway.agent;
 
 import dev.spillway.agent.install.TypeInstrumentation;
+import java.lang.instrument.Instrumentation;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.status.StatusSource;
 import dev.spillway.agent.telemetry.Telemetry;
@@ -24,7 +25,16 @@ public interface Family extends StatusSource {
   /** Connects its hooks: from now on its targets are tracked. */
   void start();
 
-  /** Starts recording to the SDK; until then targets are tracked but nothing is recorded. */
+  /**
+   * Once the bytecode is in place: finds targets that existed before it and would otherwise be
+   * seen only at their next use (an executor whose workers are all stuck gets none).
+   *
+   * @param unwoven the classes that were loaded before their bytecode was rewritten
+   */
+  default void discover(Instrumentation inst, java.util.Set<String> unwoven) {
+  }
+
+  /** Starts recording to the SDK; until then histograms are kept for it and counts are counted. */
   void report(Telemetry telemetry);
 
   /** Once a second, on the agent's housekeeping thread. */

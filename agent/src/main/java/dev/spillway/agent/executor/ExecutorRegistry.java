@@ -63,7 +63,7 @@ final class ExecutorRegistry {
   }
 
   /** Where an executor was first seen; decides whose stack names it. */
-  enum Sighting { CONSTRUCTED, SUBMITTED, OTHER }
+  enum Sighting { CONSTRUCTED, SUBMITTED, OTHER, DISCOVERED }
 
   /**
    * The tracker of {@code executor}, registering it if this is the first sighting: at its
@@ -76,7 +76,9 @@ final class ExecutorRegistry {
   }
 
   private ExecutorTracker newTracker(Object object, Sighting sighting) {
-    if (!(object instanceof ThreadPoolExecutor) || AgentThreads.isAgentThread()) {
+    // Found from its workers by the agent's own thread at install: the application's, all the same.
+    boolean agentThread = sighting != Sighting.DISCOVERED && AgentThreads.isAgentThread();
+    if (!(object instanceof ThreadPoolExecutor) || agentThread) {
       return ExecutorTracker.IGNORED;
     }
     ThreadPoolExecutor executor = (ThreadPoolExecutor) object;
@@ -86,7 +88,8 @@ final class ExecutorRegistry {
     }
     // Its queue is reported as part of it, not as a queue of its own.
     workQueues.claim(executor.getQueue());
-    String site = sighting == Sighting.OTHER ? null : ExecutorNaming.callSite();
+    String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
+        ? ExecutorNaming.callSite() : null;
     return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
         sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler());
   }

@@ -14,8 +14,10 @@ import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.bootstrap.ExecutorHooks;
+import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
@@ -76,6 +78,21 @@ public final class ExecutorTracking implements Family {
   @Override
   public void start() {
     ExecutorHooks.install(events);
+  }
+
+  /** Executors whose workers already run: found from those threads, named from them. */
+  @Override
+  public void discover(Instrumentation inst, Set<String> unwoven) {
+    if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)) {
+      return; // rewritten as it loaded: no worker can predate the bytecode
+    }
+    ExistingWorkers.forEach(inst, (executor, thread) -> {
+      ExecutorTracker tracker = registry.track(executor, ExecutorRegistry.Sighting.DISCOVERED);
+      if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
+        tracker.firstThreadName = thread.getName();
+        registry.series(tracker);
+      }
+    });
   }
 
   @Override

@@ -1,0 +1,89 @@
+package dev.spillway.agent.executor;
+
+import dev.spillway.agent.AgentLog;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.BiConsumer;
+
+/**
+ * Finds the executors that already run worker threads when the bytecode arrives (an attach, or a
+ * class another agent loaded before us), from those threads: a stuck pool gets no further submit,
+ * and its state is what matters most during an incident.
+ *
+ * <p>A worker thread runs a {@code ThreadPoolExecutor.Worker}, whose outer instance is its
+ * executor. Neither link is public API, so this one scan at install reads them by reflection,
+ * after opening {@code java.lang} and {@code java.util.concurrent} to the agent's own module only.
+ * Anything unexpected (another JDK's field names) makes it find nothing, with a debug line.
+ */
+final class ExistingWorkers {
+
+  private static final String WORKER = "java.util.concurrent.ThreadPoolExecutor$Worker";
+
+  private ExistingWorkers() {}
+
+  /** Calls {@code found} with each live worker thread and its executor. */
+  static void forEach(Instrumentation inst, BiConsumer<ThreadPoolExecutor, Thread> found) {
+    try {
+      Module ours = ExistingWorkers.class.getModule();
+      inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+          Map.of("java.lang", Set.of(ours), "java.util.concurrent", Set.of(ours)), Set.of(), Map.of());
+      Class<?> worker = Class.forName(WORKER, false, null);
+      Field outer = accessible(worker.getDeclaredField("this$0"));
+      TaskReader tasks = TaskReader.create();
+      for (Thread thread : allThreads()) {
+        Object task = tasks.task(thread);
+        if (task != null && task.getClass() == worker) {
+          found.accept((ThreadPoolExecutor) outer.get(task), thread);
+        }
+      }
+    } catch (Throwable t) {
+      AgentLog.debug("could not look for executors from their worker threads", t);
+    }
+  }
+
+  private static Thread[] allThreads() {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() + 16];
+    int count;
+    while ((count = root.enumerate(threads, true)) == threads.length) {
+      threads = new Thread[threads.length * 2];
+    }
+    return java.util.Arrays.copyOf(threads, count);
+  }
+
+  private static Field accessible(Field field) {
+    field.setAccessible(true);
+    return field;
+  }
+
+  /** A thread's Runnable: {@code Thread.target} up to JDK 18, {@code Thread.holder.task} after. */
+  private static final class TaskReader {
+    private final Field holder;
+    private final Field task;
+
+    private TaskReader(Field holder, Field task) {
+      this.holder = holder;
+      this.task = task;
+    }
+
+    static TaskReader create() throws ReflectiveOperationException {
+      try {
+        return new TaskReader(null, accessible(Thread.class.getDeclaredField("target")));
+      } catch (NoSuchFieldException newerJdk) {
+        Field holder = accessible(Thread.class.getDeclaredField("holder"));
+        return new TaskReader(holder, accessible(holder.getType().getDeclaredField("task")));
+      }
+    }
+
+    Object task(Thread thread) throws IllegalAccessException {
+      Object owner = holder == null ? thread : holder.get(thread);
+      return owner == null ? null : task.get(owner);
+    }
+  }
+}
