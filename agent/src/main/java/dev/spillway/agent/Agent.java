@@ -51,8 +51,8 @@ public final class Agent implements AgentMXBean {
   public static final String ATTACH_RESULT = "spillway.attach.result";
   public static final String OBJECT_NAME = "dev.spillway:type=Agent";
 
-  /** How long the exit flush may delay the JVM's exit. */
-  private static final Duration EXIT_FLUSH = Duration.ofSeconds(2);
+  /** How long the exit flush may delay the JVM's exit, with the collector dead or hung. */
+  private static final Duration EXIT_FLUSH = Duration.ofSeconds(1);
 
   private final SpillwayConfig config;
   private final Instrumentation inst;
@@ -139,15 +139,12 @@ public final class Agent implements AgentMXBean {
         current.check();
       }
     });
+    ClassFileTransformer weaver = null;
     if (instrumentations.isEmpty()) {
       gate.close(inst);
     } else {
-      ClassFileTransformer weaver = AgentInstaller.weaver(instrumentations);
-      Set<String> rewritten = new HashSet<>();
-      for (TypeInstrumentation instrumentation : instrumentations) {
-        rewritten.addAll(instrumentation.typeNames());
-      }
-      gate.open(weaver, AgentInstaller.weaveAhead(weaver, inst, rewritten));
+      weaver = AgentInstaller.weaver(instrumentations);
+      gate.open(weaver);
       Set<String> before = gate.unwoven();
       AgentInstaller.retransformUnwoven(inst, gate);
       for (Family family : families) {
@@ -156,6 +153,14 @@ public final class Agent implements AgentMXBean {
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();
+    if (weaver != null) {
+      // Off the application's threads: the JDK classes it has not loaded yet.
+      Set<String> rewritten = new HashSet<>();
+      for (TypeInstrumentation instrumentation : instrumentations) {
+        rewritten.addAll(instrumentation.typeNames());
+      }
+      AgentInstaller.weaveAhead(weaver, gate, rewritten);
+    }
     shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
     try {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -283,8 +288,10 @@ public final class Agent implements AgentMXBean {
   }
 
   private void shutdown() {
+    long started = System.nanoTime();
     housekeeper.stop();
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
+    AgentLog.debug("exit flush took " + (System.nanoTime() - started) / 1_000_000 + " ms");
   }
 }

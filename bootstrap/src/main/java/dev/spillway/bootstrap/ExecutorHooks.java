@@ -50,6 +50,9 @@ public final class ExecutorHooks {
 
     /** A worker exits, possibly because its task threw. */
     void onWorkerExit(Object executor);
+
+    /** A worker has left: its completed tasks are in the pool's count, the pool may have terminated. */
+    void afterWorkerExit(Object executor);
   }
 
   /** The delegate used until the agent is up and after it is detached: does nothing. */
@@ -64,6 +67,7 @@ public final class ExecutorHooks {
     @Override public Object beforeGetTask(Object executor) { return null; }
     @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
     @Override public void onWorkerExit(Object executor) {}
+    @Override public void afterWorkerExit(Object executor) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -112,5 +116,9 @@ public final class ExecutorHooks {
 
   public static void onWorkerExit(Object executor) {
     delegate.onWorkerExit(executor);
+  }
+
+  public static void afterWorkerExit(Object executor) {
+    delegate.afterWorkerExit(executor);
   }
 }

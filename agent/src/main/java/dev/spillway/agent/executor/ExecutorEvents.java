@@ -237,6 +237,20 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     worker.remove();
   }
 
+  /**
+   * After a worker of a shut-down executor left: keeps the executor's completed count, the final
+   * one once the last worker is gone, so that it is reported even if the executor is collected
+   * before the next export. Worker exits are rare; this takes the pool's lock, none of ours.
+   */
+  @Override
+  public void afterWorkerExit(Object executor) {
+    ExecutorTracker tracker = registry.get(executor);
+    if (tracker != null && tracker != ExecutorTracker.IGNORED
+        && ((ThreadPoolExecutor) executor).isShutdown()) {
+      tracker.lastCompleted = ((ThreadPoolExecutor) executor).getCompletedTaskCount();
+    }
+  }
+
   /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */
   private WorkerState stateFor(Object executor) {
     ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);

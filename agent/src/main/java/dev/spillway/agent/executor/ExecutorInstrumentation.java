@@ -106,6 +106,11 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     static void enter(@Advice.This Object executor) {
       ExecutorHooks.onWorkerExit(executor);
     }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object executor) {
+      ExecutorHooks.afterWorkerExit(executor);
+    }
   }
 
   static final class WorkerCreatedAdvice {

@@ -93,6 +93,9 @@ final class ExecutorMetrics {
         continue;
       }
       ExecutorSeries series = registry.series(tracker);
+      if (tracker.released) {
+        continue; // gone meanwhile (another thread's sweep): reported from the registry's final counts
+      }
       Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow) : new Totals();
       totals.add(tracker, executor);
       if (!series.overflow) {

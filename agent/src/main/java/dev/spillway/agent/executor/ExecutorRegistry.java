@@ -121,6 +121,10 @@ final class ExecutorRegistry {
       if (tracker.series != null) {
         return tracker.series;
       }
+      if (tracker.released && sweep) {
+        // Gone unnamed, asked for by a stray late record: no name for the dead.
+        return overflow;
+      }
       String base = naming.rename(ExecutorNaming.derive(tracker.firstThreadName,
           tracker.constructionSite, tracker.submitSite, tracker.type));
       // Terminated executors hold their names and places under the cap until a sweep, which
@@ -184,7 +188,8 @@ final class ExecutorRegistry {
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
-    if (tracker.series == null && executor != null && tracker.readyToReport(executor)) {
+    tracker.released = true;
+    if (tracker.series == null && (executor != null ? tracker.readyToReport(executor) : tracker.didSomething())) {
       // Gone before its first collection: named now, so that what it did is reported once.
       assignSeries(tracker, false);
     }
@@ -204,8 +209,8 @@ final class ExecutorRegistry {
       gone.completed += completed;
       tracker.rejections.addTo(gone.rejections);
     }
-    // A tracker is released once: a dead entry is gone from the map when we get here.
-    tracker.series = null;
+    // A tracker is released once: a dead entry is gone from the map when we get here. It keeps
+    // its series object (a collection that listed it before may still ask), not its name.
   }
 
   /** The final counts kept under {@code name}, to add to the live executor reporting it; or null. */

@@ -47,8 +47,13 @@ final class ExecutorTracker {
 
   /** Last consistent queue capacity (-1 unbounded, -2 unknown); see {@link #queueCapacity}. */
   volatile long capacity = QueueCapacity.UNKNOWN;
-  /** Collection-thread state: the completed count last reported, for the overflow series. */
-  long lastCompleted;
+  /**
+   * The completed count last read: at collection, and after each worker exit of a shut-down
+   * executor; what is reported once the executor is collected.
+   */
+  volatile long lastCompleted;
+  /** Gone (terminated or collected) and out of the registry: its counts are the registry's now. */
+  volatile boolean released;
 
   ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, Sampler sampler) {
     this.executor = new WeakReference<>(executor);
@@ -76,6 +81,11 @@ final class ExecutorTracker {
   /** Reported once it has done something: started a thread or rejected a task. */
   boolean readyToReport(ThreadPoolExecutor executor) {
     return series != null || firstThreadName != null || executor.getPoolSize() > 0 || rejections.any();
+  }
+
+  /** Whether it did anything worth a final report, read without the executor (it may be collected). */
+  boolean didSomething() {
+    return series != null || firstThreadName != null || rejections.any() || lastCompleted > 0;
   }
 
   /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */

@@ -76,21 +76,18 @@ public final class AgentInstaller {
   }
 
   /**
-   * Rewrites ahead, on the calling agent thread, the JDK classes among {@code typeNames} that are
-   * not loaded yet, from the runtime image's bytecode: the application's thread that first loads
-   * one then only compares bytes ({@link WeavingGate#open(ClassFileTransformer, Map)}), and the
-   * weaver's first, slowest run happens here. Returns {original, rewritten} by binary name.
+   * Rewrites ahead, on the calling agent thread, the JDK classes among {@code typeNames} that have
+   * not loaded yet, from the runtime image's bytecode, and hands each to the gate as it is done:
+   * an application thread that loads one later only compares bytes. Executors first, the most
+   * common first use.
    */
-  public static Map<String, byte[][]> weaveAhead(ClassFileTransformer weaver, Instrumentation inst,
-      Set<String> typeNames) {
-    Set<String> loaded = new HashSet<>();
-    for (Class<?> type : inst.getAllLoadedClasses()) {
-      loaded.add(type.getName());
-    }
+  public static void weaveAhead(ClassFileTransformer weaver, WeavingGate gate, Set<String> typeNames) {
+    List<String> order = new ArrayList<>(typeNames);
+    order.sort(java.util.Comparator.comparing((String name) -> !name.contains("ThreadPoolExecutor"))
+        .thenComparing(name -> name));
     Module javaBase = Object.class.getModule();
-    Map<String, byte[][]> woven = new HashMap<>();
-    for (String name : typeNames) {
-      if (!name.startsWith("java.") || loaded.contains(name)) {
+    for (String name : order) {
+      if (!name.startsWith("java.") || gate.defined(name)) {
         continue;
       }
       String internal = name.replace('.', '/');
@@ -101,13 +98,12 @@ public final class AgentInstaller {
         byte[] original = in.readAllBytes();
         byte[] rewritten = weaver.transform(javaBase, null, internal, null, null, original.clone());
         if (rewritten != null) {
-          woven.put(name, new byte[][] {original, rewritten});
+          gate.prewoven(name, original, rewritten);
         }
       } catch (Throwable t) {
         AgentLog.debug("could not rewrite " + name + " ahead; it is rewritten when it loads", t);
       }
     }
-    return woven;
   }
 
   /**

@@ -6,7 +6,6 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,9 @@ public final class WeavingGate implements ClassFileTransformer {
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile ClassFileTransformer weaver;
   /** JDK classes woven ahead, by internal name: {original, rewritten} bytecode. */
-  private volatile Map<String, byte[][]> prewoven = Map.of();
+  private final Map<String, byte[][]> prewoven = new ConcurrentHashMap<>();
+  /** Internal names of the rewritten classes whose definition came through here. */
+  private final Set<String> defined = ConcurrentHashMap.newKeySet();
   /** The thread that builds the weaver: a class it loads itself cannot wait for it. */
   private volatile Thread builder;
   private volatile boolean closed;
@@ -94,22 +95,22 @@ public final class WeavingGate implements ClassFileTransformer {
 
   /** The weaver is ready: held class loads go on through it, and so does every later one. */
   public void open(ClassFileTransformer weaver) {
-    open(weaver, Map.of());
+    this.weaver = weaver;
+    ready.countDown();
   }
 
   /**
-   * As {@link #open(ClassFileTransformer)}, with classes rewritten ahead by the agent's thread
-   * ({@code {original, rewritten}} by binary name): a load that brings exactly the original
-   * bytecode gets the rewritten one without running the weaver on the application's thread.
+   * A JDK class rewritten ahead by the agent's thread: a later load that brings exactly the
+   * {@code original} bytecode gets {@code rewritten} without running the weaver on the
+   * application's thread.
    */
-  public void open(ClassFileTransformer weaver, Map<String, byte[][]> prewoven) {
-    Map<String, byte[][]> internal = new HashMap<>();
-    for (Map.Entry<String, byte[][]> entry : prewoven.entrySet()) {
-      internal.put(entry.getKey().replace('.', '/'), entry.getValue());
-    }
-    this.prewoven = internal;
-    this.weaver = weaver;
-    ready.countDown();
+  public void prewoven(String binaryName, byte[] original, byte[] rewritten) {
+    prewoven.put(binaryName.replace('.', '/'), new byte[][] {original, rewritten});
+  }
+
+  /** Whether a class of that name was defined through the gate already (no need to weave it ahead). */
+  public boolean defined(String binaryName) {
+    return defined.contains(binaryName.replace('.', '/'));
   }
 
   /** No weaver will come (the agent is off or failed to start): held class loads go on unchanged. */
@@ -122,7 +123,7 @@ public final class WeavingGate implements ClassFileTransformer {
   public void close(Instrumentation inst) {
     giveUp();
     weaver = null;
-    prewoven = Map.of();
+    prewoven.clear();
     inst.removeTransformer(this);
   }
 
@@ -137,6 +138,9 @@ public final class WeavingGate implements ClassFileTransformer {
       throws IllegalClassFormatException {
     if (className == null || !internalNames.contains(className) || closed) {
       return null;
+    }
+    if (classBeingRedefined == null) {
+      defined.add(className);
     }
     ClassFileTransformer current = weaver;
     if (current == null) {

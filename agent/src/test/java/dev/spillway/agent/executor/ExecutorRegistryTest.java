@@ -117,8 +117,8 @@ class ExecutorRegistryTest {
 
     Gc.until(() -> {
       registry.live();
-      return dropped.series == null;
-    }, "the collected executor's series released");
+      return dropped.released;
+    }, "the collected executor released");
 
     assertThat(dropped.executor()).isNull();
     assertThat(registry.all()).isEmpty();

@@ -81,7 +81,7 @@ class StartOfMainIT {
       // Terminated before the first export: its final count is reported once.
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           assertThat(receiver.metrics().latest("jvm.executor.task.completed", "jvm.executor.name", "brief"))
-              .hasValue(7));
+              .as("%s\n%s", receiver.metrics().series("jvm.executor.task.completed"), app).hasValue(7));
 
       assertThat(app.agentProblems()).isEmpty();
       app.send("exit");
