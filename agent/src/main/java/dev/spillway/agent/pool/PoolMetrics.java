@@ -5,6 +5,8 @@ import dev.spillway.agent.pool.PoolAdapter.PoolState;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -94,9 +96,10 @@ final class PoolMetrics {
       ObservableLongMeasurement timeouts, ObservableLongMeasurement sheds) {
     Totals overflow = null;
     PoolState state = new PoolState();
+    Set<String> reported = new HashSet<>();
     for (PoolTracker tracker : registry.live()) {
       Object pool = tracker.pool();
-      if (pool == null) {
+      if (pool == null || tracker.released) {
         continue;
       }
       state.clear();
@@ -109,8 +112,20 @@ final class PoolMetrics {
       Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow) : new Totals();
       totals.add(tracker, state);
       if (!series.overflow) {
+        PoolRegistry.Retired earlier = registry.retired(series.name);
+        if (earlier != null) {
+          totals.add(earlier);
+        }
+        reported.add(series.name);
         totals.record(series, count, idleMax, idleMin, max, pending, timeouts, sheds);
       }
+    }
+    // Pools closed or collected since the last collection: their final counts, once, none in use.
+    for (PoolRegistry.Retired gone : registry.takeUnreported(reported)) {
+      Totals totals = new Totals();
+      totals.add(gone);
+      totals.gone();
+      totals.record(gone.series, count, idleMax, idleMin, max, pending, timeouts, sheds);
     }
     if (overflow != null) {
       PoolSeries series = registry.overflowSeries();
@@ -139,6 +154,19 @@ final class PoolMetrics {
     boolean noIdleMax;
     long timeouts;
     long sheds;
+
+    /** What pools gone under this name counted. */
+    void add(PoolRegistry.Retired retired) {
+      timeouts += retired.timeouts;
+      sheds += retired.sheds;
+    }
+
+    /** Only pools that are gone: no connections, nobody waiting, no limits left to report. */
+    void gone() {
+      noMax = true;
+      noIdleMin = true;
+      noIdleMax = true;
+    }
 
     void add(PoolTracker tracker, PoolState state) {
       noUsed |= state.used < 0;

@@ -5,8 +5,11 @@ import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -16,7 +19,8 @@ import java.util.function.Consumer;
  * <p>A pool is registered the first time one of its hooks runs: creating a connection, an acquire,
  * a release. That works the same whether the agent started before the pool or was attached to a
  * running JVM. It is named on its first acquire (or collection), once the data source it serves is
- * known. Entries go when the pool is collected or closed, and so do their names.
+ * known. Entries go when the pool is collected or closed, and so do their names; their final
+ * counts stay as a {@link Retired} entry until one collection has reported them.
  */
 final class PoolRegistry {
 
@@ -27,6 +31,8 @@ final class PoolRegistry {
   private final TaskSampling sampling;
   private final PoolSeries overflow = PoolSeries.overflow();
 
+  /** Final counts of pools that are gone, by series name, until reported. Guarded by this. */
+  private final Map<String, Retired> retired = new HashMap<>();
   /** Names of live pools with a series of their own. Guarded by this. */
   private final Set<String> liveNames = new HashSet<>();
   private boolean overflowReported;
@@ -92,6 +98,9 @@ final class PoolRegistry {
     synchronized (this) {
       if (tracker.series != null) {
         return tracker.series;
+      }
+      if (tracker.released) {
+        return overflow; // gone unnamed, asked for by a stray late record: no name for the dead
       }
       if (liveNames.size() >= maxTracked || liveNames.contains(base)) {
         live();
@@ -173,8 +182,12 @@ final class PoolRegistry {
   }
 
   private synchronized void release(PoolTracker tracker) {
+    if (tracker == PoolTracker.IGNORED) {
+      return;
+    }
+    tracker.released = true;
     PoolSeries series = tracker.series;
-    if (series == null || tracker == PoolTracker.IGNORED) {
+    if (series == null) {
       return;
     }
     if (series.overflow) {
@@ -182,8 +195,40 @@ final class PoolRegistry {
       series.retiredSheds.add(tracker.sheds.sum());
     } else {
       liveNames.remove(series.name);
+      Retired gone = retired.computeIfAbsent(series.name, name -> new Retired(series));
+      gone.timeouts += tracker.timeouts.sum();
+      gone.sheds += tracker.sheds.sum();
     }
-    tracker.series = null;
+    // It keeps its series object (a collection that listed it before may still ask), not its name.
+  }
+
+  /** The final counts kept under {@code name}, to add to the live pool reporting it; or null. */
+  synchronized Retired retired(String name) {
+    return retired.get(name);
+  }
+
+  /** Takes the final counts no live pool reports under: reported alone, this once. */
+  synchronized List<Retired> takeUnreported(Set<String> reported) {
+    List<Retired> alone = new ArrayList<>();
+    for (Iterator<Retired> it = retired.values().iterator(); it.hasNext(); ) {
+      Retired gone = it.next();
+      if (!reported.contains(gone.series.name)) {
+        alone.add(gone);
+        it.remove();
+      }
+    }
+    return alone;
+  }
+
+  /** What pools that are gone counted, under one series name. Guarded by the registry. */
+  static final class Retired {
+    final PoolSeries series;
+    long timeouts;
+    long sheds;
+
+    Retired(PoolSeries series) {
+      this.series = series;
+    }
   }
 
   /** All trackers, for re-binding rules. */

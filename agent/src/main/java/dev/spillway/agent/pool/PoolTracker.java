@@ -25,6 +25,8 @@ final class PoolTracker {
 
   /** Set once, when the pool is named; see {@link PoolRegistry#series}. */
   volatile PoolSeries series;
+  /** Closed or collected, and out of the registry: its counts are the registry's now. */
+  volatile boolean released;
   /** The shedding rules that apply to this pool; null (the usual case) when none does. */
   volatile Gate gate;
   final Signals signals = new Signals();
