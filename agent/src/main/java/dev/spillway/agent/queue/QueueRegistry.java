@@ -62,7 +62,11 @@ final class QueueRegistry {
     if (tracker != null) {
       return tracker;
     }
-    tracker = trackers.computeIfAbsent(queue, this::newTracker);
+    // Built outside the map's lock, published under it (the first published wins): naming walks
+    // the stack and reads the creating class's file through the application's class loader,
+    // which must not serialise every queue construction in the JVM, nor take class-loading locks
+    // under ours (issue 12).
+    tracker = trackers.putIfAbsent(queue, newTracker(queue));
     if (tracker != QueueTracker.IGNORED && tracker.series == null) {
       name(tracker);
     }
