@@ -122,7 +122,8 @@ final class QueueRegistry {
     onNamed.accept(tracker);
   }
 
-  private boolean wantsDetails(String name) {
+  /** Whether {@code spillway.queue.details} asks for details of the series of that name. */
+  boolean wantsDetails(String name) {
     for (Glob glob : details) {
       if (glob.matches(name)) {
         return true;
