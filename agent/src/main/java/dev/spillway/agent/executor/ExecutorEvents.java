@@ -17,8 +17,12 @@ import java.util.concurrent.TimeUnit;
  * rejects, hands out and runs tasks.
  *
  * <p>The task path (submit, take, run) is leaf code: a lock-free lookup, a null check for
- * shedding rules, a sampling decision and, for the few sampled tasks, two or three clock reads;
- * it calls nothing that is instrumented, so it cannot recurse. Wait time is measured from submit
+ * shedding rules, a sampling decision and, for the few sampled tasks, two or three clock reads.
+ * It calls one instrumented method, once per executor: an executor first met on a submit with
+ * its workers already running (it predates the agent) is named from their thread names, which
+ * the pool's own {@code getActiveCount} shows us by calling each worker's woven {@code isLocked}.
+ * The hook that reaches, {@link #onWorkerSeen}, records a name and calls nothing, so the recursion
+ * ends there, one level deep. Wait time is measured from submit
  * to the moment a worker takes the task; run time from then until the worker asks for its next
  * task (or exits because the task threw).
  *
@@ -153,7 +157,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
 
   @Override
   public void onWorkerSeen(Object executor, Thread thread) {
-    // Called with the pool's main lock held: learn the name, take no lock of ours.
+    // Called with the pool's main lock held, and from within onExecute's naming (getActiveCount):
+    // learn the name, take no lock of ours, call nothing.
     ExecutorTracker tracker = registry.get(executor);
     if (tracker != null && tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null
         && thread != null) {

@@ -72,7 +72,9 @@ final class ExecutorRegistry {
    */
   ExecutorTracker track(Object executor, Sighting sighting) {
     ExecutorTracker tracker = trackers.get(executor);
-    return tracker != null ? tracker : trackers.computeIfAbsent(executor, e -> newTracker(e, sighting));
+    // Built outside the map's lock, published under it (the first published wins): building walks
+    // the stack and calls the executor's own, possibly overridden, getters (issue 12).
+    return tracker != null ? tracker : trackers.putIfAbsent(executor, newTracker(executor, sighting));
   }
 
   private ExecutorTracker newTracker(Object object, Sighting sighting) {

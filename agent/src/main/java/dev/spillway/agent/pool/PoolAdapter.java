@@ -4,8 +4,8 @@ import java.sql.SQLTransientConnectionException;
 
 /**
  * How the agent reads one library's pools: the library's own getters, called by reflection when
- * metrics are collected (or when a shedding rule reads {@code pending}), never on the acquire path
- * otherwise. One per library, in its sub-package; stateless, so shared by every pool of the library.
+ * metrics are collected, never on the acquire path; except {@link #pending}, which a shedding rule
+ * reads on each admission, through a method handle that allocates nothing. One per library, in its sub-package; stateless, so shared by every pool of the library.
  *
  * <p>Every method may throw (a getter missing in some version, a pool closing under us); callers
  * treat that as "not known".
@@ -31,7 +31,10 @@ public abstract class PoolAdapter {
   /** Fills {@code into} with the pool's current state; fields it cannot give stay -1. */
   public abstract void read(Object pool, PoolState into) throws Exception;
 
-  /** Requests waiting for a connection now; -1 when unknown. For shedding rules. */
+  /**
+   * Requests waiting for a connection now; -1 when unknown. For shedding rules, on every admission
+   * to a pool with a rule: read with {@link Reflect.NumberGetter}, never {@code Method.invoke}.
+   */
   public abstract int pending(Object pool) throws Exception;
 
   /** Whether the pool was closed: it then leaves the metrics. */

@@ -1,18 +1,83 @@
 package dev.spillway.agent.pool;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.WrongMethodTypeException;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
 
 /**
  * Reads a library's getters and fields from the agent's class loader, which cannot link against
  * the application's copy of the library. Each reader resolves its member once per class (a
- * {@link ClassValue}: nothing keeps an application class loader alive once its classes are gone)
- * and is used at collection time, where reflection's cost does not matter.
+ * {@link ClassValue}: nothing keeps an application class loader alive once its classes are gone).
+ * {@link Getter} and {@link FieldReader} use reflection, for collection time, where its cost does
+ * not matter; {@link NumberGetter} is for the admission path (a rule on {@code pending}).
  */
 public final class Reflect {
 
   private Reflect() {}
+
+  /** The no-argument method of that name on {@code type} or a superclass, made accessible; or null. */
+  private static Method find(Class<?> type, String name) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      try {
+        Method method = c.getDeclaredMethod(name);
+        method.setAccessible(true);
+        return method;
+      } catch (NoSuchMethodException e) {
+        // look further up
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A no-argument method returning a number, read on the admission path: a method handle resolved
+   * once per class and called exactly as {@code (Object) -> long}, so a call allocates nothing (no
+   * argument array, no boxed result), unlike {@link Getter} (issue 12).
+   */
+  public static final class NumberGetter {
+    private static final MethodType AS_LONG = MethodType.methodType(long.class, Object.class);
+
+    private final String name;
+    private final ClassValue<MethodHandle> handles = new ClassValue<>() {
+      @Override
+      protected MethodHandle computeValue(Class<?> type) {
+        Method method = find(type, name);
+        if (method == null) {
+          return null;
+        }
+        try {
+          // int, long, Integer...: widened or unboxed by the handle itself.
+          return MethodHandles.lookup().unreflect(method).asType(AS_LONG);
+        } catch (IllegalAccessException | WrongMethodTypeException e) {
+          return null;
+        }
+      }
+    };
+
+    public NumberGetter(String name) {
+      this.name = name;
+    }
+
+    /** Calls it on {@code target}; throws if it does not exist or does not return a number. */
+    public long get(Object target) throws Exception {
+      MethodHandle handle = handles.get(target.getClass());
+      if (handle == null) {
+        throw new NoSuchMethodException(target.getClass().getName() + "." + name + "() returning a number");
+      }
+      try {
+        return (long) handle.invokeExact(target);
+      } catch (Exception | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new UndeclaredThrowableException(t);
+      }
+    }
+  }
 
   /** A no-argument method, found by name on the class or a superclass, public or not. */
   public static final class Getter {
@@ -20,16 +85,7 @@ public final class Reflect {
     private final ClassValue<Method> methods = new ClassValue<>() {
       @Override
       protected Method computeValue(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-          try {
-            Method method = c.getDeclaredMethod(name);
-            method.setAccessible(true);
-            return method;
-          } catch (NoSuchMethodException e) {
-            // look further up
-          }
-        }
-        return null;
+        return find(type, name);
       }
     };
 

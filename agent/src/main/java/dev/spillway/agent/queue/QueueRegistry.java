@@ -62,7 +62,11 @@ final class QueueRegistry {
     if (tracker != null) {
       return tracker;
     }
-    tracker = trackers.computeIfAbsent(queue, this::newTracker);
+    // Built outside the map's lock, published under it (the first published wins): naming walks
+    // the stack and reads the creating class's file through the application's class loader,
+    // which must not serialise every queue construction in the JVM, nor take class-loading locks
+    // under ours (issue 12).
+    tracker = trackers.putIfAbsent(queue, newTracker(queue));
     if (tracker != QueueTracker.IGNORED && tracker.series == null) {
       name(tracker);
     }
@@ -118,7 +122,8 @@ final class QueueRegistry {
     onNamed.accept(tracker);
   }
 
-  private boolean wantsDetails(String name) {
+  /** Whether {@code spillway.queue.details} asks for details of the series of that name. */
+  boolean wantsDetails(String name) {
     for (Glob glob : details) {
       if (glob.matches(name)) {
         return true;

@@ -11,6 +11,7 @@ import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.Glob;
@@ -30,6 +31,8 @@ public final class QueueTracking implements Family, WorkQueues {
   private final QueueEvents events;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
+  /** Set by {@link #stop}: nothing turns {@link QueueHooks#watching} on again. Guarded by this. */
+  private boolean stopped;
 
   public QueueTracking(SpillwayConfig config, Telemetry early) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
@@ -62,10 +65,8 @@ public final class QueueTracking implements Family, WorkQueues {
   @Override
   public void enforce(RuleEngine engine) {
     registry.onNamed(tracker -> {
-      if (tracker.details) {
-        QueueHooks.watching = true;
-      }
       bind(engine, tracker);
+      watch(tracker);
     });
     engine.onRulesChanged(() -> {
       for (QueueTracker tracker : registry.all()) {
@@ -73,10 +74,11 @@ public final class QueueTracking implements Family, WorkQueues {
           bind(engine, tracker);
         }
       }
+      rewatch();
     });
   }
 
-  private static void bind(RuleEngine engine, QueueTracker tracker) {
+  private void bind(RuleEngine engine, QueueTracker tracker) {
     QueueSeries series = tracker.series;
     BlockingQueue<?> queue = tracker.queue();
     if (series == null || queue == null) {
@@ -91,17 +93,41 @@ public final class QueueTracking implements Family, WorkQueues {
     }
     tracker.capacity(queue);
     Gate gate = engine.gate(TargetKind.QUEUE, series.name, tracker.signals);
-    if (gate != null) {
-      if (gate.watchesWait()) {
-        // Controlled delay needs the waits: time this queue's items, as details do.
-        tracker.details = true;
-        if (tracker.sampler.mask() < 0) {
-          tracker.sampler.setMask(0);
-        }
-      }
+    // Controlled delay needs the waits: a wait rule times this queue's items, as details do, for
+    // as long as the rule is in force.
+    boolean timed = registry.wantsDetails(series.name) || (gate != null && gate.watchesWait());
+    if (timed && !tracker.details && tracker.sampler.mask() < 0) {
+      tracker.sampler.setMask(0);
+    } else if (!timed && tracker.details) {
+      tracker.sampler.setMask(Sampler.OFF);
+    }
+    tracker.details = timed;
+    tracker.gate = gate;
+  }
+
+  /**
+   * A queue just named watches: every queue operation now reaches the agent. Under this lock, as
+   * {@link #rewatch}, so that a recomputation that missed this queue cannot clear the flag after.
+   */
+  private synchronized void watch(QueueTracker tracker) {
+    if (!stopped && (tracker.details || tracker.gate != null)) {
       QueueHooks.watching = true;
     }
-    tracker.gate = gate;
+  }
+
+  /**
+   * Recomputes {@link QueueHooks#watching} after rules changed and as watched queues go: once no
+   * live queue has details or a rule, queue operations stop calling the agent (issue 12).
+   */
+  synchronized void rewatch() {
+    boolean any = false;
+    for (QueueTracker tracker : registry.all()) {
+      if (tracker != QueueTracker.IGNORED && tracker.series != null && (tracker.details || tracker.gate != null)) {
+        any = true;
+        break;
+      }
+    }
+    QueueHooks.watching = any && !stopped;
   }
 
   @Override
@@ -126,6 +152,7 @@ public final class QueueTracking implements Family, WorkQueues {
       }
     }
     registry.live();
+    rewatch();
     if (now - lastRotation > WaitSketch.WINDOW_NANOS) {
       lastRotation = now;
       for (QueueSeries series : registry.series()) {
@@ -183,7 +210,10 @@ public final class QueueTracking implements Family, WorkQueues {
 
   @Override
   public void stop() {
-    QueueHooks.watching = false;
+    synchronized (this) {
+      stopped = true;
+      QueueHooks.watching = false;
+    }
     QueueHooks.install(QueueHooks.NO_OP);
   }
 }

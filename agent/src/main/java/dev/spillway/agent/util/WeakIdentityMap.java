@@ -4,6 +4,7 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -14,8 +15,10 @@ import java.util.function.Function;
  *
  * <p>Reads are lock-free and allocation-free: an identity hash, then linear probing in an
  * open-addressing table whose slots are read with volatile semantics (a plain load on x86). A read
- * that races with a write may miss; callers then fall back to {@link #computeIfAbsent}, which
- * locks and looks again. Writes and removals lock. Entries whose key was collected are found
+ * that races with a write may miss; callers then fall back to {@link #putIfAbsent}, which locks
+ * and looks again. Writes and removals lock; the lock is held for the table's work only, so that
+ * what a value costs to build (stack walks, class files, the application's own methods) is spent
+ * outside it. Entries whose key was collected are found
  * through a reference queue by {@link #expungeStale}, which hands their values to the caller.
  *
  * <p>Values must not refer to their key strongly, or the key never becomes collectable.
@@ -50,7 +53,25 @@ public final class WeakIdentityMap<K, V> {
     }
   }
 
-  /** The value for {@code key}, created under the lock if absent. */
+  /**
+   * The value for {@code key}, or {@code value} if there was none, which is then put: the first
+   * value published wins, a later one is dropped. Build the value before, outside any lock.
+   */
+  public synchronized V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value, "value");
+    V existing = get(key);
+    if (existing != null) {
+      return existing;
+    }
+    insert(key, value);
+    return value;
+  }
+
+  /**
+   * The value for {@code key}, created under the lock if absent. {@code create} runs holding this
+   * map's lock: only for values that cost nothing to build and call no code of the application;
+   * otherwise build outside and {@link #putIfAbsent}.
+   */
   public synchronized V computeIfAbsent(K key, Function<? super K, ? extends V> create) {
     V existing = get(key);
     if (existing != null) {

@@ -10,6 +10,8 @@ import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -50,6 +52,56 @@ class ExecutorRegistryTest {
     assertThat(registry.track(executor, Sighting.SUBMITTED)).isSameAs(first);
     assertThat(registry.get(executor)).isSameAs(first);
     assertThat(registry.get(executor())).isNull();
+  }
+
+  /** An application's executor whose {@code getQueue} waits, as foreign code may, until released. */
+  private static final class SlowGetterPool extends ThreadPoolExecutor {
+    final CountDownLatch asked = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    SlowGetterPool() {
+      super(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    }
+
+    @Override
+    public BlockingQueue<Runnable> getQueue() {
+      asked.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.getQueue();
+    }
+  }
+
+  /** Regression (issue 12): building a tracker, which calls the executor, ran under the registry's lock. */
+  @Test
+  void anExecutorWhoseGetterWaitsDoesNotHoldUpTrackingAnother() throws Exception {
+    ExecutorRegistry registry = registry(10);
+    SlowGetterPool slowPool = new SlowGetterPool();
+    executors.add(slowPool);
+    ThreadPoolExecutor other = executor();
+    CountDownLatch otherTracked = new CountDownLatch(1);
+    Thread slow = new Thread(() -> registry.track(slowPool, Sighting.CONSTRUCTED), "slow-getter");
+    Thread fast = new Thread(() -> {
+      registry.track(other, Sighting.CONSTRUCTED);
+      otherTracked.countDown();
+    }, "other-executor");
+
+    slow.start();
+    try {
+      assertThat(slowPool.asked.await(10, TimeUnit.SECONDS)).isTrue();
+      fast.start();
+      assertThat(otherTracked.await(10, TimeUnit.SECONDS))
+          .as("another executor tracked while the first one's getter waits").isTrue();
+      assertThat(registry.get(other)).isNotNull().isNotSameAs(ExecutorTracker.IGNORED);
+    } finally {
+      slowPool.release.countDown();
+      slow.join(10_000);
+      fast.join(10_000);
+    }
+    assertThat(registry.get(slowPool)).isNotNull().isNotSameAs(ExecutorTracker.IGNORED);
   }
 
   @Test

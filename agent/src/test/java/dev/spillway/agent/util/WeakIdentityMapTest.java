@@ -7,6 +7,10 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class WeakIdentityMapTest {
@@ -72,6 +76,81 @@ class WeakIdentityMapTest {
     assertThat(map.computeIfAbsent(other, k -> null)).isNull();
     assertThat(map.size()).isEqualTo(1);
     assertThat(map.get(other)).isNull();
+  }
+
+  @Test
+  void putIfAbsentKeepsTheFirstValuePublished() {
+    WeakIdentityMap<Key, String> map = new WeakIdentityMap<>();
+    Key key = new Key("k");
+
+    assertThat(map.putIfAbsent(key, "first")).isEqualTo("first");
+    assertThat(map.putIfAbsent(key, "second")).isEqualTo("first");
+    assertThat(map.get(key)).isEqualTo("first");
+    assertThat(map.size()).isEqualTo(1);
+  }
+
+  /**
+   * Lock-free reads racing the writer's rebuilds (growing as keys come, shrinking as they go, with
+   * removal markers in the probe chains): a key that is in the map all along is never missed.
+   */
+  @Test
+  void aGetRacingRebuildsNeverMissesAKeyThatStaysIn() throws Exception {
+    WeakIdentityMap<Object, Integer> map = new WeakIdentityMap<>();
+    Object[] stable = new Object[48];
+    for (int i = 0; i < stable.length; i++) {
+      stable[i] = new Object();
+      map.put(stable[i], i);
+    }
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger rounds = new AtomicInteger();
+    CountDownLatch reading = new CountDownLatch(1);
+    Thread writer = new Thread(() -> {
+      try {
+        reading.await();
+        Object[] churn = new Object[200];
+        for (int round = 0; round < 1500; round++) {
+          for (int i = 0; i < churn.length; i++) {
+            churn[i] = new Object();
+            map.put(churn[i], -1);
+          }
+          for (Object key : churn) {
+            map.remove(key);
+          }
+          rounds.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        writing.set(false);
+      }
+    }, "map-writer");
+    AtomicLong reads = new AtomicLong();
+    List<String> misses = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      long n = 0;
+      reading.countDown();
+      while (writing.get() && misses.size() < 10) {
+        for (int i = 0; i < stable.length; i++) {
+          Integer value = map.get(stable[i]);
+          n++;
+          if (value == null || value != i) {
+            misses.add("key " + i + " read " + value + " after " + rounds.get() + " rounds");
+          }
+        }
+      }
+      reads.set(n);
+    }, "map-reader");
+
+    reader.start();
+    writer.start();
+    writer.join(60_000);
+    reader.join(60_000);
+
+    assertThat(writer.isAlive() || reader.isAlive()).as("threads finished").isFalse();
+    assertThat(misses).as("lost entries in %d reads", reads.get()).isEmpty();
+    assertThat(rounds.get()).isEqualTo(1500);
+    assertThat(reads.get()).isPositive();
+    assertThat(map.size()).isEqualTo(stable.length);
   }
 
   @Test

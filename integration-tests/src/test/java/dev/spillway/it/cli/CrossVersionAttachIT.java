@@ -2,12 +2,11 @@ package dev.spillway.it.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spillway.it.apps.AttachTargetApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
-import java.nio.file.Files;
+import dev.spillway.it.support.Prerequisites;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,7 @@ class CrossVersionAttachIT {
 
   @Test
   void jdk17CommandLineAttachesToAJdk25Jvm() {
-    Path jdk25 = AgentJvm.jdk25();
-    assumeTrue(Files.isExecutable(jdk25.resolve("bin/java")), "JDK 25 not installed at " + jdk25);
+    Path jdk25 = Prerequisites.jdk25();
     try (AgentJvm app = AgentJvm.builder(AttachTargetApp.class).javaHome(jdk25).withoutAgent().start()) {
       app.awaitOutput("READY");
 

@@ -2,10 +2,10 @@ package dev.spillway.it.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.spillway.it.apps.AttachTargetApp;
 import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class TopTerminalIT {
 
   @Test
   void drawsTheTableAndQuitsCleanlyOnQ(@TempDir Path dir) throws Exception {
-    assumeTrue(tmuxInstalled(), "tmux is not installed (.ci/run installs it): skipping the terminal test of top");
+    Prerequisites.tmux();
     try (AgentJvm app = AgentJvm.builder(AttachTargetApp.class)
         .property("otel.metrics.exporter", "none").property("otel.traces.exporter", "none").start()) {
       app.awaitAgentStarted();
@@ -63,14 +63,6 @@ class TopTerminalIT {
       } finally {
         tmux(socket, "kill-server");
       }
-    }
-  }
-
-  private static boolean tmuxInstalled() {
-    try {
-      return new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
     }
   }
 

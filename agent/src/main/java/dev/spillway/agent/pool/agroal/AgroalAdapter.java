@@ -3,6 +3,7 @@ package dev.spillway.agent.pool.agroal;
 import dev.spillway.agent.pool.PoolAdapter;
 import dev.spillway.agent.pool.Reflect.FieldReader;
 import dev.spillway.agent.pool.Reflect.Getter;
+import dev.spillway.agent.pool.Reflect.NumberGetter;
 import java.sql.SQLException;
 
 /**
@@ -16,7 +17,7 @@ public final class AgroalAdapter extends PoolAdapter {
 
   private final Getter active = new Getter("activeCount");
   private final Getter available = new Getter("availableCount");
-  private final Getter awaiting = new Getter("awaitingCount");
+  private final NumberGetter awaiting = new NumberGetter("awaitingCount");
   private final Getter configuration = new Getter("getConfiguration");
   private final Getter maxSize = new Getter("maxSize");
   private final Getter factoryConfiguration = new Getter("connectionFactoryConfiguration");
@@ -40,13 +41,13 @@ public final class AgroalAdapter extends PoolAdapter {
   public void read(Object pool, PoolState into) throws Exception {
     into.used = active.getLong(pool);
     into.idle = available.getLong(pool);
-    into.pending = awaiting.getLong(pool);
+    into.pending = awaiting.get(pool);
     into.max = maxSize.getLong(configuration.get(pool));
   }
 
   @Override
   public int pending(Object pool) throws Exception {
-    return (int) awaiting.getLong(pool);
+    return (int) awaiting.get(pool);
   }
 
   /** {@code close()} shuts the pool's housekeeping executor down; there is no closed flag. */

@@ -4,6 +4,7 @@ import dev.spillway.agent.pool.PoolAdapter;
 import dev.spillway.agent.pool.Reflect;
 import dev.spillway.agent.pool.Reflect.FieldReader;
 import dev.spillway.agent.pool.Reflect.Getter;
+import dev.spillway.agent.pool.Reflect.NumberGetter;
 
 /**
  * Reads a c3p0 {@code C3P0PooledConnectionPool}: busy, idle and waiting counts from the pool, the
@@ -17,7 +18,7 @@ public final class C3p0Adapter extends PoolAdapter {
 
   private final Getter busy = new Getter("getNumBusyConnections");
   private final Getter idle = new Getter("getNumIdleConnections");
-  private final Getter waiting = new Getter("getNumThreadsAwaitingCheckout");
+  private final NumberGetter waiting = new NumberGetter("getNumThreadsAwaitingCheckout");
   private final FieldReader resourcePool = new FieldReader("rp");
   private final Getter maxPoolSize = new Getter("getMaxPoolSize");
   private final Getter broken = new Getter("isBroken");
@@ -34,13 +35,13 @@ public final class C3p0Adapter extends PoolAdapter {
   public void read(Object pool, PoolState into) throws Exception {
     into.used = busy.getLong(pool);
     into.idle = idle.getLong(pool);
-    into.pending = waiting.getLong(pool);
+    into.pending = waiting.get(pool);
     into.max = maxPoolSize.getLong(resourcePool.get(pool));
   }
 
   @Override
   public int pending(Object pool) throws Exception {
-    return (int) waiting.getLong(pool);
+    return (int) waiting.get(pool);
   }
 
   @Override

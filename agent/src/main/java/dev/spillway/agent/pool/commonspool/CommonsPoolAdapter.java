@@ -2,6 +2,7 @@ package dev.spillway.agent.pool.commonspool;
 
 import dev.spillway.agent.pool.PoolAdapter;
 import dev.spillway.agent.pool.Reflect.Getter;
+import dev.spillway.agent.pool.Reflect.NumberGetter;
 import java.sql.SQLTransientConnectionException;
 import java.util.NoSuchElementException;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ public final class CommonsPoolAdapter extends PoolAdapter {
 
   private final Getter active = new Getter("getNumActive");
   private final Getter idle = new Getter("getNumIdle");
-  private final Getter waiters = new Getter("getNumWaiters");
+  private final NumberGetter waiters = new NumberGetter("getNumWaiters");
   private final Getter maxTotal = new Getter("getMaxTotal");
   private final Getter maxIdle = new Getter("getMaxIdle");
   private final Getter minIdle = new Getter("getMinIdle");
@@ -42,7 +43,7 @@ public final class CommonsPoolAdapter extends PoolAdapter {
   public void read(Object pool, PoolState into) throws Exception {
     into.used = active.getLong(pool);
     into.idle = idle.getLong(pool);
-    into.pending = waiters.getLong(pool);
+    into.pending = waiters.get(pool);
     into.max = limit(maxTotal.getLong(pool));
     if (!isKeyed(pool.getClass())) {
       into.idleMin = Math.max(0, minIdle.getLong(pool));
@@ -65,7 +66,7 @@ public final class CommonsPoolAdapter extends PoolAdapter {
 
   @Override
   public int pending(Object pool) throws Exception {
-    return (int) waiters.getLong(pool);
+    return (int) waiters.get(pool);
   }
 
   @Override

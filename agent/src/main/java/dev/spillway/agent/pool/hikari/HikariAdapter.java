@@ -3,6 +3,7 @@ package dev.spillway.agent.pool.hikari;
 import dev.spillway.agent.pool.PoolAdapter;
 import dev.spillway.agent.pool.Reflect.FieldReader;
 import dev.spillway.agent.pool.Reflect.Getter;
+import dev.spillway.agent.pool.Reflect.NumberGetter;
 import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ public final class HikariAdapter extends PoolAdapter {
 
   private final Getter active = new Getter("getActiveConnections");
   private final Getter idle = new Getter("getIdleConnections");
-  private final Getter waiting = new Getter("getThreadsAwaitingConnection");
+  private final NumberGetter waiting = new NumberGetter("getThreadsAwaitingConnection");
   private final FieldReader config = new FieldReader("config");
   private final FieldReader poolState = new FieldReader("poolState");
   private final FieldReader poolEntry = new FieldReader("poolEntry");
@@ -48,7 +49,7 @@ public final class HikariAdapter extends PoolAdapter {
   public void read(Object pool, PoolState into) throws Exception {
     into.used = active.getLong(pool);
     into.idle = idle.getLong(pool);
-    into.pending = waiting.getLong(pool);
+    into.pending = waiting.get(pool);
     Object cfg = config.get(pool);
     into.max = maximumPoolSize.getLong(cfg);
     into.idleMin = minimumIdle.getLong(cfg);
@@ -56,7 +57,7 @@ public final class HikariAdapter extends PoolAdapter {
 
   @Override
   public int pending(Object pool) throws Exception {
-    return (int) waiting.getLong(pool);
+    return (int) waiting.get(pool);
   }
 
   @Override

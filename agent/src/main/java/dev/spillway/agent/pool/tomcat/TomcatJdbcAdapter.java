@@ -2,6 +2,7 @@ package dev.spillway.agent.pool.tomcat;
 
 import dev.spillway.agent.pool.PoolAdapter;
 import dev.spillway.agent.pool.Reflect.Getter;
+import dev.spillway.agent.pool.Reflect.NumberGetter;
 
 /**
  * Reads a Tomcat JDBC {@code ConnectionPool}: active, idle and waiting counts from the pool, and
@@ -15,7 +16,7 @@ public final class TomcatJdbcAdapter extends PoolAdapter {
 
   private final Getter active = new Getter("getActive");
   private final Getter idle = new Getter("getIdle");
-  private final Getter waiting = new Getter("getWaitCount");
+  private final NumberGetter waiting = new NumberGetter("getWaitCount");
   private final Getter closed = new Getter("isClosed");
   private final Getter properties = new Getter("getPoolProperties");
   private final Getter maxActive = new Getter("getMaxActive");
@@ -34,7 +35,7 @@ public final class TomcatJdbcAdapter extends PoolAdapter {
   public void read(Object pool, PoolState into) throws Exception {
     into.used = active.getLong(pool);
     into.idle = idle.getLong(pool);
-    into.pending = waiting.getLong(pool);
+    into.pending = waiting.get(pool);
     Object props = properties.get(pool);
     into.max = maxActive.getLong(props);
     into.idleMin = minIdle.getLong(props);
@@ -43,7 +44,7 @@ public final class TomcatJdbcAdapter extends PoolAdapter {
 
   @Override
   public int pending(Object pool) throws Exception {
-    return (int) waiting.getLong(pool);
+    return (int) waiting.get(pool);
   }
 
   @Override

@@ -1,0 +1,210 @@
+package dev.spillway.agent.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.agent.config.Settings.TimingMode;
+import dev.spillway.agent.shedding.Action;
+import dev.spillway.agent.shedding.Mode;
+import dev.spillway.agent.shedding.Rule;
+import dev.spillway.agent.shedding.RuleEngine;
+import dev.spillway.agent.shedding.RuleSet;
+import dev.spillway.agent.shedding.TargetKind;
+import dev.spillway.agent.shedding.Threshold;
+import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.Glob;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection-pool hook delegate, called as the advice calls it, over a fake library: a pool
+ * and its items are plain objects that the fake adapter reads.
+ */
+class PoolEventsTest {
+
+  private static final int FAKE = 0;
+  private static final long SLOW_NANOS = Duration.ofSeconds(10).toNanos();
+
+  /** A library whose pools are named "orders" and whose waiter count the test sets. */
+  static final class FakeAdapter extends PoolAdapter {
+    volatile int pending;
+    volatile boolean pendingFails;
+
+    @Override
+    public String library() {
+      return "fake";
+    }
+
+    @Override
+    public void read(Object pool, PoolState into) {
+      into.pending = pending;
+    }
+
+    @Override
+    public int pending(Object pool) throws Exception {
+      if (pendingFails) {
+        throw new IllegalStateException("closing");
+      }
+      return pending;
+    }
+
+    @Override
+    public boolean isClosed(Object pool) {
+      return false;
+    }
+
+    @Override
+    public boolean isTimeout(Throwable thrown) {
+      return thrown instanceof TimeoutException;
+    }
+
+    @Override
+    public String configuredName(Object pool, Object owner) {
+      return "orders";
+    }
+
+    @Override
+    public String jdbcUrl(Object pool, Object owner) {
+      return null;
+    }
+  }
+
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+  private final Telemetry telemetry = Telemetry.of(OpenTelemetrySdk.builder()
+      .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+      .build());
+  private final FakeAdapter adapter = new FakeAdapter();
+  private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+      new TaskSampling(TimingMode.ALL, 1000));
+  private final PoolEvents events = new PoolEvents(registry, new PoolMetrics(telemetry.meter("pool"), registry),
+      SLOW_NANOS);
+  private final RuleEngine engine = new RuleEngine();
+  private final Object pool = new Object();
+
+  @AfterEach
+  void tearDown() {
+    engine.stop();
+    telemetry.shutdown(Duration.ofSeconds(5));
+  }
+
+  /** How many values the histogram of that name recorded. */
+  private long histogramCount(String name) {
+    long count = 0;
+    for (MetricData metric : reader.collectAllMetrics()) {
+      if (metric.getName().equals(name)) {
+        for (HistogramPointData point : metric.getHistogramData().getPoints()) {
+          count += point.getCount();
+        }
+      }
+    }
+    return count;
+  }
+
+  private void rule(Mode mode) {
+    engine.apply(new RuleSet(List.of(new Rule("waiters", TargetKind.POOL, Glob.of("orders"),
+        List.of(new Threshold(Threshold.Signal.PENDING, Threshold.Op.GE, 5)), Action.REJECT, mode)), "test"));
+    PoolTracker tracker = registry.get(pool);
+    tracker.gate = engine.gate(TargetKind.POOL, tracker.series.name, tracker.signals);
+  }
+
+  @Test
+  void aSampledBorrowRecordsItsWaitThenItsUseAtRelease() {
+    Object item = new Object();
+
+    long start = events.onAcquire(pool, FAKE);
+    assertThat(start).isNotZero();
+    assertThat(start & 1).as("sampled: the lowest bit says so").isEqualTo(1);
+    events.afterAcquire(pool, FAKE, start, item, null);
+    events.onRelease(pool, FAKE, item);
+    events.onRelease(pool, FAKE, item);
+
+    assertThat(registry.get(pool).series.name).isEqualTo("orders");
+    assertThat(histogramCount(PoolMetrics.WAIT_TIME)).isEqualTo(1);
+    assertThat(histogramCount(PoolMetrics.USE_TIME)).as("one use, however often released").isEqualTo(1);
+  }
+
+  @Test
+  void aTimeoutIsCountedAndOtherFailuresAreNot() {
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), null, new TimeoutException("waited"));
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), null, new IllegalStateException("broken"));
+
+    assertThat(registry.get(pool).timeouts.sum()).isEqualTo(1);
+    assertThat(histogramCount(PoolMetrics.WAIT_TIME)).as("only acquires that got a connection").isZero();
+  }
+
+  @Test
+  void anEnforcedRuleOnPendingFailsTheAcquireTheLibrarysWay() {
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), new Object(), null);
+    rule(Mode.ENFORCE);
+    adapter.pending = 4;
+    assertThat(events.onAcquire(pool, FAKE)).isNotZero();
+
+    adapter.pending = 5;
+    assertThatThrownBy(() -> events.onAcquire(pool, FAKE))
+        .isInstanceOf(SQLTransientConnectionException.class)
+        .hasMessage("shed by Spillway rule 'waiters' (pending >= 5) on pool 'orders'");
+    assertThat(registry.get(pool).sheds.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aDryRunRuleAndAFailingReadAdmit() {
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), new Object(), null);
+    rule(Mode.DRY_RUN);
+    adapter.pending = 50;
+    assertThat(events.onAcquire(pool, FAKE)).isNotZero();
+
+    rule(Mode.ENFORCE);
+    adapter.pendingFails = true;
+    assertThat(events.onAcquire(pool, FAKE)).as("pending unknown: admitted").isNotZero();
+    assertThat(registry.get(pool).sheds.sum()).isZero();
+  }
+
+  @Test
+  void aCreatedConnectionIsTimedAndForgetsAStaleBorrow() {
+    Object item = new Object();
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), item, null);
+
+    // The pool re-connects the entry whose borrow never came back, then lends it unsampled.
+    events.afterCreate(pool, FAKE, events.beforeCreate(pool, FAKE), item, null);
+    events.onRelease(pool, FAKE, item);
+
+    assertThat(histogramCount(PoolMetrics.CREATE_TIME)).isEqualTo(1);
+    assertThat(histogramCount(PoolMetrics.USE_TIME)).isZero();
+  }
+
+  @Test
+  void aPoolOfNoKnownLibraryCostsNothing() {
+    long start = events.onAcquire(pool, 7);
+
+    assertThat(start).isZero();
+    events.afterAcquire(pool, 7, start, new Object(), null);
+    assertThat(registry.get(pool)).isSameAs(PoolTracker.IGNORED);
+    assertThat(histogramCount(PoolMetrics.WAIT_TIME)).isZero();
+  }
+
+  @Test
+  void theDataSourceOfTheCurrentCallIsRestoredOnExit() {
+    Object outer = new Object();
+    Object inner = new Object();
+
+    Object none = events.enterDataSource(outer);
+    Object previous = events.enterDataSource(inner);
+    events.onAcquire(pool, FAKE);
+    events.exitDataSource(previous);
+    events.exitDataSource(none);
+
+    assertThat(none).isNull();
+    assertThat(previous).isSameAs(outer);
+    assertThat(registry.get(pool).owner()).as("the pool is seen with the data source it serves").isSameAs(inner);
+  }
+}
