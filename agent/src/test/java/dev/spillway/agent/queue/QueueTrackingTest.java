@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.naming.Owner;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.Condition;
 import dev.spillway.agent.shedding.Mode;
@@ -45,7 +46,7 @@ class QueueTrackingTest {
   }
 
   private void start(String agentArgs) {
-    tracking = new QueueTracking(SpillwayConfig.load(agentArgs, new Properties(), Map.of()));
+    tracking = new QueueTracking(SpillwayConfig.load(agentArgs, new Properties(), Map.of()), Telemetry.noop());
     tracking.enforce(engine);
     tracking.start();
   }
