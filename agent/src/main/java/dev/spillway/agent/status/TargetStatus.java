@@ -1,5 +1,10 @@
 package dev.spillway.agent.status;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import javax.management.openmbean.CompositeData;
 
 /**
@@ -101,6 +106,41 @@ public final class TargetStatus {
 
   public String getRules() {
     return rules;
+  }
+
+  /** The name every target past its family's cap reports under, metrics and status alike. */
+  public static final String OVERFLOW = "_overflow";
+
+  /**
+   * The rows as shown: those of targets past a family's cap ({@link #OVERFLOW}) become one row per
+   * kind, summed, as their metrics are; thousands of them would otherwise bury the rest.
+   */
+  public static List<TargetStatus> withOverflowSummed(List<TargetStatus> rows) {
+    List<TargetStatus> shown = new ArrayList<>(rows.size());
+    Map<String, TargetStatus> overflow = new LinkedHashMap<>();
+    for (TargetStatus row : rows) {
+      if (OVERFLOW.equals(row.name)) {
+        overflow.merge(row.kind, row, TargetStatus::plus);
+      } else {
+        shown.add(row);
+      }
+    }
+    shown.addAll(overflow.values());
+    return shown;
+  }
+
+  /** Two rows of one kind as one: sums, unknown (-1) when either is; the longer p99. */
+  private TargetStatus plus(TargetStatus other) {
+    String combinedRules = rules.isEmpty() ? other.rules
+        : other.rules.isEmpty() || rules.equals(other.rules) ? rules : rules + "," + other.rules;
+    return new TargetStatus(kind, name, type.equals(other.type) ? type : OVERFLOW,
+        sum(depth, other.depth), sum(capacity, other.capacity), sum(active, other.active), sum(max, other.max),
+        sum(rejected, other.rejected), sum(shed, other.shed), sum(completed, other.completed),
+        Math.max(waitP99Nanos, other.waitP99Nanos), combinedRules);
+  }
+
+  private static long sum(long a, long b) {
+    return a < 0 || b < 0 ? -1 : a + b;
   }
 
   /**
