@@ -5,6 +5,7 @@ import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,7 +46,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
   }
 
-  private final ThreadLocal<WorkerState> worker = new ThreadLocal<>();
+  /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
+  private final DetachableThreadLocal<WorkerState> worker = new DetachableThreadLocal<>();
   private final ExecutorRegistry registry;
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
@@ -254,6 +256,11 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
         && ((ThreadPoolExecutor) executor).isShutdown()) {
       tracker.lastCompleted = ((ThreadPoolExecutor) executor).getCompletedTaskCount();
     }
+  }
+
+  /** Forgets every worker thread's state: after a detach, nothing of the agent stays on them. */
+  void forgetWorkers() {
+    worker.clearAll();
   }
 
   /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */

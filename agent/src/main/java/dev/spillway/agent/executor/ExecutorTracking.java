@@ -118,6 +118,7 @@ public final class ExecutorTracking implements Family {
   @Override
   public void stop() {
     ExecutorHooks.install(ExecutorHooks.NO_OP);
+    events.forgetWorkers();
   }
 
   /** Re-chooses sampling rates, drops stale samples, forgets dead executors. */
