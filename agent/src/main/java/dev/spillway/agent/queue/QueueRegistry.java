@@ -33,7 +33,30 @@ final class QueueRegistry {
   /** How long a series whose queues are all gone is kept (with its counts) for new ones. */
   static final long EMPTY_SERIES_KEPT_NANOS = 5L * 60 * 1_000_000_000L;
 
-  private record SeriesKey(String name, String type) {}
+  /**
+   * Not a record: a record's equals and hashCode go through a method handle the JDK keeps in a
+   * static cache with the record's class in it, which would keep a detached agent loaded.
+   */
+  private static final class SeriesKey {
+    private final String name;
+    private final String type;
+
+    SeriesKey(String name, String type) {
+      this.name = name;
+      this.type = type;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof SeriesKey && ((SeriesKey) other).name.equals(name)
+          && ((SeriesKey) other).type.equals(type);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + type.hashCode();
+    }
+  }
 
   /** Series by name and type. Guarded by this. */
   private final Map<SeriesKey, QueueSeries> series = new HashMap<>();

@@ -3,6 +3,7 @@ package dev.spillway.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spillway.it.apps.QuickExitApp;
 import dev.spillway.it.apps.StartOfMainApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Libraries;
@@ -42,6 +43,17 @@ class StartOfMainIT {
   /** The JDK to run the application on. */
   Path javaHome() {
     return Path.of(System.getProperty("java.home"));
+  }
+
+  @Test
+  void aJvmThatExitsWhileTheAgentStartsExitsQuietly() {
+    for (int i = 0; i < 3; i++) {
+      try (AgentJvm app = AgentJvm.builder(QuickExitApp.class).javaHome(javaHome()).exportTo(receiver).start()) {
+        assertThat(app.awaitOutput("BYE")).isEqualTo("BYE");
+        assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
+        assertThat(app.stderr()).as("%s", app).isEmpty();
+      }
+    }
   }
 
   @Test
