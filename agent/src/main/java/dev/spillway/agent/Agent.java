@@ -16,10 +16,12 @@ import dev.spillway.agent.shedding.ShedMetrics;
 import dev.spillway.agent.status.AgentMXBean;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.util.Printable;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,7 +157,16 @@ public final class Agent implements AgentMXBean {
       watcher = null;
       return;
     }
-    RuleWatcher next = new RuleWatcher(Path.of(file), rules);
+    RuleWatcher next;
+    try {
+      next = new RuleWatcher(Path.of(file), rules);
+    } catch (InvalidPathException e) {
+      AgentLog.warn("spillway.rules=" + Printable.clip(file, 200) + " is not a usable path (" + e.getReason()
+          + "): no rules file watched");
+      watcher = null;
+      return;
+    }
+    // Bounded (see RuleLimits) and never throws: the agent starts, with no rules if need be.
     next.check();
     watcher = next;
   }

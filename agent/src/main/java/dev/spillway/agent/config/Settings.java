@@ -105,7 +105,8 @@ public final class Settings {
 
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
-          + " effect within about a second, an invalid file is refused and the rules in force stay.");
+          + " effect once the file has stayed the same for a second (within about two), an invalid file is"
+          + " refused and the rules in force stay.");
 
   public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
       "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole,"
