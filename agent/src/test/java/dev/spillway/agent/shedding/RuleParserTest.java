@@ -248,6 +248,24 @@ class RuleParserTest {
     assertThat(RuleParser.parse("rules: []\n", "f").explicit()).isTrue();
   }
 
+  @Test
+  void wildcardsNeverMatchTheJdksOwnTargetsButExactNamesDo() throws Exception {
+    RuleSet rules = RuleParser.parse(String.join("\n",
+        "rules:",
+        "  - { name: all, target: executor, match: \"*\", when: { queue.size: 5 } }",
+        "  - { name: rmi, target: executor, match: \"RMI*\", when: { queue.size: 5 } }",
+        "  - { name: exact, target: executor, match: \"RMI Scheduler(0)\", when: { queue.size: 5 } }"), "f");
+    Rule all = rules.rules().get(0);
+    Rule rmi = rules.rules().get(1);
+    Rule exact = rules.rules().get(2);
+
+    assertThat(all.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isFalse();
+    assertThat(rmi.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isFalse();
+    assertThat(exact.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isTrue();
+    assertThat(all.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", false)).isTrue();
+    assertThat(all.applies(TargetKind.EXECUTOR, "orders")).isTrue();
+  }
+
   private static String rule(String target, String condition) {
     return String.join("\n", "rules:", "  - name: a", "    target: " + target, "    when:", "      " + condition);
   }
