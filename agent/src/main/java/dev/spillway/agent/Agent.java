@@ -76,18 +76,21 @@ public final class Agent implements AgentMXBean {
     long started = System.nanoTime();
     try {
       SpillwayConfig config = SpillwayConfig.load(args);
-      AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
-      config.problems().forEach(AgentLog::warn);
       if (!config.get(Settings.ENABLED)) {
+        AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
+        config.problems().forEach(AgentLog::warn);
         AgentLog.info("disabled (spillway.enabled=false)");
         System.setProperty(ATTACH_RESULT, "not started: spillway.enabled=false");
         return;
       }
       Agent agent = new Agent(config, inst);
       if (!AgentState.claim(agent.control)) {
+        // Already running: that agent reads the arguments and reports their problems itself.
         AgentState.running().accept(args == null ? "" : args);
         return;
       }
+      AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
+      config.problems().forEach(AgentLog::warn);
       agent.run(started, attached);
     } catch (Throwable t) {
       AgentLog.error("agent not started", t);

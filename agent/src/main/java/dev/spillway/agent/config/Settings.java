@@ -22,6 +22,13 @@ public final class Settings {
   /** Keys under this prefix override OpenTelemetry settings for Spillway only. */
   public static final String OTEL_PREFIX = "spillway.otel.";
 
+  /**
+   * System properties the agent sets itself, for the command line to read through the attach
+   * mechanism (see {@code Agent}): not settings, and never reported as unknown ones.
+   */
+  public static final java.util.Set<String> AGENT_PROPERTIES =
+      java.util.Set.of("spillway.agent.version", "spillway.attach.result");
+
   public enum LogLevel { ERROR, WARN, INFO, DEBUG }
 
   public enum TimingMode { ADAPTIVE, ALL, OFF }
@@ -81,7 +88,7 @@ public final class Settings {
       "Renames queues: `glob=name;glob=name`, matched against the creation site"
           + " (e.g. `com.acme.Pipeline=inbox`).");
 
-  public static final Setting<String> QUEUE_DETAILS = Setting.text("spillway.queue.details", "",
+  public static final Setting<String> QUEUE_DETAILS = Setting.globs("spillway.queue.details",
       "Queues (globs on their names, `;`-separated, `*` for all) that also count every insert and"
           + " removal and time waits and blocked puts: about 20 ns more per insert and removal.");
 

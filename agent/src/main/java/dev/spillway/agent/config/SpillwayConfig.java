@@ -111,7 +111,7 @@ public final class SpillwayConfig {
 
   private static void readSystemProperties(Properties system, Map<String, Raw> into, List<String> problems) {
     for (String name : system.stringPropertyNames()) {
-      if (name.startsWith(Settings.PREFIX)) {
+      if (name.startsWith(Settings.PREFIX) && !Settings.AGENT_PROPERTIES.contains(name)) {
         into.put(name, new Raw(name, system.getProperty(name), "system property"));
       }
     }
