@@ -2,6 +2,7 @@ package dev.spillway.agent;
 
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -61,6 +62,7 @@ public final class Agent implements AgentMXBean {
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
+  private volatile ControlServer controlServer;
   private Telemetry telemetry = Telemetry.noop();
   private ResettableClassFileTransformer transformer;
   private Thread shutdownHook;
@@ -139,9 +141,13 @@ public final class Agent implements AgentMXBean {
       family.report(telemetry);
     }
     ShedMetrics.register(telemetry.meter("rules"), rules);
+    Rules rulesBean = new Rules(rules);
     if (config.get(Settings.JMX_ENABLED)) {
-      jmx.register(Rules.OBJECT_NAME, new Rules(rules));
+      jmx.register(Rules.OBJECT_NAME, rulesBean);
       jmx.register(OBJECT_NAME, this);
+    }
+    if (config.get(Settings.CONTROL_ENABLED)) {
+      controlServer = ControlServer.open(this, rulesBean);
     }
     housekeeper.start();
     shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
@@ -247,6 +253,7 @@ public final class Agent implements AgentMXBean {
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
     jmx.unregisterAll();
+    closeControl();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException exiting) {
@@ -264,6 +271,14 @@ public final class Agent implements AgentMXBean {
   private void shutdown() {
     housekeeper.stop();
     rules.stop();
+    closeControl();
     telemetry.shutdown(EXIT_FLUSH);
+  }
+
+  private void closeControl() {
+    ControlServer server = controlServer;
+    if (server != null) {
+      server.close();
+    }
   }
 }

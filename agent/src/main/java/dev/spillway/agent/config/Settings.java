@@ -27,7 +27,7 @@ public final class Settings {
    * mechanism (see {@code Agent}): not settings, and never reported as unknown ones.
    */
   public static final java.util.Set<String> AGENT_PROPERTIES =
-      java.util.Set.of("spillway.agent.version", "spillway.attach.result");
+      java.util.Set.of("spillway.agent.version", "spillway.attach.result", "spillway.control.socket");
 
   public enum LogLevel { ERROR, WARN, INFO, DEBUG }
 
@@ -116,8 +116,13 @@ public final class Settings {
           + " refused and the rules in force stay.");
 
   public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
-      "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole,"
-          + " VisualVM and the command line.");
+      "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole and"
+          + " VisualVM (the command line does not use them).");
+
+  public static final Setting<Boolean> CONTROL_ENABLED = Setting.flag("spillway.control.enabled", true,
+      "Opens the command line's control channel: a Unix domain socket in a directory only this JVM's OS user"
+          + " may enter (no TCP port). Without it `status`, `top`, `rules` and `detach` cannot reach this JVM."
+          + " Read at start.");
 
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL, STARTUP,
@@ -125,7 +130,7 @@ public final class Settings {
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
-      RULES, JMX_ENABLED);
+      RULES, JMX_ENABLED, CONTROL_ENABLED);
 
   private Settings() {}
 }
