@@ -1,6 +1,7 @@
 package dev.spillway.agent.telemetry;
 
 import dev.spillway.agent.config.Settings;
+import dev.spillway.agent.util.Printable;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import java.time.Duration;
@@ -58,7 +59,7 @@ final class OtelProperties {
       String problem = raw == null ? null : positiveDurationProblem(key, raw);
       if (problem != null) {
         long fallback = positive.getValue();
-        warn.accept(name(key, own) + "=" + raw + ": " + problem + "; Spillway uses the default, " + fallback
+        warn.accept(name(key, own) + "=" + Printable.clip(raw, 100) + ": " + problem + "; Spillway uses the default, " + fallback
             + " ms, and keeps exporting");
         result.put(key, Long.toString(fallback));
       }
@@ -117,7 +118,8 @@ final class OtelProperties {
     }
     if (!dropped.isEmpty()) {
       String used = kept.isEmpty() ? "none" : String.join(",", kept);
-      warn.accept(name(key, own) + "=" + configured + ": Spillway does not ship " + String.join(", ", dropped)
+      warn.accept(name(key, own) + "=" + Printable.clip(configured, 100) + ": Spillway does not ship "
+          + Printable.clip(String.join(", ", dropped), 100)
           + " (it exports with otlp, console, logging-otlp or none); Spillway uses " + used
           + (own ? "" : ". Set " + name(key, true) + " to choose for Spillway alone"));
       return used;
