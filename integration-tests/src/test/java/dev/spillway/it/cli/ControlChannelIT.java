@@ -67,6 +67,7 @@ class ControlChannelIT {
     assertThat(status.exitCode).as("%s", status).isZero();
     assertThat(status.out).contains("executor  ticker");
 
+    assumeTrue(available("ss", "-V"), "needs ss (iproute2) to list listening sockets");
     String listening = run(List.of("ss", "-ltnpH")).output;
     assertThat(listening.lines().filter(line -> line.contains("pid=" + app.pid() + ",")))
         .as("TCP listeners of pid %s in:\n%s", app.pid(), listening).isEmpty();
@@ -83,6 +84,7 @@ class ControlChannelIT {
   @Test
   void anotherLocalUserCanNeitherAttachNorConnect(@TempDir Path dir) throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root to create a second user");
+    assumeTrue(available("runuser", "--version") && available("useradd", "--help"), "needs runuser and useradd");
     if (run(List.of("id", "-u", OTHER_USER)).exitCode != 0) {
       Run created = run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
           OTHER_USER));
@@ -126,6 +128,15 @@ class ControlChannelIT {
     Run(int exitCode, String output) {
       this.exitCode = exitCode;
       this.output = output;
+    }
+  }
+
+  private static boolean available(String... command) {
+    try {
+      run(List.of(command));
+      return true;
+    } catch (IOException | InterruptedException e) {
+      return false;
     }
   }
 
