@@ -55,7 +55,9 @@ public final class Agent implements AgentMXBean {
 
   private final SpillwayConfig config;
   private final Instrumentation inst;
-  private final Housekeeper housekeeper = new Housekeeper();
+  private final Housekeeper housekeeper = new Housekeeper("spillway-housekeeper");
+  /** Reads the rules file on a thread of its own: a slow file system delays only rule changes. */
+  private final Housekeeper ruleReader = new Housekeeper("spillway-rules-file");
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
@@ -125,7 +127,7 @@ public final class Agent implements AgentMXBean {
       names.add(family.name());
     }
     watchRules(config.get(Settings.RULES));
-    housekeeper.add(() -> {
+    ruleReader.add(() -> {
       RuleWatcher current = watcher;
       if (current != null) {
         current.check();
@@ -150,6 +152,7 @@ public final class Agent implements AgentMXBean {
       controlServer = ControlServer.open(this, rulesBean);
     }
     housekeeper.start();
+    ruleReader.start();
     shutdownHook = AgentThreads.newThread(this::shutdown, "spillway-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
@@ -250,6 +253,7 @@ public final class Agent implements AgentMXBean {
     boolean restored = transformer == null
         || transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
     housekeeper.stop();
+    ruleReader.stop();
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
     jmx.unregisterAll();
@@ -270,6 +274,7 @@ public final class Agent implements AgentMXBean {
 
   private void shutdown() {
     housekeeper.stop();
+    ruleReader.stop();
     rules.stop();
     closeControl();
     telemetry.shutdown(EXIT_FLUSH);

@@ -42,6 +42,10 @@ public final class RuleLimits {
    */
   public static String read(Path file) throws IOException, RuleFileException {
     String source = file.toString();
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // A directory, a FIFO (whose opening blocks until someone writes), a device: never opened.
+      throw new RuleFileException(source, 1, 1, "not a regular file");
+    }
     long size = Files.size(file);
     if (size > MAX_BYTES) {
       throw tooLarge(source, size);

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps the rules in force equal to a rule file. Checked once a second (by polling: it works on
- * every file system, container mounts and editors that replace files included).
+ * every file system, container mounts and editors that replace files included), on a thread of
+ * its own, so that a slow file system delays rule changes and nothing else.
  *
  * <p>A change is acted on only once the file has stayed the same for {@link #SETTLE} (two checks
  * in a row), so that a file being written in steps (an editor, a {@code >} redirect, a copy) is

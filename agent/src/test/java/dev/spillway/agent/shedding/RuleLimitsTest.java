@@ -2,11 +2,13 @@ package dev.spillway.agent.shedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,18 @@ class RuleLimitsTest {
     assertThatThrownBy(() -> RuleLimits.read(file))
         .isInstanceOf(RuleFileException.class)
         .hasMessage(file + ":2:14: not UTF-8 text (byte 0xe9)");
+  }
+
+  @Test
+  void refusesWhatIsNotARegularFileWithoutOpeningIt() throws Exception {
+    Path fifo = dir.resolve("fifo.yaml");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    // Opening a FIFO blocks until someone writes to it: that would stop the watcher for good.
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(() -> RuleLimits.read(fifo))
+        .isInstanceOf(RuleFileException.class).hasMessage(fifo + ":1:1: not a regular file"));
+    assertThatThrownBy(() -> RuleLimits.read(dir)).hasMessage(dir + ":1:1: not a regular file");
   }
 
   private static long usedHeap() {
