@@ -14,8 +14,8 @@ final class Wire {
 
   /** Sent first by the client: what protocol it speaks. */
   static final int MAGIC = 0x53504c31; // "SPL1"
-  /** Room for the largest rule file (see RuleLimits) and a status of thousands of rows. */
-  static final int MAX_STRING = 4 * 1024 * 1024;
+  /** Room for the largest rule file (see RuleLimits) four times over; a status row is several strings. */
+  static final int MAX_STRING = 1024 * 1024;
   static final int MAX_ARGS = 4;
 
   static final byte OK = 0;
