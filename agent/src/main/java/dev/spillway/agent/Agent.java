@@ -2,6 +2,7 @@ package dev.spillway.agent;
 
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.executor.ExecutorTracking;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -17,11 +18,13 @@ import dev.spillway.agent.shedding.ShedMetrics;
 import dev.spillway.agent.status.AgentMXBean;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.util.Printable;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,13 +59,16 @@ public final class Agent implements AgentMXBean {
 
   private final SpillwayConfig config;
   private final Instrumentation inst;
-  private final Housekeeper housekeeper = new Housekeeper();
+  private final Housekeeper housekeeper = new Housekeeper("spillway-housekeeper");
+  /** Reads the rules file on a thread of its own: a slow file system delays only rule changes. */
+  private final Housekeeper ruleReader = new Housekeeper("spillway-rules-file");
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
+  private volatile ControlServer controlServer;
   private Telemetry telemetry = Telemetry.noop();
   private final WeavingGate gate;
   private Thread shutdownHook;
@@ -83,19 +89,22 @@ public final class Agent implements AgentMXBean {
     boolean owned = false;
     try {
       SpillwayConfig config = SpillwayConfig.load(args);
-      AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
-      config.problems().forEach(AgentLog::warn);
       if (!config.get(Settings.ENABLED)) {
+        AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
+        config.problems().forEach(AgentLog::warn);
         AgentLog.info("disabled (spillway.enabled=false)");
         System.setProperty(ATTACH_RESULT, "not started: spillway.enabled=false");
         return;
       }
       Agent agent = new Agent(config, inst, gate);
       if (!AgentState.claim(agent.control)) {
+        // Already running: that agent reads the arguments and reports their problems itself.
         AgentState.running().accept(args == null ? "" : args);
         return;
       }
       owned = true;
+      AgentLog.setLevel(config.get(Settings.LOG_LEVEL));
+      config.problems().forEach(AgentLog::warn);
       agent.run(started, attached);
     } catch (Throwable t) {
       AgentLog.error("agent not started", t);
@@ -133,7 +142,7 @@ public final class Agent implements AgentMXBean {
       names.add(family.name());
     }
     watchRules(config.get(Settings.RULES));
-    housekeeper.add(() -> {
+    ruleReader.add(() -> {
       RuleWatcher current = watcher;
       if (current != null) {
         current.check();
@@ -174,11 +183,16 @@ public final class Agent implements AgentMXBean {
       family.report(telemetry);
     }
     ShedMetrics.register(telemetry.meter("rules"), rules);
+    Rules rulesBean = new Rules(rules);
     if (config.get(Settings.JMX_ENABLED)) {
-      jmx.register(Rules.OBJECT_NAME, new Rules(rules));
+      jmx.register(Rules.OBJECT_NAME, rulesBean);
       jmx.register(OBJECT_NAME, this);
     }
+    if (config.get(Settings.CONTROL_ENABLED)) {
+      controlServer = ControlServer.open(this, rulesBean);
+    }
     housekeeper.start();
+    ruleReader.start();
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
         + telemetry.description();
     System.setProperty(VERSION_PROPERTY, Version.VERSION);
@@ -193,7 +207,16 @@ public final class Agent implements AgentMXBean {
       watcher = null;
       return;
     }
-    RuleWatcher next = new RuleWatcher(Path.of(file), rules);
+    RuleWatcher next;
+    try {
+      next = new RuleWatcher(Path.of(file), rules);
+    } catch (InvalidPathException e) {
+      AgentLog.warn("spillway.rules=" + Printable.clip(file, 200) + " is not a usable path (" + e.getReason()
+          + "): no rules file watched");
+      watcher = null;
+      return;
+    }
+    // Bounded (see RuleLimits) and never throws: the agent starts, with no rules if need be.
     next.check();
     watcher = next;
   }
@@ -269,9 +292,11 @@ public final class Agent implements AgentMXBean {
     gate.close(inst);
     boolean restored = AgentInstaller.restore(inst, gate) == 0;
     housekeeper.stop();
+    ruleReader.stop();
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
     jmx.unregisterAll();
+    closeControl();
     try {
       if (shutdownHook != null) {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -291,8 +316,17 @@ public final class Agent implements AgentMXBean {
   private void shutdown() {
     long started = System.nanoTime();
     housekeeper.stop();
+    ruleReader.stop();
     rules.stop();
+    closeControl();
     telemetry.shutdown(EXIT_FLUSH);
     AgentLog.debug("exit flush took " + (System.nanoTime() - started) / 1_000_000 + " ms");
+  }
+
+  private void closeControl() {
+    ControlServer server = controlServer;
+    if (server != null) {
+      server.close();
+    }
   }
 }

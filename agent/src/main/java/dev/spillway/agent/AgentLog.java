@@ -1,6 +1,7 @@
 package dev.spillway.agent;
 
 import dev.spillway.agent.config.Settings.LogLevel;
+import dev.spillway.agent.util.Printable;
 import java.io.PrintStream;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The agent's own log: single lines on standard error, prefixed {@code [spillway]}.
  *
  * <p>Deliberately not java.util.logging or any framework: the agent must not start or configure
- * the application's logging. Problems that could repeat (an exporter failing every interval) are
+ * the application's logging. Every line is one line: control characters in what it quotes are
+ * escaped. Problems that could repeat (an exporter failing every interval) are
  * reported once per key through {@link #warnOnce}.
  */
 public final class AgentLog {
@@ -73,6 +75,8 @@ public final class AgentLog {
     if (cause != null && !isEnabled(LogLevel.DEBUG)) {
       line = line + " (" + cause + ")";
     }
+    // One line whatever the message quotes (a file, a setting, a name): never a terminal escape.
+    line = Printable.escape(line);
     synchronized (stream) {
       stream.println(line);
       if (cause != null && isEnabled(LogLevel.DEBUG)) {

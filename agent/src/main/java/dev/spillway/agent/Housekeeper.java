@@ -12,16 +12,21 @@ final class Housekeeper implements Runnable {
 
   private static final long PERIOD_MILLIS = 1000;
 
+  private final String name;
   private final List<Runnable> tasks = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
   private Thread thread;
+
+  Housekeeper(String name) {
+    this.name = name;
+  }
 
   void add(Runnable task) {
     tasks.add(task);
   }
 
   synchronized void start() {
-    thread = AgentThreads.newThread(this, "spillway-housekeeper");
+    thread = AgentThreads.newThread(this, name);
     thread.start();
   }
 

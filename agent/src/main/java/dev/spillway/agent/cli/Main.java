@@ -46,6 +46,10 @@ public final class Main {
         } catch (CliException e) {
           err.println("spillway " + command.name() + ": " + e.getMessage());
           return e.getMessage().startsWith("usage:") || e.getMessage().startsWith("not a pid") ? 2 : 1;
+        } catch (RuntimeException | StackOverflowError e) {
+          // A bug of ours, or a target that answered nonsense: one line all the same, never a stack.
+          err.println("spillway " + command.name() + ": failed: " + e);
+          return 1;
         }
       }
     }

@@ -1,14 +1,15 @@
 package dev.spillway.agent.cli;
 
 import dev.spillway.agent.shedding.RuleFileException;
+import dev.spillway.agent.shedding.RuleLimits;
 import dev.spillway.agent.shedding.RuleParser;
 import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.RulesMBean;
+import dev.spillway.agent.util.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -52,17 +53,23 @@ final class RulesCommand implements Command {
       if (args.size() < 3) {
         throw new CliException("usage: spillway " + usage());
       }
-      Path file = Path.of(args.get(2));
+      Path file;
+      try {
+        file = Path.of(args.get(2));
+      } catch (InvalidPathException e) {
+        throw new CliException("not a usable path: " + Printable.clip(args.get(2), 200) + " (" + e.getReason() + ")");
+      }
       source = file.toString();
       try {
-        yaml = Files.readString(file, StandardCharsets.UTF_8);
+        yaml = RuleLimits.read(file);
+        RuleParser.parse(yaml, source);
       } catch (IOException e) {
         throw new CliException("cannot read " + file + ": " + TargetJvm.describe(e));
-      }
-      try {
-        RuleParser.parse(yaml, source);
       } catch (RuleFileException e) {
         throw new CliException("rules " + e.getMessage() + "; nothing changed in pid " + pid);
+      } catch (RuntimeException | StackOverflowError e) {
+        // Not expected within the limits; one line all the same, never a stack.
+        throw new CliException("rules " + source + ": could not be read (" + e + "); nothing changed in pid " + pid);
       }
     } else if (!"show".equals(action) && !"clear".equals(action)) {
       throw new CliException("unknown action '" + action + "' (usage: spillway " + usage() + ")");

@@ -5,30 +5,26 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import dev.spillway.agent.Agent;
-import dev.spillway.agent.shedding.Rules;
+import dev.spillway.agent.control.ControlClient;
+import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.shedding.RulesMBean;
 import dev.spillway.agent.status.AgentMXBean;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
-import javax.management.JMX;
-import javax.management.MBeanServerConnection;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * Another JVM on this machine, reached through the JVM's attach mechanism (which only lets the
- * same OS user in) and, for reading and changing the agent, through that JVM's local JMX
- * connection, started on demand as JConsole does.
+ * same OS user in) and, for reading and changing the agent, through the agent's control channel
+ * (a Unix domain socket in a directory only that user may enter; see ControlServer). No TCP
+ * port is opened in the target: not even the JDK's local JMX connector is started.
  */
 final class TargetJvm implements AutoCloseable {
 
   private final long pid;
   private final VirtualMachine vm;
-  private JMXConnector connector;
 
   private TargetJvm(long pid, VirtualMachine vm) {
     this.pid = pid;
@@ -105,44 +101,35 @@ final class TargetJvm implements AutoCloseable {
   }
 
   AgentMXBean agent() throws CliException {
-    return JMX.newMXBeanProxy(requireAgentMBean(), name(Agent.OBJECT_NAME), AgentMXBean.class);
+    return control().agent();
   }
 
   RulesMBean rules() throws CliException {
-    return JMX.newMBeanProxy(requireAgentMBean(), name(Rules.OBJECT_NAME), RulesMBean.class);
+    return control().rules();
   }
 
-  private MBeanServerConnection requireAgentMBean() throws CliException {
-    MBeanServerConnection connection = jmx();
-    try {
-      if (!connection.isRegistered(name(Agent.OBJECT_NAME))) {
-        throw new CliException("Spillway is not running in pid " + pid + " (start it with: spillway attach " + pid
-            + "), or it runs with spillway.jmx.enabled=false");
+  /**
+   * The agent's control channel, a Unix domain socket only this user can reach, whose path the
+   * agent publishes as a system property (read here through the attach mechanism).
+   */
+  private ControlClient control() throws CliException {
+    Properties properties = systemProperties();
+    String socket = properties.getProperty(ControlServer.PROPERTY);
+    if (socket == null) {
+      if (properties.getProperty(Agent.VERSION_PROPERTY) != null) {
+        throw new CliException("Spillway runs in pid " + pid + " without its control channel"
+            + " (spillway.control.enabled=false, or it could not open it: see that JVM's standard error)");
       }
-    } catch (IOException e) {
-      throw new CliException("lost the connection to pid " + pid + ": " + describe(e));
+      throw new CliException("Spillway is not running in pid " + pid + " (start it with: spillway attach " + pid
+          + ")");
     }
-    return connection;
-  }
-
-  private MBeanServerConnection jmx() throws CliException {
-    try {
-      if (connector == null) {
-        String address = vm.startLocalManagementAgent();
-        connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
-      }
-      return connector.getMBeanServerConnection();
-    } catch (IOException e) {
-      throw new CliException("cannot open the local JMX connection of pid " + pid + ": " + describe(e));
+    Path path = Path.of(socket);
+    if (!Files.exists(path)) {
+      // A JVM in a container: its files as seen from here.
+      Path inside = Path.of("/proc", Long.toString(pid), "root").resolve(path.toString().substring(1));
+      path = Files.exists(inside) ? inside : path;
     }
-  }
-
-  private static ObjectName name(String name) {
-    try {
-      return new ObjectName(name);
-    } catch (MalformedObjectNameException e) {
-      throw new IllegalStateException(e);
-    }
+    return new ControlClient(path);
   }
 
   static String describe(Throwable e) {
@@ -152,13 +139,6 @@ final class TargetJvm implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      if (connector != null) {
-        connector.close();
-      }
-    } catch (IOException ignored) {
-      // the target went away
-    }
     try {
       vm.detach();
     } catch (IOException ignored) {

@@ -45,6 +45,9 @@ public final class Setting<T> {
       try {
         value = Integer.parseInt(raw.trim());
       } catch (NumberFormatException e) {
+        if (raw.trim().matches("[-+]?[0-9]+")) {
+          throw new IllegalArgumentException("out of range: must be between " + min + " and " + max);
+        }
         throw new IllegalArgumentException("not a whole number");
       }
       if (value < min || value > max) {
@@ -60,6 +63,29 @@ public final class Setting<T> {
 
   static Setting<String> text(String key, String defaultValue, String description) {
     return new Setting<>(key, "string", defaultValue, description, String::trim);
+  }
+
+  /**
+   * Globs separated by {@code ;}: only {@code *} and {@code ?} are wildcards, so brackets and
+   * braces (other glob dialects, regular expressions) and empty entries are refused as a whole.
+   */
+  static Setting<String> globs(String key, String description) {
+    return new Setting<>(key, "globs", "", description, raw -> {
+      String value = raw.trim();
+      String[] parts = value.split(";", -1);
+      for (int i = 0; i < parts.length; i++) {
+        String part = parts[i].trim();
+        if (part.isEmpty() && i < parts.length - 1) {
+          throw new IllegalArgumentException("entry " + (i + 1) + " is empty (globs are separated by single ';')");
+        }
+        for (char c : new char[] {'[', ']', '{', '}'}) {
+          if (part.indexOf(c) >= 0) {
+            throw new IllegalArgumentException("'" + part + "' holds '" + c + "': only * and ? are wildcards here");
+          }
+        }
+      }
+      return value;
+    });
   }
 
   static <E extends Enum<E>> Setting<E> choice(String key, E defaultValue, String description) {

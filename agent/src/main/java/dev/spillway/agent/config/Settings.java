@@ -22,6 +22,13 @@ public final class Settings {
   /** Keys under this prefix override OpenTelemetry settings for Spillway only. */
   public static final String OTEL_PREFIX = "spillway.otel.";
 
+  /**
+   * System properties the agent sets itself, for the command line to read through the attach
+   * mechanism (see {@code Agent}): not settings, and never reported as unknown ones.
+   */
+  public static final java.util.Set<String> AGENT_PROPERTIES =
+      java.util.Set.of("spillway.agent.version", "spillway.attach.result", "spillway.control.socket");
+
   public enum LogLevel { ERROR, WARN, INFO, DEBUG }
 
   public enum TimingMode { ADAPTIVE, ALL, OFF }
@@ -82,7 +89,7 @@ public final class Settings {
       "Renames queues: `glob=name;glob=name`, matched against the creation site"
           + " (e.g. `com.acme.Pipeline=inbox`).");
 
-  public static final Setting<String> QUEUE_DETAILS = Setting.text("spillway.queue.details", "",
+  public static final Setting<String> QUEUE_DETAILS = Setting.globs("spillway.queue.details",
       "Queues (globs on their names, `;`-separated, `*` for all) that also count every insert and"
           + " removal and time waits and blocked puts: about 20 ns more per insert and removal.");
 
@@ -106,11 +113,17 @@ public final class Settings {
 
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
-          + " effect within about a second, an invalid file is refused and the rules in force stay.");
+          + " effect once the file has stayed the same for a second (within about two), an invalid file is"
+          + " refused and the rules in force stay.");
 
   public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
-      "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole,"
-          + " VisualVM and the command line.");
+      "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole and"
+          + " VisualVM (the command line does not use them).");
+
+  public static final Setting<Boolean> CONTROL_ENABLED = Setting.flag("spillway.control.enabled", true,
+      "Opens the command line's control channel: a Unix domain socket in a directory only this JVM's OS user"
+          + " may enter (no TCP port). Without it `status`, `top`, `rules` and `detach` cannot reach this JVM."
+          + " Read at start.");
 
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL, STARTUP,
@@ -118,7 +131,7 @@ public final class Settings {
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
-      RULES, JMX_ENABLED);
+      RULES, JMX_ENABLED, CONTROL_ENABLED);
 
   private Settings() {}
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import dev.spillway.agent.util.Printable;
 import dev.spillway.agent.util.Suggestions;
 
 /**
@@ -68,14 +69,16 @@ public final class SpillwayConfig {
       }
       Setting<?> setting = find(entry.key);
       if (setting == null) {
-        problems.add("unknown setting " + entry.key + "=" + entry.value + " (" + entry.origin + ")"
+        problems.add("unknown setting " + Printable.clip(entry.key, 100) + "=" + Printable.clip(entry.value, 100)
+            + " (" + Printable.clip(entry.origin, 150) + ")"
             + suggestion(entry.key) + "; ignored");
         continue;
       }
       try {
         values.put(setting, setting.parse(entry.value));
       } catch (IllegalArgumentException e) {
-        problems.add(setting.key() + "=" + entry.value + " (" + entry.origin + "): " + e.getMessage()
+        problems.add(setting.key() + "=" + Printable.clip(entry.value, 100) + " (" + entry.origin + "): "
+            + Printable.clip(e.getMessage(), 200)
             + "; using " + render(setting.defaultValue()));
       }
     }
@@ -111,7 +114,7 @@ public final class SpillwayConfig {
 
   private static void readSystemProperties(Properties system, Map<String, Raw> into, List<String> problems) {
     for (String name : system.stringPropertyNames()) {
-      if (name.startsWith(Settings.PREFIX)) {
+      if (name.startsWith(Settings.PREFIX) && !Settings.AGENT_PROPERTIES.contains(name)) {
         into.put(name, new Raw(name, system.getProperty(name), "system property"));
       }
     }
@@ -137,7 +140,7 @@ public final class SpillwayConfig {
         continue;
       }
       if (eq <= 0) {
-        problems.add("agent argument '" + part.trim() + "' is not key=value; ignored");
+        problems.add("agent argument '" + Printable.clip(part.trim(), 100) + "' is not key=value; ignored");
         previous = null;
         continue;
       }

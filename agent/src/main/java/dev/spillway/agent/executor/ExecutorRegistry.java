@@ -3,6 +3,7 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.JdkCode;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
@@ -93,7 +94,19 @@ final class ExecutorRegistry {
     String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
         ? ExecutorNaming.callSite() : null;
     return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
-        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler());
+        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(), jdkOwned(executor, sighting));
+  }
+
+  /**
+   * Whether the JDK made this executor: its class or its thread factory is JDK code outside the
+   * concurrency API (the JMX connector's RMI Scheduler has a factory of sun.rmi), or JDK code was
+   * seen constructing it. Met only at a worker or a submit (after an attach), an executor the JDK
+   * built with a default factory passes for the application's.
+   */
+  static boolean jdkOwned(ThreadPoolExecutor executor, Sighting sighting) {
+    return JdkCode.isJdkInternal(executor.getClass())
+        || JdkCode.isJdkInternal(executor.getThreadFactory().getClass())
+        || (sighting == Sighting.CONSTRUCTED && JdkCode.calledByJdk(ThreadPoolExecutor.class));
   }
 
   /**

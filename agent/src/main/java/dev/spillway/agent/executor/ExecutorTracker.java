@@ -29,6 +29,8 @@ final class ExecutorTracker {
   final String constructionSite;
   /** The class that submitted the first task seen, when the construction was not seen. */
   volatile String submitSite;
+  /** One of the JDK's own executors, which wildcard rules never match (see JdkCode). */
+  final boolean jdkOwned;
 
   /** Name of the first worker thread; null until one exists. */
   volatile String firstThreadName;
@@ -55,8 +57,10 @@ final class ExecutorTracker {
   /** Gone (terminated or collected) and out of the registry: its counts are the registry's now. */
   volatile boolean released;
 
-  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, Sampler sampler) {
+  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, Sampler sampler,
+      boolean jdkOwned) {
     this.executor = new WeakReference<>(executor);
+    this.jdkOwned = jdkOwned;
     this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
     this.type = executor.getClass().getName();
     this.constructionSite = constructionSite;
@@ -71,6 +75,7 @@ final class ExecutorTracker {
     this.constructionSite = null;
     this.submitSite = null;
     this.sampler = new Sampler(Sampler.OFF);
+    this.jdkOwned = false;
   }
 
   /** The executor, or null once it was collected. */

@@ -57,7 +57,7 @@ public final class ExecutorTracking implements Family {
       return;
     }
     tracker.queueCapacity(executor.getQueue());
-    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals);
+    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
   }
 
   @Override

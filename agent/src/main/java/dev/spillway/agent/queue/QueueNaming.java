@@ -2,6 +2,7 @@ package dev.spillway.agent.queue;
 
 import dev.spillway.agent.util.AssignedField;
 import dev.spillway.agent.util.CallSites;
+import dev.spillway.agent.util.JdkCode;
 import dev.spillway.agent.util.Renames;
 import java.lang.StackWalker.StackFrame;
 import java.util.concurrent.BlockingQueue;
@@ -34,7 +35,16 @@ final class QueueNaming {
    * and method.
    */
   static String site(Class<?> queueClass) {
-    StackFrame frame = CallSites.ownerFrame(QueueNaming::isPlumbing);
+    return site(ownerFrame(), queueClass);
+  }
+
+  /** The frame of the creating (or first inserting) code on this stack, or null. */
+  static StackFrame ownerFrame() {
+    return CallSites.ownerFrame(QueueNaming::isPlumbing);
+  }
+
+  /** As {@link #site(Class)}, from a frame {@link #ownerFrame} found. */
+  static String site(StackFrame frame, Class<?> queueClass) {
     if (frame == null) {
       return "unknown";
     }
@@ -46,7 +56,7 @@ final class QueueNaming {
 
   private static boolean isPlumbing(StackFrame frame) {
     // The constructor of a queue subclass is part of the queue, not its owner.
-    return CallSites.startsWithAny(frame.getClassName(), PLUMBING)
+    return CallSites.startsWithAny(frame.getClassName(), PLUMBING) || JdkCode.isNeutral(frame.getClassName())
         || ("<init>".equals(frame.getMethodName())
             && BlockingQueue.class.isAssignableFrom(frame.getDeclaringClass()));
   }

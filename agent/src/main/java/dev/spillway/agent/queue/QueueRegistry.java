@@ -4,8 +4,10 @@ import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
+import dev.spillway.agent.util.JdkCode;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
+import java.lang.StackWalker.StackFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,7 +113,11 @@ final class QueueRegistry {
     if (!(object instanceof BlockingQueue) || AgentThreads.isAgentThread()) {
       return QueueTracker.IGNORED;
     }
-    return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(object.getClass()), sampling.newSampler());
+    StackFrame owner = QueueNaming.ownerFrame();
+    // The JDK's own queues (made by JDK code, or of a JDK-internal class): wildcards pass them by.
+    boolean jdkOwned = JdkCode.isJdkInternal(object.getClass()) || JdkCode.isJdk(owner);
+    return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(owner, object.getClass()),
+        sampling.newSampler(), jdkOwned);
   }
 
   private void name(QueueTracker tracker) {

@@ -28,6 +28,8 @@ final class QueueTracker {
   final String site;
   /** Whether a rule may refuse its inserts: only queues whose offer may fail by contract. */
   final boolean sheddable;
+  /** One of the JDK's own queues, which wildcard rules never match (see JdkCode). */
+  final boolean jdkOwned;
 
   volatile QueueSeries series;
   /** Counts inserts and removals and times waits: from {@code spillway.queue.details}, or a wait rule. */
@@ -44,8 +46,9 @@ final class QueueTracker {
   /** Last consistent capacity (-1 unbounded, -2 unknown). */
   volatile long capacity = QueueCapacity.UNKNOWN;
 
-  QueueTracker(BlockingQueue<?> queue, String site, Sampler sampler) {
+  QueueTracker(BlockingQueue<?> queue, String site, Sampler sampler, boolean jdkOwned) {
     this.queue = new WeakReference<>(queue);
+    this.jdkOwned = jdkOwned;
     this.type = queue.getClass().getName();
     this.site = site;
     this.sampler = sampler;
@@ -59,6 +62,7 @@ final class QueueTracker {
     this.site = "";
     this.sampler = new Sampler(Sampler.OFF);
     this.sheddable = false;
+    this.jdkOwned = false;
   }
 
   BlockingQueue<?> queue() {

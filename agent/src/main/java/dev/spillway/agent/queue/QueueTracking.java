@@ -85,14 +85,14 @@ public final class QueueTracking implements Family, WorkQueues {
       return;
     }
     if (!tracker.sheddable) {
-      if (engine.rules().rules().stream().anyMatch(rule -> rule.applies(TargetKind.QUEUE, series.name))) {
+      if (engine.rules().rules().stream().anyMatch(rule -> rule.applies(TargetKind.QUEUE, series.name, tracker.jdkOwned))) {
         AgentLog.warnOnce("unsheddable:" + series.name, "queue '" + series.name + "' is a " + tracker.type
             + ", whose inserts never fail (callers rarely check them): rules do not refuse its inserts");
       }
       return;
     }
     tracker.capacity(queue);
-    Gate gate = engine.gate(TargetKind.QUEUE, series.name, tracker.signals);
+    Gate gate = engine.gate(TargetKind.QUEUE, series.name, tracker.signals, tracker.jdkOwned);
     // Controlled delay needs the waits: a wait rule times this queue's items, as details do, for
     // as long as the rule is in force.
     boolean timed = registry.wantsDetails(series.name) || (gate != null && gate.watchesWait());

@@ -47,9 +47,18 @@ public final class Rule {
     return mode;
   }
 
-  /** Whether this rule protects the target of that kind and name. */
+  /** Whether this rule protects the application's target of that kind and name. */
   public boolean applies(TargetKind kind, String targetName) {
-    return target == kind && match.matches(targetName);
+    return applies(kind, targetName, false);
+  }
+
+  /**
+   * Whether this rule protects the target of that kind and name; one of the JDK's own
+   * ({@code jdkOwned}) only when the rule names it exactly: no wildcard reaches the JDK's
+   * executors and queues (see {@link dev.spillway.agent.util.JdkCode}).
+   */
+  public boolean applies(TargetKind kind, String targetName, boolean jdkOwned) {
+    return target == kind && (!jdkOwned || !match.isWildcard()) && match.matches(targetName);
   }
 
   @Override

@@ -99,10 +99,15 @@ public final class RuleEngine {
    * is named and after each rule change.
    */
   public Gate gate(TargetKind kind, String name, TargetSignals signals) {
+    return gate(kind, name, signals, false);
+  }
+
+  /** As {@link #gate(TargetKind, String, TargetSignals)}; {@code jdkOwned}: see {@link Rule#applies}. */
+  public Gate gate(TargetKind kind, String name, TargetSignals signals, boolean jdkOwned) {
     RuleSet current = rules;
     List<BoundRule> bound = new ArrayList<>();
     for (Rule rule : current.rules()) {
-      if (rule.applies(kind, name)) {
+      if (rule.applies(kind, name, jdkOwned)) {
         LongAdder counter = sheds.computeIfAbsent(new CounterKey(rule.name(), kind, name, rule.mode()),
             k -> new LongAdder());
         bound.add(new BoundRule(rule, kind, name, counter));

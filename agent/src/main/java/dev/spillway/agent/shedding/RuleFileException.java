@@ -1,6 +1,11 @@
 package dev.spillway.agent.shedding;
 
-/** A rule file that does not parse or validate, with where and why: {@code rules.yaml:12:5: reason}. */
+import dev.spillway.agent.util.Printable;
+
+/**
+ * A rule file that does not parse or validate, with where and why: {@code rules.yaml:12:5: reason}.
+ * The message is one line whatever the file holds: control characters are escaped, long text cut.
+ */
 public final class RuleFileException extends Exception {
 
   private static final long serialVersionUID = 1L;
@@ -11,11 +16,11 @@ public final class RuleFileException extends Exception {
   private final String reason;
 
   public RuleFileException(String source, int line, int column, String reason) {
-    super(source + ":" + line + ":" + column + ": " + reason);
+    super(Printable.clip(source, 300) + ":" + line + ":" + column + ": " + Printable.clip(reason, 600));
     this.source = source;
     this.line = line;
     this.column = column;
-    this.reason = reason;
+    this.reason = Printable.clip(reason, 600);
   }
 
   public String source() {

@@ -4,6 +4,7 @@ import dev.spillway.agent.config.Durations;
 import dev.spillway.agent.shedding.Threshold.Op;
 import dev.spillway.agent.shedding.Threshold.Signal;
 import dev.spillway.agent.util.Glob;
+import dev.spillway.agent.util.Printable;
 import dev.spillway.agent.util.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -29,7 +32,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * Reads a rule file. The file is accepted or refused as a whole: the first problem (unknown key,
  * bad number, bad duration, unknown target, duplicate name, a condition that does not fit the
- * target) becomes a {@link RuleFileException} with its line and column.
+ * target) becomes a {@link RuleFileException} with its line and column. The bounds of
+ * {@link RuleLimits} are checked first, so that refusing any text takes a bounded time.
  *
  * <pre>
  * rules:
@@ -66,9 +70,15 @@ public final class RuleParser {
   }
 
   private RuleSet parse(String yaml) throws RuleFileException {
+    RuleLimits.checkText(yaml, source);
+    LoadSettings settings = LoadSettings.builder().setLabel(source)
+        .setCodePointLimit(RuleLimits.MAX_BYTES)
+        .setMaxAliasesForCollections(RuleLimits.MAX_RULES)
+        .build();
     Optional<Node> root;
     try {
-      root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(yaml);
+      checkDepth(new Parse(settings).parseString(yaml));
+      root = new Compose(settings).composeString(yaml);
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().orElse(e.getContextMark().orElse(null));
       throw new RuleFileException(source, mark == null ? 1 : mark.getLine() + 1,
@@ -77,20 +87,57 @@ public final class RuleParser {
       throw new RuleFileException(source, 1, 1, "not valid YAML: " + e.getMessage());
     }
     if (root.isEmpty() || isNull(root.get())) {
-      return new RuleSet(List.of(), source);
+      return new RuleSet(List.of(), source, false);
     }
-    Map<String, NodeTuple> top = mapping(root.get(), "a rule file is a mapping with a 'rules' list", List.of("rules"), "the file");
+    return rules(root.get());
+  }
+
+  /**
+   * Refuses nesting deeper than {@link RuleLimits#MAX_DEPTH}, on the parser's events: the parser
+   * keeps its state in a list, while the tree builder recurses once per level.
+   */
+  private void checkDepth(Iterable<Event> events) throws RuleFileException {
+    int depth = 0;
+    for (Event event : events) {
+      switch (event.getEventId()) {
+        case MappingStart:
+        case SequenceStart:
+          depth++;
+          if (depth > RuleLimits.MAX_DEPTH) {
+            Mark mark = event.getStartMark().orElse(null);
+            throw new RuleFileException(source, mark == null ? 1 : mark.getLine() + 1,
+                mark == null ? 1 : mark.getColumn() + 1,
+                "nested more than " + RuleLimits.MAX_DEPTH + " levels deep (a rule file needs five)");
+          }
+          break;
+        case MappingEnd:
+        case SequenceEnd:
+          depth--;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private RuleSet rules(Node root) throws RuleFileException {
+    Map<String, NodeTuple> top = mapping(root, "a rule file is a mapping with a 'rules' list", List.of("rules"), "the file");
     NodeTuple rulesEntry = top.get("rules");
     if (rulesEntry == null || isNull(rulesEntry.getValueNode())) {
-      return new RuleSet(List.of(), source);
+      return new RuleSet(List.of(), source, false);
     }
     Node list = rulesEntry.getValueNode();
     if (!(list instanceof SequenceNode)) {
       throw error(list, "'rules' must be a list of rules (each starting with '- name: ...')");
     }
+    List<Node> items = ((SequenceNode) list).getValue();
+    if (items.size() > RuleLimits.MAX_RULES) {
+      throw error(items.get(RuleLimits.MAX_RULES), "more than " + RuleLimits.MAX_RULES + " rules (" + items.size()
+          + "); the limit is " + RuleLimits.MAX_RULES);
+    }
     List<Rule> rules = new ArrayList<>();
     Map<String, Node> names = new HashMap<>();
-    for (Node item : ((SequenceNode) list).getValue()) {
+    for (Node item : items) {
       Rule rule = rule(item);
       Node previous = names.putIfAbsent(rule.name(), item);
       if (previous != null) {
@@ -105,9 +152,13 @@ public final class RuleParser {
     Map<String, NodeTuple> fields = mapping(node, "a rule is a mapping (name, target, match, when, action, mode)",
         RULE_KEYS, "a rule");
     String name = text(required(fields, node, "name"));
+    if (name.length() > RuleLimits.MAX_NAME) {
+      throw error(fields.get("name").getValueNode(),
+          "rule name " + quote(name) + " is longer than " + RuleLimits.MAX_NAME + " characters");
+    }
     if (!NAME.matcher(name).matches()) {
       throw error(fields.get("name").getValueNode(),
-          "rule name '" + name + "' must be letters, digits, '.', '_', ':' or '-'");
+          "rule name " + quote(name) + " must be letters, digits, '.', '_', ':' or '-'");
     }
     TargetKind target = choice(required(fields, node, "target"), "target", TargetKind.values());
     Glob match = fields.containsKey("match") ? Glob.of(text(fields.get("match").getValueNode())) : Glob.of("*");
@@ -153,7 +204,7 @@ public final class RuleParser {
     String raw = text(node);
     Matcher m = COMPARISON.matcher(raw);
     if (!m.matches()) {
-      throw error(node, "bad number in " + signal.key + ": '" + raw + "' (write it like \">= 0.8\" or \"> 100\")");
+      throw error(node, "bad number in " + signal.key + ": " + quote(raw) + " (write it like \">= 0.8\" or \"> 100\")");
     }
     Op op = m.group(1) == null ? Op.GE : opOf(m.group(1));
     double value = Double.parseDouble(m.group(2));
@@ -161,10 +212,10 @@ public final class RuleParser {
     if (signal == Signal.QUEUE_UTILIZATION) {
       value = percent ? value / 100 : value;
       if (value < 0 || value > 1) {
-        throw error(node, "queue.utilization is between 0 and 1 (or 0% and 100%), got '" + raw + "'");
+        throw error(node, "queue.utilization is between 0 and 1 (or 0% and 100%), got " + quote(raw));
       }
     } else if (percent || value < 0 || value != Math.rint(value)) {
-      throw error(node, signal.key + " counts items: a whole number of 0 or more, got '" + raw + "'");
+      throw error(node, signal.key + " counts items: a whole number of 0 or more, got " + quote(raw));
     }
     return new Threshold(signal, op, value);
   }
@@ -186,11 +237,11 @@ public final class RuleParser {
     try {
       Duration value = Durations.parse(raw);
       if (value.isZero() || value.isNegative()) {
-        throw error(node, "bad duration in " + what + ": '" + raw + "' must be more than 0");
+        throw error(node, "bad duration in " + what + ": " + quote(raw) + " must be more than 0");
       }
       return value;
     } catch (IllegalArgumentException e) {
-      throw error(node, "bad duration in " + what + ": '" + raw + "' is " + e.getMessage());
+      throw error(node, "bad duration in " + what + ": " + quote(raw) + " is " + e.getMessage());
     }
   }
 
@@ -201,7 +252,7 @@ public final class RuleParser {
         return mode;
       }
     }
-    throw error(node, "unknown mode '" + text(node) + "' (expected enforce or dry-run)");
+    throw error(node, "unknown mode " + quote(text(node)) + " (expected enforce or dry-run)");
   }
 
   private <E extends Enum<E>> E choice(Node node, String what, E[] values) throws RuleFileException {
@@ -214,7 +265,7 @@ public final class RuleParser {
       }
       names.add(name);
     }
-    throw error(node, "unknown " + what + " '" + text(node) + "' (expected " + String.join(", ", names) + ")");
+    throw error(node, "unknown " + what + " " + quote(text(node)) + " (expected " + String.join(", ", names) + ")");
   }
 
   private static Op opOf(String symbol) {
@@ -237,11 +288,11 @@ public final class RuleParser {
       Node keyNode = tuple.getKeyNode();
       String key = text(keyNode);
       if (!keys.contains(key)) {
-        throw error(keyNode, "unknown key '" + key + "' in " + where + suggestion(key, keys)
+        throw error(keyNode, "unknown key " + quote(key) + " in " + where + suggestion(key, keys)
             + " (expected " + String.join(", ", keys) + ")");
       }
       if (entries.putIfAbsent(key, tuple) != null) {
-        throw error(keyNode, "duplicate key '" + key + "' in " + where);
+        throw error(keyNode, "duplicate key " + quote(key) + " in " + where);
       }
     }
     return entries;
@@ -270,6 +321,11 @@ public final class RuleParser {
     Mark mark = node.getStartMark().orElse(null);
     return new RuleFileException(source, mark == null ? 1 : mark.getLine() + 1,
         mark == null ? 1 : mark.getColumn() + 1, reason);
+  }
+
+  /** Text from the file, quoted for a message: control characters escaped, long text cut. */
+  private static String quote(String raw) {
+    return "'" + Printable.clip(raw, 80) + "'";
   }
 
   private static int line(Node node) {

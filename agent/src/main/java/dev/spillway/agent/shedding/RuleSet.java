@@ -9,10 +9,16 @@ public final class RuleSet {
 
   private final List<Rule> rules;
   private final String source;
+  private final boolean explicit;
 
   public RuleSet(List<Rule> rules, String source) {
+    this(rules, source, true);
+  }
+
+  RuleSet(List<Rule> rules, String source, boolean explicit) {
     this.rules = List.copyOf(rules);
     this.source = source;
+    this.explicit = explicit;
   }
 
   public List<Rule> rules() {
@@ -22,6 +28,15 @@ public final class RuleSet {
   /** A file path, "jmx", or "none". */
   public String source() {
     return source;
+  }
+
+  /**
+   * False for a text that says nothing: empty, only comments, or {@code rules:} with nothing after
+   * it, which is also what a file looks like while it is being written. {@code rules: []} is
+   * explicit.
+   */
+  public boolean explicit() {
+    return explicit;
   }
 
   public boolean isEmpty() {

@@ -1,6 +1,7 @@
 package dev.spillway.agent.shedding;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.util.Printable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,16 +35,22 @@ public final class Rules implements RulesMBean {
 
   @Override
   public void apply(String yaml, String source) {
-    String name = source == null || source.isBlank() ? "jmx" : source;
+    String name = source == null || source.isBlank() ? "jmx" : Printable.clip(source, 300);
+    RuleSet rules;
     try {
-      RuleSet rules = RuleParser.parse(yaml == null ? "" : yaml, name);
-      engine.apply(rules);
-      AgentLog.info("rules from " + name + " (over JMX): " + RuleWatcher.describe(rules));
+      rules = RuleParser.parse(yaml == null ? "" : yaml, name);
     } catch (RuleFileException e) {
       engine.refused(e);
       // Only JDK types cross JMX: the client may not have our classes.
       throw new IllegalArgumentException(e.getMessage());
+    } catch (Throwable t) {
+      // Not expected within the limits; the caller still gets one line, never our stack.
+      RuleFileException e = new RuleFileException(name, 1, 1, "could not be read: " + t);
+      engine.refused(e);
+      throw new IllegalArgumentException(e.getMessage());
     }
+    engine.apply(rules);
+    AgentLog.info("rules from " + name + " (over JMX): " + RuleWatcher.describe(rules));
   }
 
   @Override

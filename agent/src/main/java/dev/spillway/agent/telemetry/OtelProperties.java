@@ -1,9 +1,14 @@
 package dev.spillway.agent.telemetry;
 
+import dev.spillway.agent.config.Settings;
+import dev.spillway.agent.util.Printable;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -40,16 +45,68 @@ final class OtelProperties {
       result.putIfAbsent(PROTOCOL, "http/protobuf");
     }
     for (String key : List.of(METRICS_EXPORTER, TRACES_EXPORTER)) {
-      String configured = result.containsKey(key) ? result.get(key) : shared.getString(key, "otlp");
-      String usable = keepSupported(key, configured, warn);
+      boolean own = result.containsKey(key);
+      String configured = own ? result.get(key) : shared.getString(key, "otlp");
+      String usable = keepSupported(key, configured, own, warn);
       if (!usable.equals(configured)) {
         result.put(key, usable);
+      }
+    }
+    for (Map.Entry<String, Long> positive : POSITIVE_MILLIS.entrySet()) {
+      String key = positive.getKey();
+      boolean own = overrides.containsKey(key);
+      String raw = own ? overrides.get(key) : shared.getString(key);
+      String problem = raw == null ? null : positiveDurationProblem(key, raw);
+      if (problem != null) {
+        long fallback = positive.getValue();
+        warn.accept(name(key, own) + "=" + Printable.clip(raw, 100) + ": " + problem + "; Spillway uses the default, " + fallback
+            + " ms, and keeps exporting");
+        result.put(key, Long.toString(fallback));
       }
     }
     return result;
   }
 
-  private static String keepSupported(String key, String configured, Consumer<String> warn) {
+  /**
+   * Durations the SDK would refuse as a whole (then nothing is exported) or accept and then fail
+   * with (a negative timeout fails every export), with their defaults in milliseconds.
+   */
+  private static final Map<String, Long> POSITIVE_MILLIS = orderedMap(
+      "otel.metric.export.interval", 60_000L,
+      "otel.exporter.otlp.timeout", 10_000L,
+      "otel.exporter.otlp.metrics.timeout", 10_000L,
+      "otel.exporter.otlp.traces.timeout", 10_000L,
+      "otel.bsp.schedule.delay", 5_000L,
+      "otel.bsp.export.timeout", 30_000L);
+
+  private static Map<String, Long> orderedMap(Object... keysAndValues) {
+    Map<String, Long> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], (Long) keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  /** Why the SDK cannot use {@code raw} as a duration of more than zero, or null when it can. */
+  private static String positiveDurationProblem(String key, String raw) {
+    Duration value;
+    try {
+      value = DefaultConfigProperties.createFromMap(Map.of(key, raw)).getDuration(key);
+    } catch (RuntimeException e) {
+      return "not a duration (write it in milliseconds, or like 5s)";
+    }
+    return value == null || value.isNegative() || value.isZero() ? "must be more than 0" : null;
+  }
+
+  /** How the user wrote the key: the Spillway override, or the shared setting in both spellings. */
+  private static String name(String key, boolean own) {
+    if (own) {
+      return Settings.OTEL_PREFIX + key.substring("otel.".length());
+    }
+    return key.toUpperCase(Locale.ROOT).replace('.', '_') + " (" + key + ")";
+  }
+
+  private static String keepSupported(String key, String configured, boolean own, Consumer<String> warn) {
     List<String> kept = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     for (String name : configured.split(",")) {
@@ -61,9 +118,10 @@ final class OtelProperties {
     }
     if (!dropped.isEmpty()) {
       String used = kept.isEmpty() ? "none" : String.join(",", kept);
-      warn.accept(key + "=" + configured + ": Spillway does not ship " + String.join(", ", dropped)
+      warn.accept(name(key, own) + "=" + Printable.clip(configured, 100) + ": Spillway does not ship "
+          + Printable.clip(String.join(", ", dropped), 100)
           + " (it exports with otlp, console, logging-otlp or none); Spillway uses " + used
-          + ". Set spillway." + key.substring("otel.".length()) + " to choose for Spillway alone");
+          + (own ? "" : ". Set " + name(key, true) + " to choose for Spillway alone"));
       return used;
     }
     return kept.isEmpty() ? "none" : String.join(",", kept);

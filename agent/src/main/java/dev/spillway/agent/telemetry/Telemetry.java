@@ -3,6 +3,7 @@ package dev.spillway.agent.telemetry;
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.Version;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.util.Printable;
 import dev.spillway.bootstrap.AgentThreads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
@@ -97,7 +98,8 @@ public final class Telemetry {
       OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
       return new Telemetry(sdk, sdk, exporting.length() == 0 ? "not exporting metrics" : exporting.toString());
     } catch (Throwable t) {
-      AgentLog.warn("OpenTelemetry configuration refused, Spillway runs without export: " + t.getMessage());
+      AgentLog.warn("OpenTelemetry configuration refused, Spillway runs without export: "
+          + Printable.clip(String.valueOf(t.getMessage()), 300));
       return noop();
     }
   }

@@ -30,7 +30,7 @@ public final class Renames {
         }
         int eq = part.lastIndexOf('=');
         if (eq <= 0 || eq == part.length() - 1) {
-          AgentLog.warn(key + ": '" + part.trim() + "' is not glob=name; ignored");
+          AgentLog.warn(key + ": '" + Printable.clip(part.trim(), 100) + "' is not glob=name; ignored");
           continue;
         }
         String glob = part.substring(0, eq).trim();

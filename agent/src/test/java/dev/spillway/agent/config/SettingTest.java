@@ -47,7 +47,29 @@ class SettingTest {
     assertThatThrownBy(() -> count.parse("0")).hasMessage("must be between 1 and 10");
     assertThatThrownBy(() -> count.parse("11")).hasMessage("must be between 1 and 10");
     assertThatThrownBy(() -> count.parse("2.5")).hasMessage("not a whole number");
-    assertThatThrownBy(() -> count.parse("99999999999")).hasMessage("not a whole number");
+    assertThatThrownBy(() -> count.parse("99999999999")).hasMessage("out of range: must be between 1 and 10");
+  }
+
+  @Test
+  void aWholeNumberTooLargeForItsTypeIsOutOfRangeNotMalformed() {
+    Setting<Integer> count = Setting.integer("spillway.n", 5, 1, 10, "");
+
+    assertThatThrownBy(() -> count.parse("12345678901234567890"))
+        .hasMessage("out of range: must be between 1 and 10");
+    assertThatThrownBy(() -> count.parse("-12345678901234567890"))
+        .hasMessage("out of range: must be between 1 and 10");
+    assertThatThrownBy(() -> count.parse("12.5")).hasMessage("not a whole number");
+  }
+
+  @Test
+  void globListsRefuseEmptyEntriesAndBracketsButTakeATrailingSemicolon() {
+    Setting<String> globs = Setting.globs("spillway.g", "");
+
+    assertThatThrownBy(() -> globs.parse("**;;[")).hasMessage("entry 2 is empty (globs are separated by single ';')");
+    assertThatThrownBy(() -> globs.parse("a*;[ab]*")).hasMessage("'[ab]*' holds '[': only * and ? are wildcards here");
+    assertThatThrownBy(() -> globs.parse("{a,b}")).hasMessage("'{a,b}' holds '{': only * and ? are wildcards here");
+    assertThat(globs.parse(" com.acme.*;orders? ;")).isEqualTo("com.acme.*;orders? ;");
+    assertThat(globs.parse("")).isEqualTo("");
   }
 
   @Test

@@ -81,6 +81,30 @@ class SpillwayConfigTest {
   }
 
   @Test
+  void theAgentsOwnPropertiesAreNotUnknownSettings() {
+    // Set by the first start; a second attach reads them back among the system properties.
+    SpillwayConfig config = SpillwayConfig.load("", properties("spillway.attach.result", "started 0.1.0: ...",
+        "spillway.agent.version", "0.1.0"), Map.of());
+
+    assertThat(config.problems()).isEmpty();
+    assertThat(Settings.AGENT_PROPERTIES).contains(dev.spillway.agent.Agent.ATTACH_RESULT,
+        dev.spillway.agent.Agent.VERSION_PROPERTY);
+  }
+
+  @Test
+  void refusedValuesNameKeyValueOriginReasonAndDefaultInOneLine() {
+    SpillwayConfig config = SpillwayConfig.load("queue.details=**;;[,pool.max-tracked=12345678901234567890",
+        new Properties(), Map.of());
+
+    assertThat(config.get(Settings.QUEUE_DETAILS)).isEmpty();
+    assertThat(config.problems()).containsExactlyInAnyOrder(
+        "spillway.queue.details=**;;[ (agent argument): entry 2 is empty (globs are separated by single ';');"
+            + " using nothing",
+        "spillway.pool.max-tracked=12345678901234567890 (agent argument): out of range: must be between 1 and"
+            + " 100000; using 200");
+  }
+
+  @Test
   void malformedValueNamesTheSourceItCameFrom() {
     SpillwayConfig fromEnvironment = SpillwayConfig.load("", new Properties(),
         Map.of("SPILLWAY_TIMING", "sometimes"));

@@ -178,6 +178,94 @@ class RuleParserTest {
     assertRefused("rules:\n  - name: [unclosed\n", "f:3:1: not valid YAML");
   }
 
+  @Test
+  void refusesDeepNestingBeforeBuildingTheTree() {
+    // 20 000 brackets overflowed the stack of the tree builder and stopped the agent (issue 12).
+    assertRefused("[\n".repeat(20_000), "f:17:1: nested more than 16 levels deep");
+    assertRefused("- ".repeat(400) + "x", "f:1:33: nested more than 16 levels deep");
+    StringBuilder block = new StringBuilder();
+    for (int level = 0; level < 300; level++) {
+      block.append(" ".repeat(level)).append("k:\n");
+    }
+    assertRefused(block.toString(), "f:17:");
+  }
+
+  @Test
+  void refusesNestingOneLevelPastTheLimitAtItsPosition() {
+    String ok = "rules: " + "[".repeat(15) + "]".repeat(15);
+    String tooDeep = "rules: " + "[".repeat(16) + "]".repeat(16);
+    assertRefused(ok, "f:1:9: a rule is a mapping");
+    assertRefused(tooDeep, "f:1:23: nested more than 16 levels deep");
+  }
+
+  @Test
+  void refusesLongLinesLargeTextManyRulesAndLongNames() {
+    assertRefused("rules: []\n# " + "x".repeat(5_000), "f:2:1001: line 2 is 5002 characters long, more than the limit of 1000");
+    assertRefused("rules: []\n# " + "x".repeat(5_000_000), "f:1:1: the file is 5000012 bytes, more than the limit");
+    String large = "# padding\n".repeat(30_000);
+    assertRefused(large, "f:1:1: the file is 300000 bytes, more than the limit of 262144 (256 KiB)");
+    StringBuilder many = new StringBuilder("rules:\n");
+    for (int i = 0; i < 201; i++) {
+      many.append("  - { name: r").append(i).append(", target: queue, when: { queue.size: 1 } }\n");
+    }
+    assertRefused(many.toString(), "f:202:5: more than 200 rules (201); the limit is 200");
+    assertRefused(String.join("\n", "rules:", "  - name: " + "n".repeat(200_000)), "f:2:1001: line 2");
+    assertRefused(String.join("\n", "rules:", "  - name: " + "n".repeat(65), "    target: queue",
+        "    when: { queue.size: 1 }"), "f:2:11: rule name 'nnnnn");
+    assertThatThrownBy(() -> RuleParser.parse(String.join("\n", "rules:", "  - name: " + "n".repeat(65),
+        "    target: queue", "    when: { queue.size: 1 }"), "f"))
+        .hasMessageEndingWith("is longer than 64 characters");
+  }
+
+  @Test
+  void acceptsTextAtEveryLimit() throws Exception {
+    StringBuilder yaml = new StringBuilder("rules:\n");
+    for (int i = 0; i < 200; i++) {
+      String name = String.format("%-64s", "r" + i).replace(' ', 'x');
+      yaml.append("  - { name: ").append(name).append(", target: queue, when: { queue.size: 1 } }\n");
+    }
+    yaml.append("# ").append("c".repeat(998)).append('\n');
+    assertThat(RuleParser.parse(yaml.toString(), "f").rules()).hasSize(200);
+  }
+
+  @Test
+  void echoesNoControlCharactersAndCutsLongValues() {
+    assertThatThrownBy(() -> RuleParser.parse(String.join("\n", "rules:", "  - name: \"a\\e[31mred\"",
+        "    target: queue", "    when: { queue.size: 1 }"), "f"))
+        .hasMessageContaining("rule name 'a\\u001b[31mred' must be")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b"));
+    assertThatThrownBy(() -> RuleParser.parse(String.join("\n", "rules:", "  - name: a",
+        "    target: " + "q".repeat(900), "    when: { queue.size: 1 }"), "f"))
+        .hasMessageContaining("... (900 characters)")
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400));
+  }
+
+  @Test
+  void tellsAnEmptyTextFromADeliberateEmptyList() throws Exception {
+    assertThat(RuleParser.parse("", "f").explicit()).isFalse();
+    assertThat(RuleParser.parse("# being written\n", "f").explicit()).isFalse();
+    assertThat(RuleParser.parse("rules:\n", "f").explicit()).isFalse();
+    assertThat(RuleParser.parse("rules: []\n", "f").explicit()).isTrue();
+  }
+
+  @Test
+  void wildcardsNeverMatchTheJdksOwnTargetsButExactNamesDo() throws Exception {
+    RuleSet rules = RuleParser.parse(String.join("\n",
+        "rules:",
+        "  - { name: all, target: executor, match: \"*\", when: { queue.size: 5 } }",
+        "  - { name: rmi, target: executor, match: \"RMI*\", when: { queue.size: 5 } }",
+        "  - { name: exact, target: executor, match: \"RMI Scheduler(0)\", when: { queue.size: 5 } }"), "f");
+    Rule all = rules.rules().get(0);
+    Rule rmi = rules.rules().get(1);
+    Rule exact = rules.rules().get(2);
+
+    assertThat(all.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isFalse();
+    assertThat(rmi.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isFalse();
+    assertThat(exact.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", true)).isTrue();
+    assertThat(all.applies(TargetKind.EXECUTOR, "RMI Scheduler(0)", false)).isTrue();
+    assertThat(all.applies(TargetKind.EXECUTOR, "orders")).isTrue();
+  }
+
   private static String rule(String target, String condition) {
     return String.join("\n", "rules:", "  - name: a", "    target: " + target, "    when:", "      " + condition);
   }

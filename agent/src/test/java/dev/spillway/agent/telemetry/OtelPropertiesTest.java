@@ -68,10 +68,49 @@ class OtelPropertiesTest {
 
     assertThat(result).containsEntry("otel.metrics.exporter", "none");
     assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning)
-        .startsWith("otel.metrics.exporter=prometheus: ")
+        .startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=prometheus: ")
         .contains("does not ship prometheus")
         .contains("Spillway uses none")
-        .contains("spillway.metrics.exporter"));
+        .endsWith("Set spillway.otel.metrics.exporter to choose for Spillway alone"));
+  }
+
+  @Test
+  void aBadSpillwayExporterNamesThatKeyAndSuggestsNoOther() {
+    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "prometheus"));
+
+    assertThat(result).containsEntry("otel.metrics.exporter", "none");
+    assertThat(warnings).containsExactly("spillway.otel.metrics.exporter=prometheus: Spillway does not ship"
+        + " prometheus (it exports with otlp, console, logging-otlp or none); Spillway uses none");
+  }
+
+  @Test
+  void intervalsAndTimeoutsOfZeroOrLessAreReplacedByTheDefaultsWithOneLineEach() {
+    Map<String, String> result = customize(Map.of("otel.metric.export.interval", "0",
+        "otel.exporter.otlp.timeout", "-5", "otel.bsp.schedule.delay", "soon"),
+        Map.of("otel.exporter.otlp.metrics.timeout", "-1"));
+
+    assertThat(result).containsEntry("otel.metric.export.interval", "60000")
+        .containsEntry("otel.exporter.otlp.timeout", "10000")
+        .containsEntry("otel.exporter.otlp.metrics.timeout", "10000")
+        .containsEntry("otel.bsp.schedule.delay", "5000");
+    assertThat(warnings).containsExactly(
+        "OTEL_METRIC_EXPORT_INTERVAL (otel.metric.export.interval)=0: must be more than 0; Spillway uses the"
+            + " default, 60000 ms, and keeps exporting",
+        "OTEL_EXPORTER_OTLP_TIMEOUT (otel.exporter.otlp.timeout)=-5: must be more than 0; Spillway uses the"
+            + " default, 10000 ms, and keeps exporting",
+        "spillway.otel.exporter.otlp.metrics.timeout=-1: must be more than 0; Spillway uses the default,"
+            + " 10000 ms, and keeps exporting",
+        "OTEL_BSP_SCHEDULE_DELAY (otel.bsp.schedule.delay)=soon: not a duration (write it in milliseconds, or"
+            + " like 5s); Spillway uses the default, 5000 ms, and keeps exporting");
+  }
+
+  @Test
+  void validIntervalsAndTimeoutsAreLeftAlone() {
+    Map<String, String> result = customize(Map.of("otel.metric.export.interval", "200",
+        "otel.exporter.otlp.timeout", "5s"), Map.of());
+
+    assertThat(result).doesNotContainKeys("otel.metric.export.interval", "otel.exporter.otlp.timeout");
+    assertThat(warnings).isEmpty();
   }
 
   @Test
@@ -80,7 +119,7 @@ class OtelPropertiesTest {
 
     assertThat(result).containsEntry("otel.traces.exporter", "otlp");
     assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning)
-        .startsWith("otel.traces.exporter=otlp,zipkin: ")
+        .startsWith("OTEL_TRACES_EXPORTER (otel.traces.exporter)=otlp,zipkin: ")
         .contains("does not ship zipkin")
         .contains("Spillway uses otlp"));
   }
@@ -93,8 +132,8 @@ class OtelPropertiesTest {
     assertThat(result).containsEntry("otel.metrics.exporter", "otlp")
         .containsEntry("otel.traces.exporter", "none");
     assertThat(warnings).hasSize(2);
-    assertThat(warnings.get(0)).startsWith("otel.metrics.exporter=otlp,prometheus: ");
-    assertThat(warnings.get(1)).startsWith("otel.traces.exporter=jaeger: ");
+    assertThat(warnings.get(0)).startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=otlp,prometheus: ");
+    assertThat(warnings.get(1)).startsWith("OTEL_TRACES_EXPORTER (otel.traces.exporter)=jaeger: ");
   }
 
   @Test

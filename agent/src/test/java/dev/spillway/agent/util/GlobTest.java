@@ -1,6 +1,9 @@
 package dev.spillway.agent.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +59,16 @@ class GlobTest {
   void matchIsAnchoredAtBothEnds() {
     assertThat(Glob.of("exec").matches("my-exec")).isFalse();
     assertThat(Glob.of("exec").matches("exec-1")).isFalse();
+  }
+
+  @Test
+  void manyStarsMatchInLinearTime() {
+    // As a regex this pattern backtracks through C(60, 12) splits of the name: hours.
+    Glob glob = Glob.of("*a".repeat(12) + "*b");
+    String name = "a".repeat(60);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThat(glob.matches(name)).isFalse());
+    assertThat(glob.matches(name + "b")).isTrue();
   }
 
   @Test

@@ -103,6 +103,9 @@ class AttachIT {
     assertThat(again.exitCode).as("%s", again).isZero();
     assertThat(again.out).startsWith("pid " + app.pid() + ": already running, not instrumenting again; applied"
         + " spillway.rules=" + rules + "; not applied: spillway.executor.max-tracked (needs a restart)");
+    // The agent's own system properties, set by the first attach, are no settings (issue 12).
+    app.awaitError(line -> line.startsWith("[spillway] INFO already running"), Duration.ofSeconds(10));
+    assertThat(app.stderr()).noneMatch(line -> line.contains("unknown setting"));
 
     assertThat(app.ask("reject 3", "REJECTED")).isEqualTo("REJECTED 3");
     // One agent, so each rejection once: 1 before and 3 now, not twice that.

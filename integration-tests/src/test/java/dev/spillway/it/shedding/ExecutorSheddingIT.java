@@ -85,7 +85,7 @@ class ExecutorSheddingIT {
 
   @Test
   @Order(2)
-  void aChangedFileTakesEffectWithinTwoSeconds() throws Exception {
+  void aChangedFileTakesEffectOnceItHasStayedTheSameForASecond() throws Exception {
     long written = System.nanoTime();
     Files.writeString(rules, String.join("\n",
         "rules:",
@@ -113,7 +113,8 @@ class ExecutorSheddingIT {
         "      queue.size: \">= 3\"",
         ""));
     app.awaitError(line -> line.contains("rules from " + rules + ": 4 rules"), Duration.ofSeconds(5));
-    assertThat(System.nanoTime() - written).isLessThan(Duration.ofSeconds(2).toNanos());
+    // Seen at one check, applied at the next, a second later, if it has not changed meanwhile.
+    assertThat(System.nanoTime() - written).isBetween(Duration.ofSeconds(1).toNanos(), Duration.ofSeconds(3).toNanos());
   }
 
   @Test

@@ -96,6 +96,16 @@ public final class AgentJvm implements AutoCloseable {
     return awaitLine(stderr, 0, test, timeout, "standard error");
   }
 
+  /** Lines printed on standard error so far: a mark for {@link #awaitErrorAfter}. */
+  public int errorMark() {
+    return stderr.size();
+  }
+
+  /** Waits for a standard-error line printed after {@code mark} that satisfies {@code test}. */
+  public String awaitErrorAfter(int mark, Predicate<String> test, Duration timeout) {
+    return awaitLine(stderr, mark, test, timeout, "standard error");
+  }
+
   /** Waits for the agent's start-up line; fails if the agent reports an error instead. */
   public String awaitAgentStarted() {
     return awaitError(line -> line.startsWith("[spillway] INFO") && line.contains(" started in "),
