@@ -4,12 +4,14 @@ import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.JdkCode;
+import dev.spillway.agent.util.FinalCounts;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -31,8 +33,8 @@ final class ExecutorRegistry {
   private final WorkQueues workQueues;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
-  /** Final counts of executors that are gone, by series name, until reported. Guarded by this. */
-  private final Map<String, Retired> retired = new HashMap<>();
+  /** Final counts of executors that are gone, until reported. */
+  private final FinalCounts<Retired> retired = new FinalCounts<>();
   /** How many live executors use each name. Guarded by this. */
   private final Map<String, Integer> liveNames = new HashMap<>();
   /** Live executors with a series of their own. Guarded by this. */
@@ -220,7 +222,7 @@ final class ExecutorRegistry {
       if (liveNames.remove(series.name) != null) {
         named--;
       }
-      Retired gone = retired.computeIfAbsent(series.name, name -> new Retired(series));
+      Retired gone = retired.under(series.name, name -> new Retired(series));
       gone.completed += completed;
       tracker.rejections.addTo(gone.rejections);
     }
@@ -229,7 +231,7 @@ final class ExecutorRegistry {
   }
 
   /** The final counts kept under {@code name}, to add to the live executor reporting it; or null. */
-  synchronized Retired retired(String name) {
+  Retired retired(String name) {
     return retired.get(name);
   }
 
@@ -237,22 +239,14 @@ final class ExecutorRegistry {
    * Takes the final counts whose name no live executor reports under ({@code reported}): they are
    * reported alone, this once, and then their series ends.
    */
-  synchronized List<Retired> takeUnreported(java.util.Set<String> reported) {
-    List<Retired> alone = new ArrayList<>();
-    for (java.util.Iterator<Retired> it = retired.values().iterator(); it.hasNext(); ) {
-      Retired gone = it.next();
-      if (!reported.contains(gone.series.name)) {
-        alone.add(gone);
-        it.remove();
-      }
-    }
-    return alone;
+  List<Retired> takeUnreported(Set<String> reported) {
+    return retired.takeUnreported(reported);
   }
 
-  /** What executors that are gone counted, under one series name. Guarded by the registry. */
+  /** What executors that are gone counted, under one series name; written under the registry's lock. */
   static final class Retired {
     final ExecutorSeries series;
-    long completed;
+    volatile long completed;
     final Rejections rejections = new Rejections();
 
     Retired(ExecutorSeries series) {

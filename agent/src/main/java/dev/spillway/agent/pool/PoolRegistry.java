@@ -2,12 +2,12 @@ package dev.spillway.agent.pool;
 
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.FinalCounts;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +31,8 @@ final class PoolRegistry {
   private final TaskSampling sampling;
   private final PoolSeries overflow = PoolSeries.overflow();
 
-  /** Final counts of pools that are gone, by series name, until reported. Guarded by this. */
-  private final Map<String, Retired> retired = new HashMap<>();
+  /** Final counts of pools that are gone, until reported. */
+  private final FinalCounts<Retired> retired = new FinalCounts<>();
   /** Names of live pools with a series of their own. Guarded by this. */
   private final Set<String> liveNames = new HashSet<>();
   private boolean overflowReported;
@@ -195,7 +195,7 @@ final class PoolRegistry {
       series.retiredSheds.add(tracker.sheds.sum());
     } else {
       liveNames.remove(series.name);
-      Retired gone = retired.computeIfAbsent(series.name, name -> new Retired(series));
+      Retired gone = retired.under(series.name, name -> new Retired(series));
       gone.timeouts += tracker.timeouts.sum();
       gone.sheds += tracker.sheds.sum();
     }
@@ -203,28 +203,20 @@ final class PoolRegistry {
   }
 
   /** The final counts kept under {@code name}, to add to the live pool reporting it; or null. */
-  synchronized Retired retired(String name) {
+  Retired retired(String name) {
     return retired.get(name);
   }
 
   /** Takes the final counts no live pool reports under: reported alone, this once. */
-  synchronized List<Retired> takeUnreported(Set<String> reported) {
-    List<Retired> alone = new ArrayList<>();
-    for (Iterator<Retired> it = retired.values().iterator(); it.hasNext(); ) {
-      Retired gone = it.next();
-      if (!reported.contains(gone.series.name)) {
-        alone.add(gone);
-        it.remove();
-      }
-    }
-    return alone;
+  List<Retired> takeUnreported(Set<String> reported) {
+    return retired.takeUnreported(reported);
   }
 
-  /** What pools that are gone counted, under one series name. Guarded by the registry. */
+  /** What pools that are gone counted, under one series name; written under the registry's lock. */
   static final class Retired {
     final PoolSeries series;
-    long timeouts;
-    long sheds;
+    volatile long timeouts;
+    volatile long sheds;
 
     Retired(PoolSeries series) {
       this.series = series;
