@@ -116,13 +116,13 @@ public final class AgentInstaller {
 
   /** After the gate is closed: gives every class it rewrote its original bytecode back. */
   public static int restore(Instrumentation inst, WeavingGate gate) {
-    List<String> all = new ArrayList<>();
+    Set<String> all = new HashSet<>();
     for (Class<?> type : inst.getAllLoadedClasses()) {
       if (gate.rewrites(type.getName())) {
         all.add(type.getName());
       }
     }
-    return retransform(inst, new HashSet<>(all));
+    return retransform(inst, all);
   }
 
   /** Retransforms the loaded classes with these names; returns how many could not be. */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * definition of every class Spillway rewrites until the weaver is ready, then hands it over.
  *
  * <p>So the rewritten bytecode is in place before any code of those classes runs, without making
- * {@code premain} wait for Byte Buddy (about half a second): the application's {@code main} starts
+ * {@code premain} wait for Byte Buddy (about a second on a cold JVM): the application's {@code main} starts
  * at once and waits, at most {@link #MAX_HOLD_MILLIS}, only if it loads a rewritten class (a
  * {@code ThreadPoolExecutor}, a blocking queue, a pool) before the agent is ready. No executor,
  * queue or pool is then built unseen, and no worker thread starts in the JDK's unrewritten worker
@@ -127,7 +127,7 @@ public final class WeavingGate implements ClassFileTransformer {
     inst.removeTransformer(this);
   }
 
-  /** The binary names of the classes this gate rewrites. */
+  /** Whether this gate rewrites the class of that binary name. */
   public boolean rewrites(String binaryName) {
     return internalNames.contains(binaryName.replace('.', '/'));
   }
