@@ -2,6 +2,7 @@ package dev.spillway.agent;
 
 import dev.spillway.agent.install.TypeInstrumentation;
 import java.lang.instrument.Instrumentation;
+import java.util.Set;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.status.StatusSource;
 import dev.spillway.agent.telemetry.Telemetry;
@@ -31,7 +32,7 @@ public interface Family extends StatusSource {
    *
    * @param unwoven the classes that were loaded before their bytecode was rewritten
    */
-  default void discover(Instrumentation inst, java.util.Set<String> unwoven) {
+  default void discover(Instrumentation inst, Set<String> unwoven) {
   }
 
   /** Starts recording to the SDK; until then histograms are kept for it and counts are counted. */

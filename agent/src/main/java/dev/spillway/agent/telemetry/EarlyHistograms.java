@@ -23,7 +23,7 @@ import java.util.List;
  *
  * <p>Everything else needs no keeping: gauges and counters are read from the agent's own state at
  * collection time. At most {@value #CAPACITY} measurements are kept per histogram; later ones, and
- * spans, are dropped until the SDK is up, and the start-up line says how many.
+ * spans, are dropped until the SDK is up, and a debug line says how many.
  */
 final class EarlyHistograms {
 

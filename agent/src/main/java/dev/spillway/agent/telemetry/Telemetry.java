@@ -75,7 +75,7 @@ public final class Telemetry {
     return started;
   }
 
-  public static Telemetry start(SpillwayConfig config) {
+  private static Telemetry start(SpillwayConfig config) {
     StringBuilder exporting = new StringBuilder();
     try {
       AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
