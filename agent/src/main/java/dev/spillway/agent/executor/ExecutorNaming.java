@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.util.CallSites;
+import dev.spillway.agent.util.GeneratedNames;
 import dev.spillway.agent.util.Renames;
 import java.lang.StackWalker.StackFrame;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  *   <li>The name of its first worker thread without the trailing number
  *       ({@code http-nio-8080-exec-7} gives {@code http-nio-8080-exec}), unless that name is a JDK
  *       default ({@code pool-3-thread-1}, {@code Thread-12}), which says nothing and changes with
- *       creation order;
+ *       creation order, or looks generated (Jetty's {@code qtp1365202186}, a UUID: see
+ *       {@link GeneratedNames});
  *   <li>otherwise the class whose code constructed the executor ({@code com.acme.OrderService}),
  *       skipping the JDK, factories and the executor's own constructors;
  *   <li>otherwise (attached to a running JVM, constructor not seen) the class that submitted the
@@ -62,7 +64,7 @@ final class ExecutorNaming {
       return null;
     }
     String base = TRAILING_NUMBER.matcher(threadName.trim()).replaceFirst("");
-    if (base.isEmpty() || JDK_DEFAULT.matcher(base).matches()) {
+    if (base.isEmpty() || JDK_DEFAULT.matcher(base).matches() || GeneratedNames.looksGenerated(base)) {
       return null;
     }
     return base;

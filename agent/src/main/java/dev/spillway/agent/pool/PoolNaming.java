@@ -1,6 +1,7 @@
 package dev.spillway.agent.pool;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.util.GeneratedNames;
 import dev.spillway.agent.util.Glob;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +19,14 @@ import java.util.regex.Pattern;
  *   <li>The name the user configured (HikariCP {@code poolName}, Tomcat {@code name}, DBCP2
  *       {@code jmxName}, c3p0 {@code dataSourceName}, a commons-pool2 {@code jmxNameBase}).
  *       Generated names ({@code HikariPool-3}, {@code Tomcat Connection Pool[2-…]}) do not count:
- *       they change with creation order.
+ *       they change with creation order, and neither do names that look generated
+ *       ({@link GeneratedNames}: a UUID, a random token).
  *   <li>Otherwise, as the semantic conventions say, {@code server.address:server.port/db.namespace}
  *       from the JDBC URL, leaving out what the URL does not say (a port it does not
  *       write, say). A URL without a server ({@code jdbc:h2:mem:orders},
  *       {@code jdbc:hsqldb:file:/data/app}) gives its database alone: {@code orders},
- *       {@code /data/app}. Credentials and parameters never appear.
+ *       {@code /data/app}. Credentials and parameters never appear, nor a generated database
+ *       name (Spring Boot's {@code jdbc:h2:mem:<uuid>}) or a random loopback port.
  *   <li>Otherwise a class that identifies the pool: a commons-pool2 pool's factory class, a
  *       HikariCP data source class; last the pool's own simple class name.
  * </ol>
@@ -47,18 +50,45 @@ final class PoolNaming {
 
   /** The pool's name before renames and de-duplication. */
   static String derive(String configured, String jdbcUrl, String fallback, String type) {
-    if (configured != null && !configured.isBlank()) {
+    if (configured != null && !configured.isBlank() && !GeneratedNames.looksGenerated(configured)) {
       return configured.trim();
     }
-    String fromUrl = fromJdbcUrl(jdbcUrl);
+    String fromUrl = withoutGeneratedParts(fromJdbcUrl(jdbcUrl));
     if (fromUrl != null) {
       return fromUrl;
     }
-    if (fallback != null && !fallback.isBlank()) {
+    if (fallback != null && !fallback.isBlank() && !GeneratedNames.looksGenerated(fallback)) {
       return fallback;
     }
     int dot = type.lastIndexOf('.');
     return type.substring(dot + 1);
+  }
+
+  /**
+   * A name from a URL without the parts that change from run to run: a generated database name
+   * ({@code jdbc:h2:mem:<uuid>}, Spring Boot's default) or a random loopback port (a test
+   * container) is left out; null when nothing stable is left.
+   */
+  static String withoutGeneratedParts(String fromUrl) {
+    if (fromUrl == null || !GeneratedNames.looksGenerated(fromUrl)) {
+      return fromUrl;
+    }
+    int slash = fromUrl.indexOf('/');
+    String authority = slash < 0 ? fromUrl : fromUrl.substring(0, slash);
+    String namespace = slash < 0 ? "" : fromUrl.substring(slash + 1);
+    if (slash == 0) {
+      authority = "";
+      namespace = fromUrl;
+    }
+    if (GeneratedNames.looksGenerated(authority)) {
+      int colon = authority.lastIndexOf(':');
+      String host = colon > 0 ? authority.substring(0, colon) : "";
+      authority = !host.isEmpty() && !GeneratedNames.looksGenerated(host) ? host : "";
+    }
+    if (GeneratedNames.looksGenerated(namespace)) {
+      namespace = "";
+    }
+    return join(authority, namespace);
   }
 
   /** Applies the first matching rename, if any. */

@@ -23,6 +23,14 @@ class ExecutorNamingTest {
   }
 
   @Test
+  void generatedThreadNamesSayNothing() {
+    // Jetty's default pool name is qtp + identity hash: another one at every start (issue 11).
+    assertThat(ExecutorNaming.fromThreadName("qtp1365202186-17")).isNull();
+    assertThat(ExecutorNaming.derive("qtp1365202186-17", "com.acme.Server", null, "a.B")).isEqualTo("com.acme.Server");
+    assertThat(ExecutorNaming.fromThreadName("job-818fe3a7-ca4e-4b5e-9a0c-2f1e7d3b6a11-1")).isNull();
+  }
+
+  @Test
   void jdkDefaultThreadNamesSayNothing() {
     assertThat(ExecutorNaming.fromThreadName("pool-3-thread-1")).isNull();
     assertThat(ExecutorNaming.fromThreadName("pool-12-thread-40")).isNull();

@@ -49,6 +49,23 @@ class PoolNamingTest {
   }
 
   @Test
+  void generatedValuesAreSkippedForTheNextRule() {
+    // Spring Boot's embedded database: a fresh UUID at every start (issue 11).
+    assertThat(PoolNaming.derive(null, "jdbc:h2:mem:818fe3a7-ca4e-4b5e-9a0c-2f1e7d3b6a11;DB_CLOSE_DELAY=-1",
+        null, "com.zaxxer.hikari.pool.HikariPool")).isEqualTo("HikariPool");
+    assertThat(PoolNaming.derive("e9b425e4-ca4e-4b5e-9a0c-2f1e7d3b6a11", "jdbc:h2:mem:orders", null, "a.B"))
+        .isEqualTo("orders");
+    assertThat(PoolNaming.derive(null, "jdbc:postgresql://db.internal:5432/818fe3a7-ca4e-4b5e-9a0c-2f1e7d3b6a11",
+        null, "a.B")).isEqualTo("db.internal:5432");
+    // A test container's random port on loopback: the host and database stay.
+    assertThat(PoolNaming.derive(null, "jdbc:postgresql://localhost:54321/test", null, "a.B"))
+        .isEqualTo("localhost/test");
+    assertThat(PoolNaming.derive(null, "jdbc:postgresql://localhost:5432/test", null, "a.B"))
+        .isEqualTo("localhost:5432/test");
+    assertThat(PoolNaming.derive(null, null, "1hge1ftbb1a2p9w51gj5lqz|6c3a3c15", "x.C3P0Pool")).isEqualTo("C3P0Pool");
+  }
+
+  @Test
   void renamesApplyTheFirstMatchingGlob() {
     PoolNaming naming = new PoolNaming("db.internal:*/orders=orders-db; *=other ;bad");
     assertThat(naming.rename("db.internal:5432/orders")).isEqualTo("orders-db");
