@@ -15,7 +15,9 @@ import java.util.concurrent.BlockingQueue;
  * method did. Every queue
  * created at the same place shares that name and its series: one queue per connection is one
  * series. A queue the agent met already built (it started after the queue) is named after the
- * code that first inserted into it. Renames from {@code spillway.queue.names} apply.
+ * field the first inserting code read it from ({@code this.inbox.offer(x)} gives
+ * {@code com.acme.Pipeline.inbox}, as its creation would have), else after that code's class and
+ * method. Renames from {@code spillway.queue.names} apply.
  */
 final class QueueNaming {
 
@@ -49,16 +51,20 @@ final class QueueNaming {
       return "unknown";
     }
     String field = AssignedField.of(frame, queueClass);
-    return field != null
-        ? CallSites.className(frame.getClassName()) + "." + field
-        : CallSites.describe(frame, true);
+    if (field != null) {
+      return CallSites.className(frame.getClassName()) + "." + field;
+    }
+    // Met at an insert (after an attach): the field the queue is read from names it as its
+    // creation would have ({@code this.handoffQueue.offer(x)} gives ConcurrentBag.handoffQueue).
+    String receiver = AssignedField.receiverField(frame, queueClass);
+    return receiver != null ? CallSites.className(receiver) : CallSites.describe(frame, true);
   }
 
   private static boolean isPlumbing(StackFrame frame) {
-    // The constructor of a queue subclass is part of the queue, not its owner.
+    // The code of a queue subclass (its constructor, an offer that calls super.offer) is part of
+    // the queue, not its owner.
     return CallSites.startsWithAny(frame.getClassName(), PLUMBING) || JdkCode.isNeutral(frame.getClassName())
-        || ("<init>".equals(frame.getMethodName())
-            && BlockingQueue.class.isAssignableFrom(frame.getDeclaringClass()));
+        || BlockingQueue.class.isAssignableFrom(frame.getDeclaringClass());
   }
 
   String name(String site) {

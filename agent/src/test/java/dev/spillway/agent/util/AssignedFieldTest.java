@@ -77,4 +77,50 @@ class AssignedFieldTest {
   private static Probe pass(Probe probe) {
     return probe;
   }
+
+  /** A queue that notes the frame of the code that inserts into it. */
+  static final class InsertProbe extends ArrayBlockingQueue<Object> {
+    StackWalker.StackFrame inserter;
+
+    InsertProbe() {
+      super(4);
+    }
+
+    @Override
+    public boolean offer(Object item) {
+      inserter = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+          .walk(frames -> frames.skip(1).findFirst().orElseThrow());
+      return super.offer(item);
+    }
+  }
+
+  InsertProbe handoff = new InsertProbe();
+  static BlockingQueue<Object> shared = new InsertProbe();
+
+  private static String receiver(StackWalker.StackFrame frame) {
+    return AssignedField.receiverField(frame, InsertProbe.class);
+  }
+
+  @Test
+  void anInsertNamesTheFieldTheQueueIsReadFrom() {
+    Object item = new Object();
+    if (item.hashCode() != 0 && handoff.offer(item)) {
+      assertThat(receiver(handoff.inserter)).isEqualTo(AssignedFieldTest.class.getName() + ".handoff");
+    }
+    shared.offer(item);
+    assertThat(receiver(((InsertProbe) shared).inserter)).isEqualTo(AssignedFieldTest.class.getName() + ".shared");
+  }
+
+  @Test
+  void anInsertThroughALocalOrAMethodNamesNoField() {
+    InsertProbe local = handoff;
+    local.offer(new Object());
+    assertThat(receiver(local.inserter)).isNull();
+    queue().offer(new Object());
+    assertThat(receiver(handoff.inserter)).isNull();
+  }
+
+  private InsertProbe queue() {
+    return handoff;
+  }
 }
