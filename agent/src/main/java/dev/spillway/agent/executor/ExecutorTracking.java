@@ -108,7 +108,7 @@ public final class ExecutorTracking implements Family {
       Gate gate = tracker.gate;
       rows.add(new TargetStatus("executor", series.name, tracker.type, executor.getQueue().size(),
           tracker.queueCapacity(executor.getQueue()), executor.getActiveCount(),
-          max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.total(null),
+          max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.failures(),
           tracker.rejections.total(RejectionReason.SHED), executor.getCompletedTaskCount(),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
     }

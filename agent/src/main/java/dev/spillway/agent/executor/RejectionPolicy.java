@@ -1,5 +1,6 @@
 package dev.spillway.agent.executor;
 
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -11,6 +12,13 @@ enum RejectionPolicy {
   DISCARD_OLDEST("discard_oldest"),
   /** Any other handler, including subclasses of the JDK's: they may behave differently. */
   CUSTOM("custom");
+
+  /**
+   * Libraries' own handlers that drop the task and do nothing else, by design: HikariCP's
+   * connection adder refuses a fill request while enough are queued (an empty handler).
+   */
+  private static final Set<String> LIBRARY_DISCARDS =
+      Set.of("com.zaxxer.hikari.util.UtilityElf$CustomDiscardPolicy");
 
   final String value;
 
@@ -31,6 +39,9 @@ enum RejectionPolicy {
     }
     if (type == ThreadPoolExecutor.DiscardOldestPolicy.class) {
       return DISCARD_OLDEST;
+    }
+    if (type != null && LIBRARY_DISCARDS.contains(type.getName())) {
+      return DISCARD;
     }
     return CUSTOM;
   }

@@ -38,6 +38,24 @@ final class Rejections {
     return sum;
   }
 
+  /**
+   * Rejections an operator must act on: all but those of an executor whose handler discards by
+   * design ({@code discard}, {@code discard_oldest}), whose owner chose to drop tasks when full.
+   * Sheds always count: a rule refused them.
+   */
+  long failures() {
+    long sum = 0;
+    for (RejectionReason reason : RejectionReason.values()) {
+      for (RejectionPolicy policy : RejectionPolicy.values()) {
+        boolean discard = policy == RejectionPolicy.DISCARD || policy == RejectionPolicy.DISCARD_OLDEST;
+        if (reason == RejectionReason.SHED || !discard) {
+          sum += get(reason, policy);
+        }
+      }
+    }
+    return sum;
+  }
+
   boolean any() {
     for (int i = 0; i < counts.length(); i++) {
       if (counts.get(i) != null) {

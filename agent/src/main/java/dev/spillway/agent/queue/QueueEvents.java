@@ -4,6 +4,7 @@ import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.bootstrap.QueueHooks;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,7 +68,9 @@ final class QueueEvents implements QueueHooks.Delegate {
         return;
       }
       if (!inserted) {
-        int reason = started == QueueHooks.REFUSE ? Refusals.SHED : Refusals.FULL;
+        int reason = started == QueueHooks.REFUSE ? Refusals.SHED
+            : operation == QueueHooks.OFFER && queue instanceof SynchronousQueue ? Refusals.HANDOFF
+            : Refusals.FULL;
         tracker.refusals.increment(operation, reason);
         lastRefusal.get()[0] = reason;
         if (isTime(started)) {

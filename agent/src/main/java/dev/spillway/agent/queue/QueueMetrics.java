@@ -42,7 +42,8 @@ final class QueueMetrics {
         .setDescription("Items taken out by poll or take (queues with details on).").buildObserver();
     ObservableLongMeasurement rejected = meter.counterBuilder(REJECTED).setUnit("{item}")
         .setDescription("Inserts refused: offer returned false, or add threw, because the queue was full"
-            + " (reason full) or a shedding rule refused it (reason shed).")
+            + " (reason full), a shedding rule refused it (reason shed), or a plain offer to a SynchronousQueue"
+            + " found no taker waiting (reason handoff: expected, how a hand-off declines).")
         .buildObserver();
     meter.batchCallback(() -> collect(size, capacity, enqueued, dequeued, rejected),
         size, capacity, enqueued, dequeued, rejected);

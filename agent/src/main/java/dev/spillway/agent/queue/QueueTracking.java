@@ -177,7 +177,7 @@ public final class QueueTracking implements Family, WorkQueues {
       sum[0] += queue.size();
       long capacity = tracker.capacity(queue);
       sum[1] = sum[1] < 0 || capacity < 0 ? -1 : sum[1] + capacity;
-      sum[2] += tracker.refusals.total(-1);
+      sum[2] += tracker.refusals.failures();
       sum[3] += tracker.refusals.total(Refusals.SHED);
       details.merge(series, tracker.details, Boolean::logicalOr);
       Gate gate = tracker.gate;
@@ -192,7 +192,7 @@ public final class QueueTracking implements Family, WorkQueues {
       long[] sum = entry.getValue();
       long taken = Boolean.TRUE.equals(details.get(series)) ? dequeued(series) : -1;
       rows.add(new TargetStatus("queue", series.name, series.type, sum[0], sum[1], -1, -1,
-          sum[2] + series.retiredRefusals.total(-1), sum[3] + series.retiredRefusals.total(Refusals.SHED),
+          sum[2] + series.retiredRefusals.failures(), sum[3] + series.retiredRefusals.total(Refusals.SHED),
           taken, series.waits.percentile(0.99), rules.containsKey(series) ? rules.get(series).toString() : ""));
     }
     return rows;

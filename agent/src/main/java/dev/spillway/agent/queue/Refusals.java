@@ -9,10 +9,16 @@ final class Refusals {
   /** {@code jvm.queue.operation} values, indexed like {@link QueueHooks#OFFER}... */
   static final String[] OPERATIONS = {"offer", "offer_timed", "add"};
   static final int ADD = 2;
-  /** {@code jvm.queue.rejection.reason} values. */
-  static final String[] REASONS = {"full", "shed"};
+  /**
+   * {@code jvm.queue.rejection.reason} values. {@code handoff}: a plain {@code offer} to a
+   * {@code SynchronousQueue} that found no taker waiting, which is how a hand-off says "nobody is
+   * free, do it another way" (HikariCP's ConcurrentBag, a cached thread pool): expected, not a
+   * failure, and left out of what {@code status} shows as rejected.
+   */
+  static final String[] REASONS = {"full", "shed", "handoff"};
   static final int FULL = 0;
   static final int SHED = 1;
+  static final int HANDOFF = 2;
   static final int SIZE = OPERATIONS.length * REASONS.length;
 
   private final AtomicLongArray counts = new AtomicLongArray(SIZE);
@@ -25,10 +31,13 @@ final class Refusals {
     counts.incrementAndGet(index(operation, reason));
   }
 
-  /** Moves one refusal from plain {@code offer} to {@code add}: add is offer and a throw. */
+  /**
+   * Moves one refusal from plain {@code offer} to {@code add}: add is offer and a throw. An add
+   * that throws is a failure its caller sees, never an expected hand-off.
+   */
   void relabelAsAdd(int reason) {
     counts.decrementAndGet(index(QueueHooks.OFFER, reason));
-    counts.incrementAndGet(index(ADD, reason));
+    counts.incrementAndGet(index(ADD, reason == HANDOFF ? FULL : reason));
   }
 
   long get(int index) {
@@ -55,6 +64,11 @@ final class Refusals {
       }
     }
     return true;
+  }
+
+  /** Refusals an operator must act on: all but the expected hand-offs. */
+  long failures() {
+    return total(-1) - total(HANDOFF);
   }
 
   void addTo(Refusals other) {

@@ -68,4 +68,16 @@ class RejectionsTest {
 
     assertThat(into.any()).isFalse();
   }
+
+  @Test
+  void failuresLeaveOutDiscardsByDesignButNotSheds() {
+    Rejections rejections = new Rejections();
+    rejections.increment(RejectionReason.SATURATED, RejectionPolicy.DISCARD);
+    rejections.increment(RejectionReason.SATURATED, RejectionPolicy.DISCARD_OLDEST);
+    rejections.increment(RejectionReason.SATURATED, RejectionPolicy.ABORT);
+    rejections.increment(RejectionReason.SATURATED, RejectionPolicy.CUSTOM);
+    rejections.increment(RejectionReason.SHED, RejectionPolicy.DISCARD);
+    assertThat(rejections.failures()).isEqualTo(3);
+    assertThat(rejections.total(null)).isEqualTo(5);
+  }
 }

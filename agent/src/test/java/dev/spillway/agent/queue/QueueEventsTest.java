@@ -18,6 +18,7 @@ import dev.spillway.bootstrap.QueueHooks;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,28 @@ class QueueEventsTest {
     assertThat(refused(tracker, QueueHooks.OFFER, Refusals.FULL)).isZero();
     assertThat(refused(tracker, Refusals.ADD, Refusals.FULL)).isEqualTo(1);
     assertThat(refused(tracker, QueueHooks.OFFER_TIMED, Refusals.FULL)).isEqualTo(1);
+  }
+
+  @Test
+  void aPlainOfferToASynchronousQueueWithNoTakerIsAHandOffNotAFailure() {
+    start(List.of());
+    BlockingQueue<Object> queue = Owner.call(() -> {
+      BlockingQueue<Object> handoff = new SynchronousQueue<>();
+      events.onConstructed(handoff);
+      return handoff;
+    });
+    QueueTracker tracker = registry.get(queue);
+
+    events.afterOffer(queue, "a", false, events.beforeOffer(queue, "a"), QueueHooks.OFFER);
+    events.afterOffer(queue, "b", false, events.beforeOffer(queue, "b"), QueueHooks.OFFER_TIMED);
+    events.afterOffer(queue, "c", false, events.beforeOffer(queue, "c"), QueueHooks.OFFER);
+    events.onAddRefused(queue);
+
+    assertThat(refused(tracker, QueueHooks.OFFER, Refusals.HANDOFF)).isEqualTo(1);
+    assertThat(refused(tracker, QueueHooks.OFFER_TIMED, Refusals.FULL)).as("a timed offer waited").isEqualTo(1);
+    assertThat(refused(tracker, Refusals.ADD, Refusals.FULL)).as("an add throws at its caller").isEqualTo(1);
+    assertThat(tracker.refusals.failures()).isEqualTo(2);
+    assertThat(tracker.refusals.total(-1)).isEqualTo(3);
   }
 
   @Test
