@@ -116,6 +116,12 @@ public final class Settings {
           + " effect once the file has stayed the same for a second (within about two), an invalid file is"
           + " refused and the rules in force stay.");
 
+  public static final Setting<Boolean> PLUMBING_TRACKED = Setting.flag("spillway.plumbing.tracked", false,
+      "Also tracks the executors, queues and pools of other Java agents (the OpenTelemetry agent's exporter"
+          + " threads and span queues), of the JDK's RMI and JMX plumbing (`RMI Scheduler(0)`) and of logging"
+          + " bootstrap (slf4j's `SubstituteLoggerFactory`), which are left out by default: they are not the"
+          + " application's.");
+
   public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
       "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole and"
           + " VisualVM (the command line does not use them).");
@@ -131,7 +137,7 @@ public final class Settings {
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
-      RULES, JMX_ENABLED, CONTROL_ENABLED);
+      PLUMBING_TRACKED, RULES, JMX_ENABLED, CONTROL_ENABLED);
 
   private Settings() {}
 }

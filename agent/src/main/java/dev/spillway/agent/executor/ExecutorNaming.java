@@ -81,6 +81,11 @@ final class ExecutorNaming {
     return CallSites.owner(ExecutorNaming::isPlumbing, false);
   }
 
+  /** The frame {@link #callSite} names, or null. */
+  static StackFrame callSiteFrame() {
+    return CallSites.ownerFrame(ExecutorNaming::isPlumbing);
+  }
+
   private static boolean isPlumbing(StackFrame frame) {
     // The constructor of a ThreadPoolExecutor subclass is part of the executor, not its owner.
     return CallSites.startsWithAny(frame.getClassName(), PLUMBING)

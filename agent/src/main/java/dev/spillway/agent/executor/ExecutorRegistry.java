@@ -3,10 +3,13 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.CallSites;
 import dev.spillway.agent.util.JdkCode;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.agent.util.FinalCounts;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
+import java.lang.StackWalker.StackFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,10 +94,16 @@ final class ExecutorRegistry {
     if (executor.getThreadFactory().getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
       return ExecutorTracker.IGNORED;
     }
-    // Its queue is reported as part of it, not as a queue of its own.
+    StackFrame owner = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
+        ? ExecutorNaming.callSiteFrame() : null;
+    // Its queue is reported as part of it, not as a queue of its own (nor at all, when ignored).
     workQueues.claim(executor.getQueue());
-    String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
-        ? ExecutorNaming.callSite() : null;
+    // Another agent's, JMX's or logging bootstrap's: not the application's (see Plumbing).
+    if (Plumbing.ignored(executor.getClass()) || Plumbing.ignored(executor.getThreadFactory().getClass())
+        || Plumbing.ignored(owner)) {
+      return ExecutorTracker.IGNORED;
+    }
+    String site = owner == null ? null : CallSites.describe(owner, false);
     return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
         sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(), jdkOwned(executor, sighting));
   }

@@ -13,6 +13,7 @@ import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class ExecutorTracking implements Family {
   private long lastRotation = lastHousekeeping;
 
   public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+    Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),

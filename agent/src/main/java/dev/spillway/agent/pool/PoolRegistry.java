@@ -4,6 +4,7 @@ import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.FinalCounts;
 import dev.spillway.agent.util.WeakIdentityMap;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +70,8 @@ final class PoolRegistry {
   }
 
   private PoolTracker newTracker(Object pool, int library, Object owner) {
-    if (AgentThreads.isAgentThread() || library < 0 || library >= adapters.length) {
+    if (AgentThreads.isAgentThread() || library < 0 || library >= adapters.length
+        || Plumbing.ignored(pool.getClass())) {
       return PoolTracker.IGNORED;
     }
     PoolAdapter adapter = adapters[library];

@@ -23,6 +23,7 @@ import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.bootstrap.PoolHooks;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class PoolTracking implements Family {
   private long lastRotation = lastHousekeeping;
 
   public PoolTracking(SpillwayConfig config, Telemetry early) {
+    Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
     adapters[PoolHooks.HIKARI] = new HikariAdapter();
     adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();

@@ -5,6 +5,7 @@ import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
 import dev.spillway.agent.util.JdkCode;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.lang.StackWalker.StackFrame;
@@ -114,6 +115,10 @@ final class QueueRegistry {
       return QueueTracker.IGNORED;
     }
     StackFrame owner = QueueNaming.ownerFrame();
+    // Another agent's, JMX's or logging bootstrap's: not the application's (see Plumbing).
+    if (Plumbing.ignored(object.getClass()) || Plumbing.ignored(owner)) {
+      return QueueTracker.IGNORED;
+    }
     // The JDK's own queues (made by JDK code, or of a JDK-internal class): wildcards pass them by.
     boolean jdkOwned = JdkCode.isJdkInternal(object.getClass()) || JdkCode.isJdk(owner);
     return new QueueTracker((BlockingQueue<?>) object, QueueNaming.site(owner, object.getClass()),

@@ -15,6 +15,7 @@ import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.Glob;
+import dev.spillway.agent.util.Plumbing;
 import dev.spillway.bootstrap.QueueHooks;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ public final class QueueTracking implements Family, WorkQueues {
   private boolean stopped;
 
   public QueueTracking(SpillwayConfig config, Telemetry early) {
+    Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     List<Glob> details = new ArrayList<>();
     for (String glob : config.get(Settings.QUEUE_DETAILS).split(";")) {

@@ -13,6 +13,8 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.internal.MeterConfig;
+import io.opentelemetry.sdk.metrics.internal.SdkMeterProviderUtil;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,10 @@ public final class Telemetry {
           .disableShutdownHook()
           .addPropertiesCustomizer(shared ->
               OtelProperties.customize(shared, config.otelOverrides(), AgentLog::warn))
+          // The SDK's own self-metrics (exporter counts, span processor queue) are not Spillway's
+          // and would be exported under relocated scope names: only Spillway's scopes export.
+          .addMeterProviderCustomizer((builder, props) -> SdkMeterProviderUtil.addMeterConfiguratorCondition(
+              builder, scope -> !isSpillwayScope(scope.getName()), MeterConfig.disabled()))
           .addMetricExporterCustomizer((exporter, props) -> {
             describeExport(exporting, "metrics", exporter, props);
             return isOtlp(exporter)
@@ -102,6 +108,11 @@ public final class Telemetry {
           + Printable.clip(String.valueOf(t.getMessage()), 300));
       return noop();
     }
+  }
+
+  /** Spillway's own meters: {@code dev.spillway.executor}, {@code dev.spillway.queue}, ... */
+  static boolean isSpillwayScope(String name) {
+    return name.startsWith(SCOPE_PREFIX) && name.indexOf('.', SCOPE_PREFIX.length()) < 0;
   }
 
   private static boolean isOtlp(Object exporter) {
