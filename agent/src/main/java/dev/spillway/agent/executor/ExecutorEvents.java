@@ -63,7 +63,15 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
 
   @Override
   public void onConstructed(Object executor) {
-    registry.track(executor, Sighting.CONSTRUCTED);
+    ExecutorTracker tracker = registry.track(executor, Sighting.CONSTRUCTED);
+    if (tracker != ExecutorTracker.IGNORED && tracker.series == null) {
+      // Listed from construction (idle) when its name is known without a thread: see namedAtConstruction.
+      String threadName = ExecutorNaming.threadNameBeforeThreads(tracker.executor());
+      if (threadName != null) {
+        tracker.firstThreadName = threadName;
+        registry.series(tracker);
+      }
+    }
   }
 
   @Override

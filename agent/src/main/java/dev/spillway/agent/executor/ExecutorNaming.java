@@ -2,8 +2,10 @@ package dev.spillway.agent.executor;
 
 import dev.spillway.agent.util.CallSites;
 import dev.spillway.agent.util.GeneratedNames;
+import dev.spillway.agent.util.JdkCode;
 import dev.spillway.agent.util.Renames;
 import java.lang.StackWalker.StackFrame;
+import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,9 @@ final class ExecutorNaming {
 
   private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_. #]*\\d+$");
   private static final Pattern JDK_DEFAULT = Pattern.compile("pool-\\d+-thread|Thread");
+  private static final Set<String> JDK_DEFAULT_FACTORIES = Set.of(
+      "java.util.concurrent.Executors$DefaultThreadFactory",
+      "java.util.concurrent.Executors$PrivilegedThreadFactory");
 
   /** Frames from these packages are plumbing, not the code that owns an executor. */
   private static final String[] PLUMBING = {
@@ -68,6 +73,33 @@ final class ExecutorNaming {
       return null;
     }
     return base;
+  }
+
+  /**
+   * The name its worker threads will have, told before any exists, or null when only a thread
+   * can tell: {@code ""} (nothing to learn from threads: name it by its construction site) for a
+   * JDK executor with the JDK's default thread factory, whose threads are {@code pool-N-thread-M};
+   * {@code prefix + "1"} for a factory that tells its prefix ({@code getThreadNamePrefix()}:
+   * Spring's {@code ThreadPoolTaskExecutor}, {@code CustomizableThreadFactory}). Never makes a
+   * thread: a factory's {@code newThread} would shift the application's own thread numbering.
+   */
+  static String threadNameBeforeThreads(ThreadPoolExecutor executor) {
+    if (executor == null) {
+      return null;
+    }
+    try {
+      Object factory = executor.getThreadFactory();
+      Class<?> type = factory.getClass();
+      if (JDK_DEFAULT_FACTORIES.contains(type.getName())) {
+        // A subclass may still swap the factory in its own constructor: only the JDK's classes.
+        return JdkCode.isJdk(executor.getClass()) ? "" : null;
+      }
+      java.lang.reflect.Method prefix = type.getMethod("getThreadNamePrefix");
+      Object value = prefix.getReturnType() == String.class ? prefix.invoke(factory) : null;
+      return value == null || ((String) value).isBlank() ? null : value + "1";
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return null;
+    }
   }
 
   /** Applies the first matching rename, if any. */

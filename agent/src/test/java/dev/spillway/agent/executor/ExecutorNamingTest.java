@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.naming.Owner;
 import dev.spillway.agent.util.CallSites;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ExecutorNamingTest {
@@ -28,6 +33,45 @@ class ExecutorNamingTest {
     assertThat(ExecutorNaming.fromThreadName("qtp1365202186-17")).isNull();
     assertThat(ExecutorNaming.derive("qtp1365202186-17", "com.acme.Server", null, "a.B")).isEqualTo("com.acme.Server");
     assertThat(ExecutorNaming.fromThreadName("job-818fe3a7-ca4e-4b5e-9a0c-2f1e7d3b6a11-1")).isNull();
+  }
+
+  /** As Spring's CustomizableThreadFactory: tells the prefix of the names it gives. */
+  public static final class PrefixFactory implements ThreadFactory {
+    public String getThreadNamePrefix() {
+      return "task-";
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+      throw new AssertionError("naming must never make a thread");
+    }
+  }
+
+  @Test
+  void threadNamesKnownBeforeAnyThreadNameAnIdleExecutor() {
+    ThreadPoolExecutor jdkDefault = (ThreadPoolExecutor)
+        Executors.newFixedThreadPool(1);
+    ThreadPoolExecutor prefixed = new ThreadPoolExecutor(1, 1, 1,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new PrefixFactory());
+    ThreadPoolExecutor custom = new ThreadPoolExecutor(1, 1, 1,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r));
+    ThreadPoolExecutor subclass = new ThreadPoolExecutor(1, 1, 1,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>()) { };
+    try {
+      assertThat(ExecutorNaming.threadNameBeforeThreads(jdkDefault)).isEmpty();
+      assertThat(ExecutorNaming.derive(ExecutorNaming.threadNameBeforeThreads(jdkDefault), "com.acme.Orders", null,
+          "ThreadPoolExecutor")).isEqualTo("com.acme.Orders");
+      assertThat(ExecutorNaming.threadNameBeforeThreads(prefixed)).isEqualTo("task-1");
+      assertThat(ExecutorNaming.fromThreadName(ExecutorNaming.threadNameBeforeThreads(prefixed))).isEqualTo("task");
+      assertThat(ExecutorNaming.threadNameBeforeThreads(custom)).as("only a thread can tell").isNull();
+      assertThat(ExecutorNaming.threadNameBeforeThreads(subclass)).as("may swap its factory").isNull();
+      assertThat(ExecutorNaming.threadNameBeforeThreads(null)).isNull();
+    } finally {
+      jdkDefault.shutdown();
+      prefixed.shutdown();
+      custom.shutdown();
+      subclass.shutdown();
+    }
   }
 
   @Test

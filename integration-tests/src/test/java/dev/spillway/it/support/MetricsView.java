@@ -29,6 +29,17 @@ public final class MetricsView {
     this.received = received;
   }
 
+  /** The instrumentation scope names of everything received, whoever sent it. */
+  public Set<String> scopes() {
+    Set<String> scopes = new TreeSet<>();
+    for (ResourceMetrics resource : received) {
+      for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+        scopes.add(scope.getScope().getName());
+      }
+    }
+    return scopes;
+  }
+
   /** Metric names received from Spillway's scopes. */
   public Set<String> names() {
     Set<String> names = new TreeSet<>();
