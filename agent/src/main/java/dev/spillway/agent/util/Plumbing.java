@@ -17,16 +17,21 @@ import java.lang.StackWalker.StackFrame;
  */
 public final class Plumbing {
 
+  /**
+   * The OpenTelemetry agent's package, spelled so that the build's relocation of
+   * {@code io.opentelemetry} (which rewrites matching string constants too) leaves it alone.
+   */
+  private static final String OTEL_AGENT = String.join(".", "io", "opentelemetry", "javaagent") + ".";
   /** Packages of other agents' code, and of management and logging-bootstrap plumbing. */
   private static final String[] PACKAGES = {
-      "io.opentelemetry.javaagent.", "datadog.trace.", "com.datadog.", "co.elastic.apm.agent.",
+      OTEL_AGENT, "datadog.trace.", "com.datadog.", "co.elastic.apm.agent.",
       "com.newrelic.agent.", "org.apache.skywalking.apm.agent.", "com.dynatrace.", "com.appdynamics.",
       "sun.rmi.", "java.rmi.", "javax.management.", "com.sun.jmx.", "sun.management.",
       "jdk.internal.agent.", "com.sun.management.",
       "org.slf4j.helpers.SubstituteLogger"};
   /** Class loaders of agents: the class loader's own class name starts with one of these. */
   private static final String[] AGENT_LOADERS = {
-      "io.opentelemetry.javaagent.", "datadog.trace.", "co.elastic.apm.agent.", "com.newrelic.",
+      OTEL_AGENT, "datadog.trace.", "co.elastic.apm.agent.", "com.newrelic.",
       "org.apache.skywalking.apm.agent.", "dev.spillway.agent.launch."};
 
   private static volatile boolean tracked;
