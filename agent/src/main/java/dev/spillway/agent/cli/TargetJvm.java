@@ -10,10 +10,12 @@ import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.shedding.RulesMBean;
 import dev.spillway.agent.status.AgentMXBean;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * Another JVM on this machine, reached through the JVM's attach mechanism (which only lets the
@@ -40,6 +42,10 @@ final class TargetJvm implements AutoCloseable {
     if (pid == ProcessHandle.current().pid()) {
       throw new CliException("pid " + pid + " is this command itself");
     }
+    String refusal = notAttachable(pid, process.get());
+    if (refusal != null) {
+      throw new CliException(refusal);
+    }
     try {
       return new TargetJvm(pid, VirtualMachine.attach(Long.toString(pid)));
     } catch (AttachNotSupportedException | IOException e) {
@@ -52,6 +58,38 @@ final class TargetJvm implements AutoCloseable {
       throw new CliException("cannot attach to pid " + pid + ": " + describe(e)
           + " (is it a Java 17+ JVM started without -XX:+DisableAttachMechanism?)");
     }
+  }
+
+  /**
+   * Why the attach mechanism cannot reach this process, told at once instead of after the JDK's
+   * 10 s attach timeout; null when it may. On Linux a process that has not started its attach
+   * listener yet is sent SIGQUIT by the JDK, which stops a process that is not a JVM: a process
+   * whose memory maps (readable by its own user, as attaching needs) hold no {@code libjvm} is
+   * not a JVM, and one started with {@code -XX:+DisableAttachMechanism} never answers.
+   */
+  static String notAttachable(long pid, ProcessHandle process) {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    if (!Files.isDirectory(proc) || Files.exists(proc.resolve("root/tmp/.java_pid" + pid))
+        || Files.exists(Path.of("/tmp/.java_pid" + pid))) {
+      return null; // not Linux, or its attach listener already runs
+    }
+    String command = process.info().command().orElse("?");
+    try (Stream<String> maps = Files.lines(proc.resolve("maps"))) {
+      if (maps.noneMatch(line -> line.endsWith("/libjvm.so"))) {
+        return "pid " + pid + " is not a Java virtual machine (" + command + ")";
+      }
+    } catch (IOException | RuntimeException e) {
+      return null; // not ours to read: the attach explains
+    }
+    try {
+      String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+      if (cmdline.contains("-XX:+DisableAttachMechanism")) {
+        return "pid " + pid + " runs with -XX:+DisableAttachMechanism: no tool can attach to it";
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return null;
   }
 
   long pid() {

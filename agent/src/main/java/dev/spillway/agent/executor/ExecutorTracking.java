@@ -2,12 +2,14 @@ package dev.spillway.agent.executor;
 
 import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
 
+import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.shedding.Rule;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
@@ -58,8 +60,17 @@ public final class ExecutorTracking implements Family {
     if (series == null || executor == null) {
       return;
     }
-    tracker.queueCapacity(executor.getQueue());
+    long capacity = tracker.queueCapacity(executor.getQueue());
     tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    if (tracker.gate != null) {
+      for (Rule rule : engine.rules().rules()) {
+        String warning = rule.applies(TargetKind.EXECUTOR, series.name, tracker.jdkOwned)
+            ? GrowthCheck.warning(rule, series.name, executor, capacity) : null;
+        if (warning != null) {
+          AgentLog.warnOnce("growth:" + rule.name() + ":" + series.name, warning);
+        }
+      }
+    }
   }
 
   @Override
