@@ -28,7 +28,10 @@ final class StatusCommand implements Command {
         + "saturation (the fuller of queue and threads or connections), most saturated first:\n"
         + "  DEPTH/CAP   items waiting / capacity (∞: unbounded)\n"
         + "  ACTIVE/MAX  threads running tasks, or connections in use / most allowed\n"
-        + "  REJECTED    refused since the agent started (by the target or by a rule); SHED: by a rule\n"
+        + "  SAT         the fuller of the two; a pool's counts waiting requests too (over 100%: more\n"
+        + "              requests than the pool holds)\n"
+        + "  REJECTED    refused since the agent started (by the target or by a rule), not expected\n"
+        + "              refusals: hand-offs that found no taker, discards by design; SHED: by a rule\n"
         + "  WAIT P99    99th percentile of the wait over the last 30 to 60 s (an upper bound)\n"
         + "  RULES       shedding rules active on it now\n"
         + "--json prints the same as a JSON array, for scripts (null for what is unknown).";

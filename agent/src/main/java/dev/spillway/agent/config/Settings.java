@@ -60,7 +60,7 @@ public final class Settings {
 
   public static final Setting<String> EXECUTOR_NAMES = Setting.text("spillway.executor.names", "",
       "Renames executors: `glob=name;glob=name`, matched against the derived name"
-          + " (e.g. `com.acme.OrderService=orders;http-nio-*-exec=http`).");
+          + " (e.g. `com.acme.OrderService=orders;task=async`).");
 
   public static final Setting<TimingMode> TIMING = Setting.choice("spillway.timing",
       TimingMode.ADAPTIVE,

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * <ol>
  *   <li>The name of its first worker thread without the trailing number
- *       ({@code http-nio-8080-exec-7} gives {@code http-nio-8080-exec}), unless that name is a JDK
+ *       ({@code orders-worker-7} gives {@code orders-worker}), unless that name is a JDK
  *       default ({@code pool-3-thread-1}, {@code Thread-12}), which says nothing and changes with
  *       creation order, or looks generated (Jetty's {@code qtp1365202186}, a UUID: see
  *       {@link GeneratedNames});

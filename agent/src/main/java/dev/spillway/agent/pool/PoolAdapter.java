@@ -73,9 +73,11 @@ public abstract class PoolAdapter {
     public long max = -1;
     public long idleMin = -1;
     public long idleMax = -1;
+    /** Connections handed out since the pool started, where the pool counts them itself. */
+    public long borrowed = -1;
 
     void clear() {
-      used = idle = pending = max = idleMin = idleMax = -1;
+      used = idle = pending = max = idleMin = idleMax = borrowed = -1;
     }
   }
 }

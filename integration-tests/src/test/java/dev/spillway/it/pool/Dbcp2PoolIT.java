@@ -7,4 +7,5 @@ class Dbcp2PoolIT extends AbstractPoolIT {
   @Override String jdbcUrl() { return "jdbc:h2:mem:inventory;DB_CLOSE_DELAY=-1"; }
   @Override String configuredName() { return null; }
   @Override String expectedName() { return "inventory"; }
+  @Override long expectedCompleted() { return 1 + SIZE; }
 }

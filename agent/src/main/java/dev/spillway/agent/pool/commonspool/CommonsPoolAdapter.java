@@ -30,6 +30,8 @@ public final class CommonsPoolAdapter extends PoolAdapter {
   private final Getter maxIdle = new Getter("getMaxIdle");
   private final Getter minIdle = new Getter("getMinIdle");
   private final Getter closed = new Getter("isClosed");
+  /** The pool's own count of borrows: free to read, so status shows completed acquires. */
+  private final Getter borrowed = new Getter("getBorrowedCount");
   private final Getter jmxName = new Getter("getJmxName");
   private final Getter factory = new Getter("getFactory");
   private final Getter url = new Getter("getUrl");
@@ -48,6 +50,11 @@ public final class CommonsPoolAdapter extends PoolAdapter {
     if (!isKeyed(pool.getClass())) {
       into.idleMin = Math.max(0, minIdle.getLong(pool));
       into.idleMax = limit(maxIdle.getLong(pool));
+    }
+    try {
+      into.borrowed = borrowed.getLong(pool);
+    } catch (Exception e) {
+      // an older version without the count: completed stays unknown
     }
   }
 
