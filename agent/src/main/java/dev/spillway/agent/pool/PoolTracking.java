@@ -114,8 +114,8 @@ public final class PoolTracking implements Family {
       }
       Gate gate = tracker.gate;
       long shed = tracker.sheds.sum();
-      // Completed acquires where the pool counts them itself (commons-pool2, DBCP2, Tomcat JDBC);
-      // elsewhere unknown: counting every acquire would cost the acquire path an increment.
+      // Completed acquires where the pool counts them itself (commons-pool2, DBCP2; Tomcat JDBC's
+      // borrowed count leaves out connections created for the borrower); elsewhere unknown: counting every acquire would cost the acquire path an increment.
       rows.add(new TargetStatus("pool", series.name, tracker.type, state.pending, -1, state.used, state.max,
           tracker.timeouts.sum() + shed, shed, state.borrowed, tracker.waits.percentile(0.99),
           gate == null ? "" : gate.activeRules()));

@@ -18,8 +18,6 @@ public final class TomcatJdbcAdapter extends PoolAdapter {
   private final Getter idle = new Getter("getIdle");
   private final NumberGetter waiting = new NumberGetter("getWaitCount");
   private final Getter closed = new Getter("isClosed");
-  /** The pool's own count of borrows: free to read, so status shows completed acquires. */
-  private final Getter borrowed = new Getter("getBorrowedCount");
   private final Getter properties = new Getter("getPoolProperties");
   private final Getter maxActive = new Getter("getMaxActive");
   private final Getter maxIdle = new Getter("getMaxIdle");
@@ -42,11 +40,6 @@ public final class TomcatJdbcAdapter extends PoolAdapter {
     into.max = maxActive.getLong(props);
     into.idleMin = minIdle.getLong(props);
     into.idleMax = maxIdle.getLong(props);
-    try {
-      into.borrowed = borrowed.getLong(pool);
-    } catch (Exception e) {
-      // an older version without the count: completed stays unknown
-    }
   }
 
   @Override
