@@ -29,11 +29,18 @@ public final class ExecutorTracking implements Family {
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
   private final ExecutorEvents events;
+  private final WorkQueues workQueues;
+  /**
+   * {@code ThreadPoolExecutor} loaded before the agent could rewrite it: it is observed, not
+   * rewritten (see {@link ExecutorInstrumentation}). Decided once the weaver is ready.
+   */
+  private volatile boolean observing;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
   public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
     Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
+    this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
@@ -54,21 +61,42 @@ public final class ExecutorTracking implements Family {
     });
   }
 
-  private static void bind(RuleEngine engine, ExecutorTracker tracker) {
+  private void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
     ThreadPoolExecutor executor = tracker.executor();
     if (series == null || executor == null) {
       return;
     }
     long capacity = tracker.queueCapacity(executor.getQueue());
-    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
-    if (tracker.gate != null) {
-      for (Rule rule : engine.rules().rules()) {
-        String warning = rule.applies(TargetKind.EXECUTOR, series.name, tracker.jdkOwned)
-            ? GrowthCheck.warning(rule, series.name, executor, capacity) : null;
-        if (warning != null) {
-          AgentLog.warnOnce("growth:" + rule.name() + ":" + series.name, warning);
-        }
+    Gate gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    tracker.gate = gate;
+    if (gate != null && !observing) {
+      warnIfItStopsGrowth(engine, tracker, series, executor, capacity);
+    }
+    if (observing && (gate != null || tracker.guardsQueue)) {
+      // Its execute is not rewritten: a refusal makes its work queue's offer fail, so the pool
+      // acts as on a full queue (grows to its maximum, then its own policy refuses).
+      tracker.guardsQueue = gate != null;
+      workQueues.guard(executor.getQueue(), gate == null ? null : element -> events.refuseAtQueue(tracker));
+      if (gate != null && gate.watchesWait()) {
+        AgentLog.warnOnce("observed-wait:" + series.name, "executor '" + series.name + "' predates the agent"
+            + " (attached): its task waits are not timed, so the wait conditions of its rules never fire");
+      }
+    }
+  }
+
+  /**
+   * Once per rule and executor: a rule that refuses before the queue is full keeps a rewritten
+   * executor at its core size (see GrowthCheck). An observed one (attached) sheds at its queue's
+   * offer instead, where the pool still grows first.
+   */
+  private static void warnIfItStopsGrowth(RuleEngine engine, ExecutorTracker tracker, ExecutorSeries series,
+      ThreadPoolExecutor executor, long capacity) {
+    for (Rule rule : engine.rules().rules()) {
+      String warning = rule.applies(TargetKind.EXECUTOR, series.name, tracker.jdkOwned)
+          ? GrowthCheck.warning(rule, series.name, executor, capacity) : null;
+      if (warning != null) {
+        AgentLog.warnOnce("growth:" + rule.name() + ":" + series.name, warning);
       }
     }
   }
@@ -85,12 +113,21 @@ public final class ExecutorTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new ExecutorInstrumentation();
+    return new ExecutorInstrumentation(() -> observing);
   }
 
   @Override
   public void start() {
     ExecutorHooks.install(events);
+  }
+
+  @Override
+  public void loadedUnwoven(Set<String> unwoven) {
+    // Loaded as it is, and not rewritten by an earlier agent (since detached) either. Never
+    // turned off again: the policies may already be woven.
+    if (unwoven.contains(ExecutorInstrumentation.EXECUTOR) && !ExecutorHooks.executorRewritten) {
+      observing = true;
+    }
   }
 
   /** Executors whose workers already run: found from those threads, named from them. */
