@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The field an object is stored into by the code that creates it: for {@code this.inbox = new
@@ -45,9 +46,18 @@ public final class AssignedField {
    * stored into, or null.
    */
   public static String of(StackWalker.StackFrame frame, Class<?> created) {
+    return cached(frame, '>', created, () -> find(frame.getDeclaringClass(), frame.getMethodName(),
+        frame.getDescriptor(), frame.getByteCodeIndex(), created.getName()));
+  }
+
+  /**
+   * The answer for this frame's site and class, read once ({@code read} may return null) and kept
+   * by site; null while this thread is already reading a class file (a queue that reading builds).
+   */
+  private static String cached(StackWalker.StackFrame frame, char question, Class<?> type, Supplier<String> read) {
     try {
       String site = frame.getClassName() + '#' + frame.getMethodName() + frame.getDescriptor() + '@'
-          + frame.getByteCodeIndex() + '>' + created.getName();
+          + frame.getByteCodeIndex() + question + type.getName();
       String known = BY_SITE.get(site);
       if (known == null) {
         if (READING.get() != null) {
@@ -55,8 +65,7 @@ public final class AssignedField {
         }
         READING.set(Boolean.TRUE);
         try {
-          String found = find(frame.getDeclaringClass(), frame.getMethodName(), frame.getDescriptor(),
-              frame.getByteCodeIndex(), created.getName());
+          String found = read.get();
           known = found == null ? NONE : found;
         } finally {
           READING.remove();
@@ -81,30 +90,8 @@ public final class AssignedField {
    * have given it.
    */
   public static String receiverField(StackWalker.StackFrame frame, Class<?> type) {
-    try {
-      String site = frame.getClassName() + '#' + frame.getMethodName() + frame.getDescriptor() + '@'
-          + frame.getByteCodeIndex() + '<' + type.getName();
-      String known = BY_SITE.get(site);
-      if (known == null) {
-        if (READING.get() != null) {
-          return null;
-        }
-        READING.set(Boolean.TRUE);
-        try {
-          String found = findReceiver(frame.getDeclaringClass(), frame.getMethodName(), frame.getDescriptor(),
-              frame.getByteCodeIndex(), descriptors(type));
-          known = found == null ? NONE : found;
-        } finally {
-          READING.remove();
-        }
-        if (BY_SITE.size() < MAX_KEPT) {
-          BY_SITE.put(site, known);
-        }
-      }
-      return known.isEmpty() ? null : known;
-    } catch (RuntimeException | LinkageError e) {
-      return null;
-    }
+    return cached(frame, '<', type, () -> findReceiver(frame.getDeclaringClass(), frame.getMethodName(),
+        frame.getDescriptor(), frame.getByteCodeIndex(), descriptors(type)));
   }
 
   /** Field descriptors of {@code type} and every class and interface above it. */

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spillway beside the real OpenTelemetry Java agent (listed first, exporting to a receiver of its
- * own), with a JMX connection open and slf4j started (issue 11): Spillway reports the
- * application's executors and queues, the idle one included, and none of the other agent's
+ * Spillway beside the real OpenTelemetry Java agent (listed before or after it, exporting to a
+ * receiver of its own), with a JMX connection open and slf4j started (issue 11): Spillway reports
+ * the application's executors and queues (the idle one too, when Spillway comes first and so
+ * rewrites the executor classes), and none of the other agent's
  * exporter threads and span queues, the RMI scheduler or slf4j's substitute queue; it exports no
  * SDK self-metrics. With {@code spillway.plumbing.tracked=true} the other agent's internals are
  * there: the default is what hides them.
@@ -52,10 +53,18 @@ class OtelAgentNeighbourIT {
     otel.close();
   }
 
-  private AgentJvm start(boolean plumbingTracked) {
+  /**
+   * @param spillwayFirst Spillway's {@code -javaagent} before the other agent's: the JDK's executor
+   *     classes load after it and are rewritten, so executors are seen from construction; after
+   *     it, they are observed (found at their first thread), as after an attach
+   */
+  private AgentJvm start(boolean spillwayFirst, boolean plumbingTracked) {
     Path otelAgent = Libraries.pool("otel-javaagent", "opentelemetry-javaagent").get(0);
-    AgentJvm.Builder builder = AgentJvm.builder(NeighbourApp.class).testClasspath()
-        .jvmArg("-javaagent:" + otelAgent)
+    AgentJvm.Builder builder = AgentJvm.builder(NeighbourApp.class).testClasspath();
+    if (spillwayFirst) {
+      builder.withoutAgent().jvmArg("-javaagent:" + AgentJvm.agentJar());
+    }
+    builder.jvmArg("-javaagent:" + otelAgent)
         .property("otel.exporter.otlp.endpoint", otel.httpEndpoint())
         .property("otel.metric.export.interval", "300")
         .property("otel.bsp.schedule.delay", "200")
@@ -86,32 +95,48 @@ class OtelAgentNeighbourIT {
   }
 
   @Test
-  void noneOfTheOtherAgentsInternalsByDefault() throws Exception {
-    try (AgentJvm app = start(false)) {
-      MetricsView m = drive(app);
-      Set<String> executors = m.attributeValues("jvm.executor.thread.count", "jvm.executor.name");
-      Set<String> queues = m.attributeValues("jvm.queue.size", "jvm.queue.name");
-      // orders, and the idle one, listed from construction under its construction site.
-      assertThat(executors).as("executors").containsExactlyInAnyOrder("orders", NeighbourApp.class.getName());
-      assertThat(queues).contains(NeighbourApp.class.getName() + ".inbox");
-      assertThat(executors).as("executors").noneMatch(n -> PLUMBING.matcher(n).matches());
-      assertThat(queues).as("queues").noneMatch(n -> PLUMBING.matcher(n).matches());
-      assertThat(m.scopes()).as("no SDK self-metrics").isSubsetOf(SPILLWAY_SCOPES);
-      assertThat(m.names()).allMatch(n -> n.startsWith("jvm.executor.") || n.startsWith("jvm.queue.")
-          || n.startsWith("db.client.connection.") || n.startsWith("spillway."));
-
-      Cli.Result status = Cli.run("status", Long.toString(app.pid()));
-      assertThat(status.exitCode).as("%s", status).isZero();
-      List<String> rows = status.out.lines().skip(1).toList();
-      assertThat(rows).as("%s", status.out).noneMatch(r -> PLUMBING.matcher(r).matches())
-          .anyMatch(r -> r.contains(NeighbourApp.class.getName()));
+  void otherAgentFirstNoneOfItsInternalsByDefault() throws Exception {
+    try (AgentJvm app = start(false, false)) {
+      Set<String> executors = noInternals(app);
+      // The idle one has no thread yet: an executor class loaded before Spillway is observed.
+      assertThat(executors).as("executors").containsExactly("orders");
       app.send("exit");
     }
   }
 
   @Test
+  void spillwayFirstNoneOfItsInternalsAndTheIdleExecutorListed() throws Exception {
+    try (AgentJvm app = start(true, false)) {
+      Set<String> executors = noInternals(app);
+      // orders, and the idle one, listed from construction under its construction site.
+      assertThat(executors).as("executors").containsExactlyInAnyOrder("orders", NeighbourApp.class.getName());
+      app.send("exit");
+    }
+  }
+
+  /** Spillway's view holds the application's executors and queues and nothing of the plumbing. */
+  private Set<String> noInternals(AgentJvm app) throws Exception {
+    MetricsView m = drive(app);
+    Set<String> executors = m.attributeValues("jvm.executor.thread.count", "jvm.executor.name");
+    Set<String> queues = m.attributeValues("jvm.queue.size", "jvm.queue.name");
+    assertThat(queues).contains(NeighbourApp.class.getName() + ".inbox");
+    assertThat(executors).as("executors").noneMatch(n -> PLUMBING.matcher(n).matches());
+    assertThat(queues).as("queues").noneMatch(n -> PLUMBING.matcher(n).matches());
+    assertThat(m.scopes()).as("no SDK self-metrics").isSubsetOf(SPILLWAY_SCOPES);
+    assertThat(m.names()).allMatch(n -> n.startsWith("jvm.executor.") || n.startsWith("jvm.queue.")
+        || n.startsWith("db.client.connection.") || n.startsWith("spillway."));
+
+    Cli.Result status = Cli.run("status", Long.toString(app.pid()));
+    assertThat(status.exitCode).as("%s", status).isZero();
+    List<String> rows = status.out.lines().skip(1).toList();
+    assertThat(rows).as("%s", status.out).noneMatch(r -> PLUMBING.matcher(r).matches())
+        .anyMatch(r -> r.contains(NeighbourApp.class.getName()));
+    return executors;
+  }
+
+  @Test
   void theSettingIncludesThem() throws Exception {
-    try (AgentJvm app = start(true)) {
+    try (AgentJvm app = start(false, true)) {
       MetricsView m = drive(app);
       Set<String> all = new HashSet<>(m.attributeValues("jvm.executor.thread.count", "jvm.executor.name"));
       all.addAll(m.attributeValues("jvm.queue.size", "jvm.queue.name"));
