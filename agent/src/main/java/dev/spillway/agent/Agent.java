@@ -3,13 +3,13 @@ package dev.spillway.agent;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.control.ControlServer;
-import dev.spillway.agent.executor.ExecutorTracking;
+import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
 import dev.spillway.agent.launch.WeavingGate;
-import dev.spillway.agent.pool.PoolTracking;
-import dev.spillway.agent.queue.QueueTracking;
+import dev.spillway.agent.pool.PoolFamily;
+import dev.spillway.agent.queue.QueueFamily;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.RuleWatcher;
@@ -120,15 +120,15 @@ public final class Agent implements AgentMXBean {
     Telemetry early = Telemetry.early();
     WorkQueues workQueues = WorkQueues.NONE;
     if (config.get(Settings.QUEUE_ENABLED)) {
-      QueueTracking queues = new QueueTracking(config, early);
+      QueueFamily queues = new QueueFamily(config, early);
       families.add(queues);
       workQueues = queues;
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(0, new ExecutorTracking(config, workQueues, early));
+      families.add(0, new ExecutorFamily(config, workQueues, early));
     }
     if (config.get(Settings.POOL_ENABLED)) {
-      families.add(new PoolTracking(config, early));
+      families.add(new PoolFamily(config, early));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.

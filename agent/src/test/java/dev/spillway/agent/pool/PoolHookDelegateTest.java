@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * The connection-pool hook delegate, called as the advice calls it, over a fake library: a pool
  * and its items are plain objects that the fake adapter reads.
  */
-class PoolEventsTest {
+class PoolHookDelegateTest {
 
   private static final int FAKE = 0;
   private static final long SLOW_NANOS = Duration.ofSeconds(10).toNanos();
@@ -86,7 +86,7 @@ class PoolEventsTest {
   private final FakeAdapter adapter = new FakeAdapter();
   private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
       new TaskSampling(TimingMode.ALL, 1000));
-  private final PoolEvents events = new PoolEvents(registry, new PoolMetrics(telemetry.meter("pool"), registry),
+  private final PoolHookDelegate events = new PoolHookDelegate(registry, new PoolMetrics(telemetry.meter("pool"), registry),
       SLOW_NANOS);
   private final RuleEngine engine = new RuleEngine();
   private final Object pool = new Object();

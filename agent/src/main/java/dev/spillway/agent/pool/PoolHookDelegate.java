@@ -26,7 +26,7 @@ import dev.spillway.bootstrap.PoolHooks;
  * thrown outside it (a checked {@code SQLTransientConnectionException} thrown through hooks that do
  * not declare it: the JVM does not check exceptions, only javac does).
  */
-final class PoolEvents implements PoolHooks.Delegate {
+final class PoolHookDelegate implements PoolHooks.Delegate {
 
   /** When a pooled item was last handed out; 0 while it is in the pool. */
   private static final class Borrow {
@@ -42,7 +42,7 @@ final class PoolEvents implements PoolHooks.Delegate {
   private volatile PoolMetrics metrics;
   private volatile PoolSpans spans;
 
-  PoolEvents(PoolRegistry registry, PoolMetrics metrics, long slowNanos) {
+  PoolHookDelegate(PoolRegistry registry, PoolMetrics metrics, long slowNanos) {
     this.registry = registry;
     this.metrics = metrics;
     this.slowNanos = slowNanos;

@@ -32,15 +32,15 @@ import java.util.List;
  * instruments and one hook implementation for every library; each library brings its advice and
  * an adapter that reads its pools.
  */
-public final class PoolTracking implements Family {
+public final class PoolFamily implements Family {
 
   private final PoolRegistry registry;
-  private final PoolEvents events;
+  private final PoolHookDelegate events;
   private final TaskSampling sampling;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public PoolTracking(SpillwayConfig config, Telemetry early) {
+  public PoolFamily(SpillwayConfig config, Telemetry early) {
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
     adapters[PoolHooks.HIKARI] = new HikariAdapter();
     adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();
@@ -50,7 +50,7 @@ public final class PoolTracking implements Family {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
-    this.events = new PoolEvents(registry, new PoolMetrics(early.meter("pool"), registry),
+    this.events = new PoolHookDelegate(registry, new PoolMetrics(early.meter("pool"), registry),
         config.get(Settings.POOL_SLOW_ACQUIRE).toNanos());
   }
 
@@ -67,14 +67,7 @@ public final class PoolTracking implements Family {
 
   @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> bind(engine, tracker));
-    engine.onRulesChanged(() -> {
-      for (PoolTracker tracker : registry.all()) {
-        if (tracker != PoolTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-    });
+    registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
   private static void bind(RuleEngine engine, PoolTracker tracker) {
