@@ -40,13 +40,23 @@ public final class PoolFamily implements Family {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
+  /** Every library the family instruments: to add one, a line here (see README, How it works). */
+  private static List<PoolLibrary> libraries() {
+    return List.of(
+        new PoolLibrary(PoolHooks.HIKARI, new HikariAdapter(), new HikariInstrumentation()),
+        new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), new CommonsPoolInstrumentation()),
+        new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), new TomcatJdbcInstrumentation()),
+        new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), new C3p0Instrumentation()),
+        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), new AgroalInstrumentation()));
+  }
+
+  private final List<PoolLibrary> libraries = libraries();
+
   public PoolFamily(SpillwayConfig config, Telemetry early) {
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
-    adapters[PoolHooks.HIKARI] = new HikariAdapter();
-    adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();
-    adapters[PoolHooks.TOMCAT] = new TomcatJdbcAdapter();
-    adapters[PoolHooks.C3P0] = new C3p0Adapter();
-    adapters[PoolHooks.AGROAL] = new AgroalAdapter();
+    for (PoolLibrary library : libraries) {
+      adapters[library.id] = library.adapter;
+    }
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
@@ -61,8 +71,11 @@ public final class PoolFamily implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new PoolInstrumentation(List.of(new HikariInstrumentation(), new CommonsPoolInstrumentation(),
-        new TomcatJdbcInstrumentation(), new C3p0Instrumentation(), new AgroalInstrumentation()));
+    List<TypeInstrumentation> instrumentations = new ArrayList<>();
+    for (PoolLibrary library : libraries) {
+      instrumentations.add(library.instrumentation);
+    }
+    return new PoolInstrumentation(instrumentations);
   }
 
   @Override
