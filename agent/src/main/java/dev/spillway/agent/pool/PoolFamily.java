@@ -22,6 +22,7 @@ import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.bootstrap.PoolHooks;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ public final class PoolFamily implements Family {
   private final PoolRegistry registry;
   private final PoolHookDelegate events;
   private final TaskSampling sampling;
+  /** Times the acquires that feed no histogram; ticks once the first pool is seen. */
+  private final CoarseClock clock = new CoarseClock();
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
@@ -61,7 +64,7 @@ public final class PoolFamily implements Family {
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
     this.events = new PoolHookDelegate(registry, new PoolMetrics(early.meter("pool"), registry),
-        config.get(Settings.POOL_SLOW_ACQUIRE).toNanos());
+        config.get(Settings.POOL_SLOW_ACQUIRE).toNanos(), clock);
   }
 
   @Override
@@ -149,5 +152,6 @@ public final class PoolFamily implements Family {
   @Override
   public void stop() {
     PoolHooks.install(PoolHooks.NO_OP);
+    clock.stop();
   }
 }
