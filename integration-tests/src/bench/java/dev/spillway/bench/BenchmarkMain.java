@@ -21,12 +21,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of the
  * median time per operation over all measurement iterations, the difference and the throughput
- * ratio against the baseline; then the whole-process {@link StartupBenchmark} and
- * {@link OverloadBenchmark}.
+ * ratio against the baseline; then the whole-process {@link StartupBenchmark},
+ * {@link OverloadBenchmark} and {@link WorkerBoundBenchmark}.
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
  *     [-Dbench.configurations='no agent;agent'] [-Dbench.rounds=3]
- *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]   (0 or none skips a part)</pre>
+ *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
+ *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
 
@@ -42,6 +43,10 @@ public final class BenchmarkMain {
     int overloadSeconds = Integer.getInteger("bench.overload.seconds", 20);
     if (overloadSeconds > 0) {
       OverloadBenchmark.main(new String[] {Integer.toString(overloadSeconds)});
+    }
+    int workerBoundRuns = Integer.getInteger("bench.workerbound.runs", 5);
+    if (workerBoundRuns > 0) {
+      WorkerBoundBenchmark.main(new String[] {Integer.toString(workerBoundRuns)});
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.spillway.agent.queue;
 
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.registry.Cap;
 import dev.spillway.agent.registry.TargetRegistry;
 import dev.spillway.agent.shedding.RuleEngine;
@@ -7,6 +8,7 @@ import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
 import dev.spillway.agent.util.JdkCode;
+import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.lang.StackWalker.StackFrame;
 import java.util.ArrayList;
@@ -30,6 +32,10 @@ import java.util.function.Consumer;
 final class QueueRegistry {
 
   private final TargetRegistry<QueueTracker> trackers = new TargetRegistry<>(QueueTracker.IGNORED);
+  /** Claimed work queues whose executor decides their inserts ({@link WorkQueues#guard}). */
+  private final WeakIdentityMap<Object, WorkQueues.Guard> guards = new WeakIdentityMap<>();
+  /** Whether {@link #guards} may hold any: the usual case, none, costs one volatile read. */
+  private volatile boolean guarded;
   private final QueueNaming naming;
   /** Guarded by this. */
   private final Cap cap;
@@ -102,6 +108,31 @@ final class QueueRegistry {
       name(tracker);
     }
     return tracker;
+  }
+
+  void guard(Object queue, WorkQueues.Guard guard) {
+    if (guard == null) {
+      guards.remove(queue);
+    } else {
+      guards.put(queue, guard);
+      guarded = true;
+    }
+  }
+
+  /** Whether the executor that owns {@code queue} refuses this insert. */
+  boolean refusedByOwner(Object queue, Object element) {
+    if (!guarded) {
+      return false;
+    }
+    WorkQueues.Guard guard = guards.get(queue);
+    return guard != null && guard.refuses(element);
+  }
+
+  /** Whether any live work queue is guarded; forgets those collected. */
+  boolean anyGuarded() {
+    guards.expungeStale(guard -> { });
+    guarded = guards.size() > 0;
+    return guarded;
   }
 
   /** Marks an executor's work queue: it is reported as part of the executor, never twice. */
