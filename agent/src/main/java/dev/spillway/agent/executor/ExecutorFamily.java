@@ -24,11 +24,11 @@ import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
-public final class ExecutorTracking implements Family {
+public final class ExecutorFamily implements Family {
 
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
-  private final ExecutorEvents events;
+  private final ExecutorHookDelegate events;
   private final WorkQueues workQueues;
   /**
    * {@code ThreadPoolExecutor} loaded before the agent could rewrite it: it is observed, not
@@ -38,27 +38,20 @@ public final class ExecutorTracking implements Family {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+  public ExecutorFamily(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
     Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
     this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
         config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
-    this.events = new ExecutorEvents(registry,
+    this.events = new ExecutorHookDelegate(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
   }
 
   @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> bind(engine, tracker));
-    engine.onRulesChanged(() -> {
-      for (ExecutorTracker tracker : registry.all()) {
-        if (tracker != ExecutorTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-    });
+    registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
   private void bind(RuleEngine engine, ExecutorTracker tracker) {
