@@ -62,10 +62,10 @@ final class TargetJvm implements AutoCloseable {
 
   /**
    * Why the attach mechanism cannot reach this process, told at once instead of after the JDK's
-   * 10 s attach timeout; null when it may. On Linux a process that has not started its attach
-   * listener yet is sent SIGQUIT by the JDK, which stops a process that is not a JVM: a process
-   * whose memory maps (readable by its own user, as attaching needs) hold no {@code libjvm} is
-   * not a JVM, and one started with {@code -XX:+DisableAttachMechanism} never answers.
+   * attach timeout (10.5 s measured on JDK 17 for a process that is not a JVM); null when it may.
+   * On Linux: a process whose memory maps (readable by its own user, as attaching needs) hold no
+   * {@code libjvm} is not a JVM, and one started with {@code -XX:+DisableAttachMechanism} never
+   * answers. Elsewhere, or when the maps cannot be read, the attach itself explains.
    */
   static String notAttachable(long pid, ProcessHandle process) {
     Path proc = Path.of("/proc", Long.toString(pid));
