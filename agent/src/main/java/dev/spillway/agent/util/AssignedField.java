@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -114,14 +115,8 @@ public final class AssignedField {
   /** As {@link #receiverField}, from the parts of a frame; visible for tests. */
   static String findReceiver(Class<?> owner, String method, String descriptor, int bci,
       Set<String> fieldTypes) {
-    String resource = owner.getName().substring(owner.getName().lastIndexOf('.') + 1) + ".class";
-    try (InputStream in = owner.getResourceAsStream(resource)) {
-      if (in == null) {
-        return null;
-      }
-      ClassFile file = new ClassFile(new DataInputStream(in));
-      byte[] code = file.code(method, descriptor);
-      if (code == null || bci < 0 || bci >= code.length
+    return withCode(owner, method, descriptor, (file, code) -> {
+      if (bci < 0 || bci >= code.length
           || ((code[bci] & 0xff) != INVOKEVIRTUAL && (code[bci] & 0xff) != INVOKEINTERFACE)) {
         return null;
       }
@@ -140,9 +135,7 @@ public final class AssignedField {
         }
       }
       return found;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
+    });
   }
 
   private static boolean endsStatement(int op) {
@@ -188,14 +181,8 @@ public final class AssignedField {
 
   /** As {@link #of}, from the parts of a frame; visible for tests. */
   static String find(Class<?> owner, String method, String descriptor, int bci, String createdClass) {
-    String resource = owner.getName().substring(owner.getName().lastIndexOf('.') + 1) + ".class";
-    try (InputStream in = owner.getResourceAsStream(resource)) {
-      if (in == null) {
-        return null;
-      }
-      ClassFile file = new ClassFile(new DataInputStream(in));
-      byte[] code = file.code(method, descriptor);
-      if (code == null || bci < 0 || bci + 6 > code.length || (code[bci] & 0xff) != INVOKESPECIAL) {
+    return withCode(owner, method, descriptor, (file, code) -> {
+      if (bci < 0 || bci + 6 > code.length || (code[bci] & 0xff) != INVOKESPECIAL) {
         return null;
       }
       int constructor = u2(code, bci + 1);
@@ -205,6 +192,20 @@ public final class AssignedField {
       }
       int next = code[bci + 3] & 0xff;
       return next == PUTFIELD || next == PUTSTATIC ? file.memberName(u2(code, bci + 4)) : null;
+    });
+  }
+
+  /** Reads the owner's class file and hands the method's code to {@code reader}; null on any failure. */
+  private static String withCode(Class<?> owner, String method, String descriptor,
+      BiFunction<ClassFile, byte[], String> reader) {
+    String resource = owner.getName().substring(owner.getName().lastIndexOf('.') + 1) + ".class";
+    try (InputStream in = owner.getResourceAsStream(resource)) {
+      if (in == null) {
+        return null;
+      }
+      ClassFile file = new ClassFile(new DataInputStream(in));
+      byte[] code = file.code(method, descriptor);
+      return code == null ? null : reader.apply(file, code);
     } catch (IOException | RuntimeException e) {
       return null;
     }
