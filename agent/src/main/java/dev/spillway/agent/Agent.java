@@ -170,6 +170,9 @@ public final class Agent implements AgentMXBean {
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();
+    // Before the SDK: sampling rates adapt from the first second (until then every task is
+    // timed), and gone targets are released.
+    housekeeper.start();
     if (weaver != null) {
       // Off the application's threads: the JDK classes it has not loaded yet.
       Set<String> rewritten = new HashSet<>();
@@ -199,7 +202,6 @@ public final class Agent implements AgentMXBean {
     if (config.get(Settings.CONTROL_ENABLED)) {
       controlServer = ControlServer.open(this, rulesBean);
     }
-    housekeeper.start();
     ruleReader.start();
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
         + telemetry.description();
