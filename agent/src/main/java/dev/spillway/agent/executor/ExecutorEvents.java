@@ -9,8 +9,6 @@ import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RejectedExecutionHandler;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,7 +76,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && ((ThreadPoolExecutor) executor).getPoolSize() > 0) {
+      if (tracker.series == null && tracker.view.poolSize(executor) > 0) {
         // Its workers predate the agent: named now (from their threads), so that rules bind.
         // A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
@@ -95,7 +93,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal);
   }
 
   @Override
@@ -116,22 +114,21 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal);
   }
 
   /**
    * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
-  private static boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
+  private static boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
       BoundRule refusal) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
       throw new RejectedExecutionException(refusal.message());
     }
-    RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
-    tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.of(handler));
-    handler.rejectedExecution(task, pool);
+    tracker.rejections.increment(RejectionReason.SHED, tracker.view.policy(pool));
+    tracker.view.handOver(pool, task);
     return true;
   }
 
@@ -141,9 +138,9 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
-    ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
-    tracker.rejections.increment(reason, RejectionPolicy.of(pool.getRejectedExecutionHandler()));
+    ExecutorView view = tracker.view;
+    RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
+    tracker.rejections.increment(reason, view.policy(executor));
     tracker.pending.discard(task);
   }
 
@@ -253,8 +250,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
   public void afterWorkerExit(Object executor) {
     ExecutorTracker tracker = registry.get(executor);
     if (tracker != null && tracker != ExecutorTracker.IGNORED
-        && ((ThreadPoolExecutor) executor).isShutdown()) {
-      tracker.lastCompleted = ((ThreadPoolExecutor) executor).getCompletedTaskCount();
+        && tracker.view.isShutdown(executor)) {
+      tracker.lastCompleted = tracker.view.completedTaskCount(executor);
     }
   }
 

@@ -22,6 +22,8 @@ import net.bytebuddy.dynamic.DynamicType;
  * single place a worker takes a task) and the worker's own {@code run}. A scheduled executor
  * queues through {@code delayedExecute} instead of {@code execute}. Tasks are never wrapped.
  *
+ * <p>Library copies of the JDK's executor (Tomcat's) reuse the public advice classes here.
+ *
  * <p>Each advice reads its arguments and calls one {@link ExecutorHooks} method; it is inlined into
  * java.base, so it names bootstrap types only, and {@code suppress} keeps any failure of ours out of
  * the application.
@@ -63,7 +65,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class ConstructorAdvice {
+  public static final class ConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object executor) {
       ExecutorHooks.onConstructed(executor);
@@ -74,7 +76,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
    * Not {@code suppress}: a shedding rule's refusal must reach the caller, as the pool's own would.
    * The hook guarantees that nothing else escapes; returning true skips {@code execute}.
    */
-  static final class ExecuteAdvice {
+  public static final class ExecuteAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       return ExecutorHooks.onExecute(executor, task);
@@ -88,7 +90,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class GetTaskAdvice {
+  public static final class GetTaskAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.This Object executor) {
       return ExecutorHooks.beforeGetTask(executor);
@@ -101,7 +103,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class WorkerExitAdvice {
+  public static final class WorkerExitAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object executor) {
       ExecutorHooks.onWorkerExit(executor);
@@ -113,7 +115,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class WorkerCreatedAdvice {
+  public static final class WorkerCreatedAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("thread") Thread thread) {
@@ -122,14 +124,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   /** {@code getActiveCount} asks every worker {@code isLocked()}: a look at each worker's thread. */
-  static final class WorkerSeenAdvice {
+  public static final class WorkerSeenAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor, @Advice.FieldValue("thread") Thread thread) {
       ExecutorHooks.onWorkerSeen(executor, thread);
     }
   }
 
-  static final class WorkerRunAdvice {
+  public static final class WorkerRunAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("firstTask") Object firstTask) {

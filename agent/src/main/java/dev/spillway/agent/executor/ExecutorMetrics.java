@@ -7,7 +7,6 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The {@code jvm.executor.*} instruments.
@@ -88,7 +87,7 @@ final class ExecutorMetrics {
     Totals overflow = null;
     Set<String> reported = new HashSet<>();
     for (ExecutorTracker tracker : registry.live()) {
-      ThreadPoolExecutor executor = tracker.executor();
+      Object executor = tracker.executor();
       if (executor == null || !tracker.readyToReport(executor)) {
         continue;
       }
@@ -145,19 +144,20 @@ final class ExecutorMetrics {
       retired.rejections.addTo(rejections);
     }
 
-    void add(ExecutorTracker tracker, ThreadPoolExecutor executor) {
-      int threads = executor.getPoolSize();
-      int busy = Math.min(executor.getActiveCount(), threads);
+    void add(ExecutorTracker tracker, Object executor) {
+      ExecutorView view = tracker.view;
+      int threads = view.poolSize(executor);
+      int busy = Math.min(view.activeCount(executor), threads);
       active += busy;
       idle += threads - busy;
-      core += executor.getCorePoolSize();
-      int max = executor.getMaximumPoolSize();
+      core += view.corePoolSize(executor);
+      int max = view.maximumPoolSize(executor);
       if (max == Integer.MAX_VALUE) {
         unboundedLimit = true;
       } else {
         limit += max;
       }
-      BlockingQueue<Runnable> queue = executor.getQueue();
+      BlockingQueue<?> queue = view.queue(executor);
       queued += queue.size();
       long cap = tracker.queueCapacity(queue);
       if (cap < 0) {
@@ -165,7 +165,7 @@ final class ExecutorMetrics {
       } else {
         capacity += cap;
       }
-      long done = executor.getCompletedTaskCount();
+      long done = view.completedTaskCount(executor);
       tracker.lastCompleted = done;
       completed += done;
       tracker.rejections.addTo(rejections);

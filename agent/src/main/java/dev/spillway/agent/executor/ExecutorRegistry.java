@@ -31,6 +31,8 @@ final class ExecutorRegistry {
   private final int maxTracked;
   private final TaskSampling sampling;
   private final WorkQueues workQueues;
+  /** Views of the libraries' executors (Tomcat's): null for an object that is none of them. */
+  private final java.util.function.Function<Object, ExecutorView> libraries;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
   /** Final counts of executors that are gone, until reported. */
@@ -50,6 +52,12 @@ final class ExecutorRegistry {
   private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
 
   ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues) {
+    this(naming, maxTracked, sampling, workQueues, object -> null);
+  }
+
+  ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues,
+      java.util.function.Function<Object, ExecutorView> libraries) {
+    this.libraries = libraries;
     this.naming = naming;
     this.maxTracked = maxTracked;
     this.sampling = sampling;
@@ -83,20 +91,24 @@ final class ExecutorRegistry {
   private ExecutorTracker newTracker(Object object, Sighting sighting) {
     // Found from its workers by the agent's own thread at install: the application's, all the same.
     boolean agentThread = sighting != Sighting.DISCOVERED && AgentThreads.isAgentThread();
-    if (!(object instanceof ThreadPoolExecutor) || agentThread) {
+    if (agentThread) {
       return ExecutorTracker.IGNORED;
     }
-    ThreadPoolExecutor executor = (ThreadPoolExecutor) object;
+    ExecutorView view = object instanceof ThreadPoolExecutor ? ExecutorView.JDK : libraries.apply(object);
+    if (view == null) {
+      return ExecutorTracker.IGNORED;
+    }
     // An executor of the agent met on an application thread still has the agent's thread factory.
-    if (executor.getThreadFactory().getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
+    if (view.threadFactory(object).getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
       return ExecutorTracker.IGNORED;
     }
     // Its queue is reported as part of it, not as a queue of its own.
-    workQueues.claim(executor.getQueue());
+    workQueues.claim(view.queue(object));
     String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
         ? ExecutorNaming.callSite() : null;
-    return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
-        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(), jdkOwned(executor, sighting));
+    return new ExecutorTracker(object, view, sighting == Sighting.CONSTRUCTED ? site : null,
+        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(),
+        view == ExecutorView.JDK && jdkOwned((ThreadPoolExecutor) object, sighting));
   }
 
   /**
@@ -121,11 +133,11 @@ final class ExecutorRegistry {
     if (series != null) {
       return series;
     }
-    ThreadPoolExecutor executor = tracker.executor();
-    if (tracker.firstThreadName == null && executor != null && executor.getPoolSize() > 0) {
+    Object executor = tracker.executor();
+    if (tracker.firstThreadName == null && executor != null && tracker.view.poolSize(executor) > 0) {
       // Workers that started before the agent: the pool's own getActiveCount looks at each
       // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.
-      executor.getActiveCount();
+      tracker.view.activeCount(executor);
     }
     series = assignSeries(tracker, true);
     onNamed.accept(tracker);
@@ -187,8 +199,8 @@ final class ExecutorRegistry {
       if (tracker == ExecutorTracker.IGNORED) {
         continue;
       }
-      ThreadPoolExecutor executor = tracker.executor();
-      if (executor == null || executor.isTerminated()) {
+      Object executor = tracker.executor();
+      if (executor == null || tracker.view.isTerminated(executor)) {
         if (executor != null) {
           trackers.remove(executor);
         }
@@ -201,7 +213,7 @@ final class ExecutorRegistry {
   }
 
   /** @param executor the terminated executor, or null once it was collected */
-  private synchronized void release(ExecutorTracker tracker, ThreadPoolExecutor executor) {
+  private synchronized void release(ExecutorTracker tracker, Object executor) {
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
@@ -214,7 +226,7 @@ final class ExecutorRegistry {
     if (series == null) {
       return;
     }
-    long completed = executor != null ? executor.getCompletedTaskCount() : tracker.lastCompleted;
+    long completed = executor != null ? tracker.view.completedTaskCount(executor) : tracker.lastCompleted;
     if (series.overflow) {
       series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);

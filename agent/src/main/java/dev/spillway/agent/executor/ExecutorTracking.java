@@ -6,6 +6,8 @@ import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
+import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.RuleEngine;
@@ -18,9 +20,11 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadPoolExecutor;
 
-/** The executor family, wired: registry, metrics, hooks and advice. */
+/**
+ * The executor family, wired: registry, metrics, hooks and advice. It covers the JDK's
+ * {@code ThreadPoolExecutor} and the libraries' copies of it (Tomcat's, in {@code tomcat/}).
+ */
 public final class ExecutorTracking implements Family {
 
   private final ExecutorRegistry registry;
@@ -33,7 +37,7 @@ public final class ExecutorTracking implements Family {
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, TomcatExecutorInstrumentation::view);
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
   }
@@ -52,11 +56,11 @@ public final class ExecutorTracking implements Family {
 
   private static void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
-    ThreadPoolExecutor executor = tracker.executor();
+    Object executor = tracker.executor();
     if (series == null || executor == null) {
       return;
     }
-    tracker.queueCapacity(executor.getQueue());
+    tracker.queueCapacity(tracker.view.queue(executor));
     tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
   }
 
@@ -72,7 +76,8 @@ public final class ExecutorTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new ExecutorInstrumentation();
+    return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(),
+        new TomcatExecutorInstrumentation()));
   }
 
   @Override
@@ -99,17 +104,18 @@ public final class ExecutorTracking implements Family {
   public List<TargetStatus> status() {
     List<TargetStatus> rows = new ArrayList<>();
     for (ExecutorTracker tracker : registry.live()) {
-      ThreadPoolExecutor executor = tracker.executor();
+      Object executor = tracker.executor();
       ExecutorSeries series = tracker.series;
       if (executor == null || series == null) {
         continue;
       }
-      int max = executor.getMaximumPoolSize();
+      ExecutorView view = tracker.view;
+      int max = view.maximumPoolSize(executor);
       Gate gate = tracker.gate;
-      rows.add(new TargetStatus("executor", series.name, tracker.type, executor.getQueue().size(),
-          tracker.queueCapacity(executor.getQueue()), executor.getActiveCount(),
+      rows.add(new TargetStatus("executor", series.name, tracker.type, view.queue(executor).size(),
+          tracker.queueCapacity(view.queue(executor)), view.activeCount(executor),
           max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.total(null),
-          tracker.rejections.total(RejectionReason.SHED), executor.getCompletedTaskCount(),
+          tracker.rejections.total(RejectionReason.SHED), view.completedTaskCount(executor),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
     }
     return rows;

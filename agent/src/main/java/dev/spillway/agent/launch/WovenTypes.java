@@ -15,6 +15,8 @@ final class WovenTypes {
       "java.util.concurrent.ThreadPoolExecutor",
       "java.util.concurrent.ThreadPoolExecutor$Worker",
       "java.util.concurrent.ScheduledThreadPoolExecutor",
+      "org.apache.tomcat.util.threads.ThreadPoolExecutor",
+      "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

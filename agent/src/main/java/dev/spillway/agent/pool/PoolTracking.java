@@ -5,6 +5,7 @@ import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
 import dev.spillway.agent.Family;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.pool.agroal.AgroalAdapter;
 import dev.spillway.agent.pool.agroal.AgroalInstrumentation;
@@ -61,7 +62,7 @@ public final class PoolTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new PoolInstrumentation(List.of(new HikariInstrumentation(), new CommonsPoolInstrumentation(),
+    return new CompoundInstrumentation(List.of(new HikariInstrumentation(), new CommonsPoolInstrumentation(),
         new TomcatJdbcInstrumentation(), new C3p0Instrumentation(), new AgroalInstrumentation()));
   }
 
