@@ -1,6 +1,7 @@
 package dev.spillway.bench;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,7 @@ public class ExecutorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public static class Chain {
-    private ThreadPoolExecutor pool;
+    private ExecutorService pool;
     /** Steps left in the current chain; only the worker touches it once the chain started. */
     private int remaining;
     private volatile long chains;
@@ -98,10 +99,16 @@ public class ExecutorBenchmark {
     @Setup(Level.Trial)
     public void start() {
       BenchAgent.awaitStarted();
-      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+      pool = newPool();
+      BenchAgent.attachIfRequested();
+    }
+
+    /** A pool of one started worker over an unbounded queue. */
+    protected ExecutorService newPool() {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
           runnable -> new Thread(runnable, "bench-worker-1"));
       pool.prestartAllCoreThreads();
-      BenchAgent.attachIfRequested();
+      return pool;
     }
 
     @TearDown(Level.Trial)

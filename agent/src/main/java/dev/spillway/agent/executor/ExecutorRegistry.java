@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -103,7 +104,10 @@ final class ExecutorRegistry {
       return ExecutorTracker.IGNORED;
     }
     // Its queue is reported as part of it, not as a queue of its own.
-    workQueues.claim(view.queue(object));
+    BlockingQueue<?> queue = view.queue(object);
+    if (queue != null) {
+      workQueues.claim(queue);
+    }
     String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
         ? ExecutorNaming.callSite() : null;
     return new ExecutorTracker(object, view, sighting == Sighting.CONSTRUCTED ? site : null,
@@ -226,7 +230,8 @@ final class ExecutorRegistry {
     if (series == null) {
       return;
     }
-    long completed = executor != null ? tracker.view.completedTaskCount(executor) : tracker.lastCompleted;
+    // A pool that does not count them (ForkJoinPool) says -1.
+    long completed = Math.max(0, executor != null ? tracker.view.completedTaskCount(executor) : tracker.lastCompleted);
     if (series.overflow) {
       series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);

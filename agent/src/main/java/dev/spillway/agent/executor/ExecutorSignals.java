@@ -14,7 +14,7 @@ final class ExecutorSignals extends TargetSignals {
   @Override
   public int queueSize() {
     Object executor = tracker.executor();
-    return executor == null ? 0 : tracker.view.queue(executor).size();
+    return executor == null ? 0 : tracker.view.queueSize(executor);
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.QueueCapacity;
 import java.lang.ref.WeakReference;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
@@ -97,8 +96,8 @@ final class ExecutorTracker {
   }
 
   /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */
-  long queueCapacity(BlockingQueue<?> queue) {
-    return capacity = QueueCapacity.of(queue, capacity);
+  long queueCapacity(Object executor) {
+    return capacity = view.queueCapacity(executor, capacity);
   }
 
 }

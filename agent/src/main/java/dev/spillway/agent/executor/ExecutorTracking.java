@@ -6,6 +6,7 @@ import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -30,6 +31,7 @@ public final class ExecutorTracking implements Family {
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
   private final ExecutorEvents events;
+  private final ForkJoinPools forkJoinPools;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
@@ -37,7 +39,8 @@ public final class ExecutorTracking implements Family {
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, TomcatExecutorInstrumentation::view);
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, ExecutorTracking::libraryView);
+    this.forkJoinPools = new ForkJoinPools(pool -> registry.get(pool) != null, this::found);
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
   }
@@ -54,13 +57,28 @@ public final class ExecutorTracking implements Family {
     });
   }
 
+  /** The view of an executor that is not the JDK's {@code ThreadPoolExecutor}; null for none. */
+  private static ExecutorView libraryView(Object executor) {
+    ExecutorView forkJoin = ForkJoinPools.view(executor);
+    return forkJoin != null ? forkJoin : TomcatExecutorInstrumentation.view(executor);
+  }
+
+  /** A pool found from its threads (not woven): tracked and named now. */
+  private void found(Object executor, String threadName) {
+    ExecutorTracker tracker = registry.track(executor, ExecutorRegistry.Sighting.DISCOVERED);
+    if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
+      tracker.firstThreadName = threadName;
+      registry.series(tracker);
+    }
+  }
+
   private static void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
     Object executor = tracker.executor();
-    if (series == null || executor == null) {
+    if (series == null || executor == null || !tracker.view.sheddable()) {
       return;
     }
-    tracker.queueCapacity(tracker.view.queue(executor));
+    tracker.queueCapacity(executor);
     tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
   }
 
@@ -88,16 +106,11 @@ public final class ExecutorTracking implements Family {
   /** Executors whose workers already run: found from those threads, named from them. */
   @Override
   public void discover(Instrumentation inst, Set<String> unwoven) {
+    forkJoinPools.scan();
     if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)) {
       return; // rewritten as it loaded: no worker can predate the bytecode
     }
-    ExistingWorkers.forEach(inst, (executor, thread) -> {
-      ExecutorTracker tracker = registry.track(executor, ExecutorRegistry.Sighting.DISCOVERED);
-      if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
-        tracker.firstThreadName = thread.getName();
-        registry.series(tracker);
-      }
-    });
+    ExistingWorkers.forEach(inst, (executor, thread) -> found(executor, thread.getName()));
   }
 
   @Override
@@ -112,8 +125,8 @@ public final class ExecutorTracking implements Family {
       ExecutorView view = tracker.view;
       int max = view.maximumPoolSize(executor);
       Gate gate = tracker.gate;
-      rows.add(new TargetStatus("executor", series.name, tracker.type, view.queue(executor).size(),
-          tracker.queueCapacity(view.queue(executor)), view.activeCount(executor),
+      rows.add(new TargetStatus("executor", series.name, tracker.type, view.queueSize(executor),
+          tracker.queueCapacity(executor), view.activeCount(executor),
           max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.total(null),
           tracker.rejections.total(RejectionReason.SHED), view.completedTaskCount(executor),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
@@ -135,6 +148,7 @@ public final class ExecutorTracking implements Family {
     lastHousekeeping = now;
     boolean rotate = now - lastRotation > WINDOW_NANOS;
     lastRotation = rotate ? now : lastRotation;
+    forkJoinPools.scan();
     for (ExecutorTracker tracker : registry.all()) {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);

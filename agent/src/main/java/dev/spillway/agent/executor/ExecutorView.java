@@ -1,8 +1,8 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.util.QueueCapacity;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
@@ -23,7 +23,7 @@ public abstract class ExecutorView {
     @Override public long completedTaskCount(Object e) { return ((ThreadPoolExecutor) e).getCompletedTaskCount(); }
     @Override public boolean isShutdown(Object e) { return ((ThreadPoolExecutor) e).isShutdown(); }
     @Override public boolean isTerminated(Object e) { return ((ThreadPoolExecutor) e).isTerminated(); }
-    @Override public ThreadFactory threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
+    @Override public Object threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
 
     @Override
     public RejectionPolicy policy(Object e) {
@@ -43,20 +43,57 @@ public abstract class ExecutorView {
   /** May take the pool's lock and look at each worker; see {@code onWorkerSeen}. */
   public abstract int activeCount(Object executor);
 
+  /** Core threads; -1 when the pool has no such notion (none is reported). */
   public abstract int corePoolSize(Object executor);
 
   /** {@code Integer.MAX_VALUE} when unbounded. */
   public abstract int maximumPoolSize(Object executor);
 
+  /** The work queue; null for a pool without one (a {@code ForkJoinPool}: override the two below). */
   public abstract BlockingQueue<?> queue(Object executor);
 
+  /** Tasks waiting. */
+  public int queueSize(Object executor) {
+    return queue(executor).size();
+  }
+
+  /**
+   * Most tasks the queue holds, {@code -1} when unbounded; may lock the queue (collection and
+   * binding only). See {@link QueueCapacity#of}.
+   */
+  public long queueCapacity(Object executor, long lastKnown) {
+    return QueueCapacity.of(queue(executor), lastKnown);
+  }
+
+  /** Tasks completed; -1 when the pool does not count them (none is reported). */
   public abstract long completedTaskCount(Object executor);
 
   public abstract boolean isShutdown(Object executor);
 
   public abstract boolean isTerminated(Object executor);
 
-  public abstract ThreadFactory threadFactory(Object executor);
+  /** The thread factory: the agent's own executors are recognised by theirs. */
+  public abstract Object threadFactory(Object executor);
+
+  /** Whether shedding rules apply: its submits are woven (not a {@code ForkJoinPool}'s). */
+  public boolean sheddable() {
+    return true;
+  }
+
+  /** Threads running a task and not blocked in it; -1 when not known (a {@code ForkJoinPool} knows). */
+  public int runningThreads(Object executor) {
+    return -1;
+  }
+
+  /** Of {@link #queueSize}, the tasks submitted from outside the pool; -1 when not told apart. */
+  public long queuedSubmissions(Object executor) {
+    return -1;
+  }
+
+  /** Tasks taken from another worker's queue, since the pool started; -1 when not counted. */
+  public long stolenTasks(Object executor) {
+    return -1;
+  }
 
   /** The pool's rejection handler, as {@code jvm.executor.rejection.policy}. */
   public abstract RejectionPolicy policy(Object executor);

@@ -86,7 +86,7 @@ final class TomcatExecutorView extends ExecutorView {
   @Override public long completedTaskCount(Object e) { return (Long) call(completedTaskCount, e); }
   @Override public boolean isShutdown(Object e) { return (Boolean) call(isShutdown, e); }
   @Override public boolean isTerminated(Object e) { return (Boolean) call(isTerminated, e); }
-  @Override public ThreadFactory threadFactory(Object e) { return (ThreadFactory) call(threadFactory, e); }
+  @Override public Object threadFactory(Object e) { return call(threadFactory, e); }
   @Override public RejectionPolicy policy(Object e) { return RejectionPolicy.ofCopy(call(handler, e)); }
 
   /** Tomcat's default handler throws the {@code RejectedExecutionException} its endpoint expects. */
