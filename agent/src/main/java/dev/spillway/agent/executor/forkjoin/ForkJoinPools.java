@@ -44,7 +44,7 @@ public final class ForkJoinPools {
   }
 
   /** Looks at every live platform thread; on the agent's housekeeping thread only. */
-  public void scan() {
+  public synchronized void scan() {
     ThreadGroup root = Thread.currentThread().getThreadGroup();
     while (root.getParent() != null) {
       root = root.getParent();
