@@ -65,6 +65,7 @@ public final class Agent implements AgentMXBean {
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
+  private final List<TypeInstrumentation> instrumentations = new ArrayList<>();
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
@@ -132,7 +133,6 @@ public final class Agent implements AgentMXBean {
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.
-    List<TypeInstrumentation> instrumentations = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Family family : families) {
       family.enforce(rules);
@@ -153,9 +153,17 @@ public final class Agent implements AgentMXBean {
       gate.close(inst);
     } else {
       weaver = AgentInstaller.weaver(instrumentations);
+      // Told before the gate opens (no class then loads past its choice) and after (the gate may
+      // have let a class through meanwhile, late or in background start-up).
+      for (Family family : families) {
+        family.loadedUnwoven(gate.unwoven());
+      }
       gate.open(weaver);
       Set<String> before = gate.unwoven();
-      AgentInstaller.retransformUnwoven(inst, gate);
+      for (Family family : families) {
+        family.loadedUnwoven(before);
+      }
+      AgentInstaller.retransformUnwoven(inst, gate, instrumentations);
       for (Family family : families) {
         family.discover(inst, before);
       }
@@ -290,7 +298,7 @@ public final class Agent implements AgentMXBean {
       family.stop();
     }
     gate.close(inst);
-    boolean restored = AgentInstaller.restore(inst, gate) == 0;
+    boolean restored = AgentInstaller.restore(inst, gate, instrumentations) == 0;
     housekeeper.stop();
     ruleReader.stop();
     rules.stop();

@@ -18,10 +18,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of time
  * per operation, the difference and the throughput ratio against the baseline; then the
- * whole-process {@link StartupBenchmark} and {@link OverloadBenchmark}.
+ * whole-process {@link StartupBenchmark}, {@link OverloadBenchmark} and {@link WorkerBoundBenchmark}.
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
- *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]   (0 or none skips a part)</pre>
+ *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
+ *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
 
@@ -37,6 +38,10 @@ public final class BenchmarkMain {
     int overloadSeconds = Integer.getInteger("bench.overload.seconds", 20);
     if (overloadSeconds > 0) {
       OverloadBenchmark.main(new String[] {Integer.toString(overloadSeconds)});
+    }
+    int workerBoundRuns = Integer.getInteger("bench.workerbound.runs", 5);
+    if (workerBoundRuns > 0) {
+      WorkerBoundBenchmark.main(new String[] {Integer.toString(workerBoundRuns)});
     }
   }
 

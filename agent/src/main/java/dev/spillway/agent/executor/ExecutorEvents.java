@@ -44,6 +44,14 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * Set when a rule refused a task at an observed executor's work queue, on the submitting thread:
+   * the pool's policy, which then rejects it on this thread, counts it as shed. A JDK array, as
+   * it stays on application threads; the task itself is not kept.
+   */
+  private final ThreadLocal<boolean[]> shedAtQueue = new ThreadLocal<>();
+  /** The executor whose handler a rule's refusal is calling on this thread, counted already. */
+  private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
   private final DetachableThreadLocal<WorkerState> worker = new DetachableThreadLocal<>();
   private final ExecutorRegistry registry;
@@ -84,7 +92,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        if (tracker.sampler.sample()) {
+        if (tracker.timed && tracker.sampler.sample()) {
           tracker.pending.add(task, System.nanoTime());
         }
         return false;
@@ -121,25 +129,73 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
    * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
-  private static boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
+  private boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
       BoundRule refusal) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
       throw new RejectedExecutionException(refusal.message());
     }
     tracker.rejections.increment(RejectionReason.SHED, tracker.view.policy(pool));
-    tracker.view.handOver(pool, task);
+    // Counted here: a rewritten JDK policy (an observed executor) must not count it again.
+    Object[] refusing = handing.get();
+    if (refusing == null) {
+      refusing = new Object[1];
+      handing.set(refusing);
+    }
+    Object outer = refusing[0];
+    refusing[0] = pool;
+    try {
+      tracker.view.handOver(pool, task);
+    } finally {
+      refusing[0] = outer;
+    }
     return true;
+  }
+
+  /**
+   * A rule's check at an observed executor's work queue: true refuses the insert. The pool then
+   * grows if it still can, or rejects the task through its own policy, counted then as shed.
+   */
+  boolean refuseAtQueue(ExecutorTracker tracker) {
+    Gate gate = tracker.gate;
+    boolean refused = gate != null && gate.admit() != null;
+    boolean[] shed = shedAtQueue.get();
+    if (shed == null) {
+      if (!refused) {
+        return false;
+      }
+      shed = new boolean[1];
+      shedAtQueue.set(shed);
+    }
+    // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
+    shed[0] = refused;
+    return refused;
+  }
+
+  @Override
+  public void onPolicyReject(Object executor, Object task) {
+    Object[] refusing = handing.get();
+    if (refusing != null && refusing[0] == executor) {
+      refusing[0] = null; // this very refusal, counted already; a nested one is not
+      return;
+    }
+    onReject(executor, task);
   }
 
   @Override
   public void onReject(Object executor, Object task) {
+    boolean[] shed = shedAtQueue.get();
+    boolean ruled = shed != null && shed[0];
+    if (ruled) {
+      shed[0] = false;
+    }
     ExecutorTracker tracker = registry.track(executor, Sighting.SUBMITTED);
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
     ExecutorView view = tracker.view;
-    RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
+    RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN
+        : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
     tracker.rejections.increment(reason, view.policy(executor));
     tracker.pending.discard(task);
   }

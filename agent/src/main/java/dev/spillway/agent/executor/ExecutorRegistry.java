@@ -138,6 +138,10 @@ final class ExecutorRegistry {
       return series;
     }
     Object executor = tracker.executor();
+    if (tracker.firstThreadName == null && executor != null) {
+      // A pool with a name of its own (Jetty's) names its threads after it.
+      tracker.firstThreadName = tracker.view.ownName(executor);
+    }
     if (tracker.firstThreadName == null && executor != null && tracker.view.poolSize(executor) > 0) {
       // Workers that started before the agent: the pool's own getActiveCount looks at each
       // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.

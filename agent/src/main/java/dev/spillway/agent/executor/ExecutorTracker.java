@@ -37,6 +37,8 @@ final class ExecutorTracker {
   /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
   volatile ExecutorSeries series;
 
+  /** Whether its tasks can be timed at all (see {@link ExecutorView#timesTasks}). */
+  final boolean timed;
   /** Which tasks are timed. */
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
@@ -46,6 +48,8 @@ final class ExecutorTracker {
   /** The shedding rules that apply to this executor; null (the usual case) when none does. */
   volatile Gate gate;
   final ExecutorSignals signals = new ExecutorSignals(this);
+  /** Observed, not rewritten: its rules check its work queue's inserts (see ExecutorTracking). */
+  volatile boolean guardsQueue;
 
   /** Last consistent queue capacity (-1 unbounded, -2 unknown); see {@link #queueCapacity}. */
   volatile long capacity = QueueCapacity.UNKNOWN;
@@ -61,6 +65,7 @@ final class ExecutorTracker {
       boolean jdkOwned) {
     this.executor = new WeakReference<>(executor);
     this.view = view;
+    this.timed = view.timesTasks();
     this.jdkOwned = jdkOwned;
     this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
     this.type = executor.getClass().getName();
@@ -72,6 +77,7 @@ final class ExecutorTracker {
   private ExecutorTracker() {
     this.executor = new WeakReference<>(null);
     this.view = ExecutorView.JDK;
+    this.timed = false;
     this.scheduled = false;
     this.type = "";
     this.constructionSite = null;

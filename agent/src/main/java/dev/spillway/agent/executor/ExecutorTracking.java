@@ -2,11 +2,13 @@ package dev.spillway.agent.executor;
 
 import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
 
+import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
+import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -32,10 +34,17 @@ public final class ExecutorTracking implements Family {
   private final TaskSampling sampling;
   private final ExecutorEvents events;
   private final ForkJoinPools forkJoinPools;
+  private final WorkQueues workQueues;
+  /**
+   * {@code ThreadPoolExecutor} loaded before the agent could rewrite it: it is observed, not
+   * rewritten (see {@link ExecutorInstrumentation}). Decided once the weaver is ready.
+   */
+  private volatile boolean observing;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
   public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+    this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
@@ -59,8 +68,11 @@ public final class ExecutorTracking implements Family {
 
   /** The view of an executor that is not the JDK's {@code ThreadPoolExecutor}; null for none. */
   private static ExecutorView libraryView(Object executor) {
-    ExecutorView forkJoin = ForkJoinPools.view(executor);
-    return forkJoin != null ? forkJoin : TomcatExecutorInstrumentation.view(executor);
+    ExecutorView view = ForkJoinPools.view(executor);
+    if (view == null) {
+      view = TomcatExecutorInstrumentation.view(executor);
+    }
+    return view != null ? view : JettyThreadPoolInstrumentation.view(executor);
   }
 
   /** A pool found from its threads (not woven): tracked and named now. */
@@ -72,14 +84,25 @@ public final class ExecutorTracking implements Family {
     }
   }
 
-  private static void bind(RuleEngine engine, ExecutorTracker tracker) {
+  private void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
     Object executor = tracker.executor();
     if (series == null || executor == null || !tracker.view.sheddable()) {
       return;
     }
     tracker.queueCapacity(executor);
-    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    Gate gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    tracker.gate = gate;
+    if (observing && tracker.view == ExecutorView.JDK && (gate != null || tracker.guardsQueue)) {
+      // Its execute is not rewritten: a refusal makes its work queue's offer fail, so the pool
+      // acts as on a full queue (grows to its maximum, then its own policy refuses).
+      tracker.guardsQueue = gate != null;
+      workQueues.guard(tracker.view.queue(executor), gate == null ? null : element -> events.refuseAtQueue(tracker));
+      if (gate != null && gate.watchesWait()) {
+        AgentLog.warnOnce("observed-wait:" + series.name, "executor '" + series.name + "' predates the agent"
+            + " (attached): its task waits are not timed, so the wait conditions of its rules never fire");
+      }
+    }
   }
 
   @Override
@@ -94,13 +117,22 @@ public final class ExecutorTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(),
-        new TomcatExecutorInstrumentation()));
+    return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
+        new TomcatExecutorInstrumentation(), new JettyThreadPoolInstrumentation()));
   }
 
   @Override
   public void start() {
     ExecutorHooks.install(events);
+  }
+
+  @Override
+  public void loadedUnwoven(Set<String> unwoven) {
+    // Loaded as it is, and not rewritten by an earlier agent (since detached) either. Never
+    // turned off again: the policies may already be woven.
+    if (unwoven.contains(ExecutorInstrumentation.EXECUTOR) && !ExecutorHooks.executorRewritten) {
+      observing = true;
+    }
   }
 
   /** Executors whose workers already run: found from those threads, named from them. */

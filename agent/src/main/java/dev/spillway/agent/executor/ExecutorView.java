@@ -75,6 +75,19 @@ public abstract class ExecutorView {
   /** The thread factory: the agent's own executors are recognised by theirs. */
   public abstract Object threadFactory(Object executor);
 
+  /**
+   * Whether its tasks can be timed: the agent sees each task taken by a worker ({@code getTask}).
+   * When not, no task is sampled at submit.
+   */
+  public boolean timesTasks() {
+    return true;
+  }
+
+  /** The pool's own name, when it has one its threads are named after; null when it has none. */
+  public String ownName(Object executor) {
+    return null;
+  }
+
   /** Whether shedding rules apply: its submits are woven (not a {@code ForkJoinPool}'s). */
   public boolean sheddable() {
     return true;

@@ -37,6 +37,12 @@ public final class CompoundInstrumentation implements TypeInstrumentation {
   }
 
   @Override
+  public boolean retransforms(String typeName) {
+    TypeInstrumentation part = byType.get(typeName);
+    return part == null || part.retransforms(typeName);
+  }
+
+  @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
     TypeInstrumentation part = byType.get(type.getName());
     return part == null ? builder : part.transform(builder, type);

@@ -45,7 +45,8 @@ final class QueueEvents implements QueueHooks.Delegate {
     try {
       QueueTracker tracker = tracker(queue);
       if (tracker == QueueTracker.IGNORED) {
-        return 0;
+        // An executor's work queue: its refusals are the executor's, counted there.
+        return registry.refusedByOwner(queue, element) ? QueueHooks.REFUSE : 0;
       }
       Gate gate = tracker.gate;
       if (gate != null && gate.admit() != null) {

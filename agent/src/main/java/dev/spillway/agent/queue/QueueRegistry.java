@@ -1,6 +1,7 @@
 package dev.spillway.agent.queue;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
@@ -27,6 +28,10 @@ import java.util.function.Consumer;
 final class QueueRegistry {
 
   private final WeakIdentityMap<Object, QueueTracker> trackers = new WeakIdentityMap<>();
+  /** Claimed work queues whose executor decides their inserts ({@link WorkQueues#guard}). */
+  private final WeakIdentityMap<Object, WorkQueues.Guard> guards = new WeakIdentityMap<>();
+  /** Whether {@link #guards} may hold any: the usual case, none, costs one volatile read. */
+  private volatile boolean guarded;
   private final QueueNaming naming;
   private final int maxSeries;
   private final List<Glob> details;
@@ -96,6 +101,31 @@ final class QueueRegistry {
       name(tracker);
     }
     return tracker;
+  }
+
+  void guard(Object queue, WorkQueues.Guard guard) {
+    if (guard == null) {
+      guards.remove(queue);
+    } else {
+      guards.put(queue, guard);
+      guarded = true;
+    }
+  }
+
+  /** Whether the executor that owns {@code queue} refuses this insert. */
+  boolean refusedByOwner(Object queue, Object element) {
+    if (!guarded) {
+      return false;
+    }
+    WorkQueues.Guard guard = guards.get(queue);
+    return guard != null && guard.refuses(element);
+  }
+
+  /** Whether any live work queue is guarded; forgets those collected. */
+  boolean anyGuarded() {
+    guards.expungeStale(guard -> { });
+    guarded = guards.size() > 0;
+    return guarded;
   }
 
   /** Marks an executor's work queue: it is reported as part of the executor, never twice. */

@@ -63,6 +63,12 @@ public final class QueueTracking implements Family, WorkQueues {
   }
 
   @Override
+  public void guard(Object queue, Guard guard) {
+    registry.guard(queue, guard);
+    rewatch();
+  }
+
+  @Override
   public void enforce(RuleEngine engine) {
     registry.onNamed(tracker -> {
       bind(engine, tracker);
@@ -120,7 +126,7 @@ public final class QueueTracking implements Family, WorkQueues {
    * live queue has details or a rule, queue operations stop calling the agent (issue 12).
    */
   synchronized void rewatch() {
-    boolean any = false;
+    boolean any = registry.anyGuarded();
     for (QueueTracker tracker : registry.all()) {
       if (tracker != QueueTracker.IGNORED && tracker.series != null && (tracker.details || tracker.gate != null)) {
         any = true;

@@ -171,6 +171,56 @@ class ExecutorEventsTest {
   }
 
   @Test
+  void aRefusalAtAnObservedExecutorsWorkQueueIsCountedAsShedByThePolicyThatRejectsIt() {
+    WovenPool pool = pool();
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.REJECT, Mode.ENFORCE);
+    bind(tracker);
+    Runnable task = () -> { };
+
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    events.onPolicyReject(pool, task);
+    // No refusal of ours before this one: the pool was simply full.
+    events.onPolicyReject(pool, task);
+
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.ABORT)).isEqualTo(1);
+    assertThat(tracker.rejections.get(RejectionReason.SATURATED, RejectionPolicy.ABORT)).isEqualTo(1);
+  }
+
+  @Test
+  void anAdmittedInsertClearsTheMarkOfARefusalAfterWhichThePoolGrew() {
+    WovenPool pool = pool();
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.REJECT, Mode.ENFORCE);
+    bind(tracker);
+
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    tracker.gate = null;
+    assertThat(events.refuseAtQueue(tracker)).isFalse();
+    events.onPolicyReject(pool, (Runnable) () -> { });
+
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.ABORT)).isZero();
+    assertThat(tracker.rejections.get(RejectionReason.SATURATED, RejectionPolicy.ABORT)).isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerRuleIsCountedOnceWhenThePolicyItCallsIsRewrittenToo() {
+    List<Runnable> handled = new ArrayList<>();
+    WovenPool pool = new WovenPool((task, executor) -> {
+      events.onPolicyReject(executor, task); // as a rewritten JDK policy would
+      handled.add(task);
+    });
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.HANDLER, Mode.ENFORCE);
+    bind(tracker);
+
+    assertThat(events.onExecute(pool, (Runnable) () -> { })).isTrue();
+    assertThat(handled).hasSize(1);
+    assertThat(tracker.rejections.total(null)).isEqualTo(1);
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.CUSTOM)).isEqualTo(1);
+  }
+
+  @Test
   void aDryRunRuleAdmitsEverything() {
     WovenPool pool = pool();
     ExecutorTracker tracker = named(pool, "orders-1");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorInstrumentation;
+import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.pool.PoolTracking;
 import dev.spillway.agent.queue.QueueInstrumentation;
@@ -21,6 +22,7 @@ class WovenTypesTest {
     Set<String> rewritten = new HashSet<>();
     rewritten.addAll(new ExecutorInstrumentation().typeNames());
     rewritten.addAll(new TomcatExecutorInstrumentation().typeNames());
+    rewritten.addAll(new JettyThreadPoolInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
     rewritten.addAll(new PoolTracking(config, Telemetry.noop()).instrumentation().typeNames());

@@ -14,7 +14,6 @@ import dev.spillway.agent.pool.LibraryCheck;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
@@ -59,7 +58,7 @@ public final class TomcatExecutorInstrumentation implements TypeInstrumentation 
 
   private final AsmVisitorWrapper executor = new AsmVisitorWrapper.Compound(
       Advice.to(ExecutorInstrumentation.ConstructorAdvice.class).on(isConstructor().and(takesArguments(7))),
-      Advice.to(ExecuteAdvice.class).on(named("execute").and(takesArguments(Runnable.class))),
+      Advice.to(ExecutorInstrumentation.LibraryExecuteAdvice.class).on(named("execute").and(takesArguments(Runnable.class))),
       Advice.to(RejectAdvice.class).on(named("reject").and(takesArguments(Runnable.class))),
       Advice.to(ExecutorInstrumentation.GetTaskAdvice.class).on(named("getTask").and(takesNoArguments())),
       Advice.to(ExecutorInstrumentation.WorkerExitAdvice.class)
@@ -88,26 +87,6 @@ public final class TomcatExecutorInstrumentation implements TypeInstrumentation 
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
     return builder.visit(WORKER.equals(type.getName()) ? worker : executor);
-  }
-
-  /**
-   * On entry, as the JDK's (a shedding rule's refusal reaches the caller, not {@code suppress}ed;
-   * true skips the body). On exit, a {@code RejectedExecutionException} leaving {@code execute}
-   * is Tomcat's final refusal, after its retry through {@code TaskQueue.force}.
-   */
-  static final class ExecuteAdvice {
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-    static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
-      return ExecutorHooks.onExecute(executor, task);
-    }
-
-    @Advice.OnMethodExit(onThrowable = RejectedExecutionException.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object executor, @Advice.Argument(0) Object task,
-        @Advice.Thrown Throwable thrown) {
-      if (thrown != null) {
-        ExecutorHooks.onReject(executor, task);
-      }
-    }
   }
 
   /** Counted only when the handler returned: a thrown refusal is retried, see the class comment. */
