@@ -21,6 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * whole-process {@link StartupBenchmark}, {@link OverloadBenchmark} and {@link WorkerBoundBenchmark}.
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
+ *     [-Dbench.configurations=no agent;agent]
  *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
  *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
  */
@@ -66,6 +67,12 @@ public final class BenchmarkMain {
     configurations.put("agent attached after start", attachArgs(agentJar));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
+
+    // -Dbench.configurations=no agent;agent runs only those (names as above), baseline first.
+    String only = System.getProperty("bench.configurations", "");
+    if (!only.isEmpty()) {
+      configurations.keySet().retainAll(List.of(only.split(";")));
+    }
 
     Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
     Map<String, Map<String, Double>> errors = new LinkedHashMap<>();

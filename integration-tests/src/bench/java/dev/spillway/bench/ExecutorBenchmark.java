@@ -1,6 +1,7 @@
 package dev.spillway.bench;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -81,7 +82,7 @@ public class ExecutorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public static class Chain {
-    private ExecutorService pool;
+    private Executor pool;
     /** Steps left in the current chain; only the worker touches it once the chain started. */
     private int remaining;
     private volatile long chains;
@@ -97,14 +98,14 @@ public class ExecutorBenchmark {
     };
 
     @Setup(Level.Trial)
-    public void start() {
+    public void start() throws Exception {
       BenchAgent.awaitStarted();
       pool = newPool();
       BenchAgent.attachIfRequested();
     }
 
     /** A pool of one started worker over an unbounded queue. */
-    protected ExecutorService newPool() {
+    protected Executor newPool() throws Exception {
       ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
           runnable -> new Thread(runnable, "bench-worker-1"));
       pool.prestartAllCoreThreads();
@@ -112,9 +113,13 @@ public class ExecutorBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+    public void stop() throws Exception {
+      stopPool(pool);
+    }
+
+    protected void stopPool(Executor pool) throws Exception {
+      ((ExecutorService) pool).shutdown();
+      ((ExecutorService) pool).awaitTermination(10, TimeUnit.SECONDS);
     }
 
     @Benchmark

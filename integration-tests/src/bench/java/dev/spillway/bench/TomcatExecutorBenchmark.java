@@ -1,6 +1,6 @@
 package dev.spillway.bench;
 
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
@@ -14,7 +14,7 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 public class TomcatExecutorBenchmark extends ExecutorBenchmark.Chain {
 
   @Override
-  protected ExecutorService newPool() {
+  protected Executor newPool() {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         runnable -> new Thread(runnable, "bench-worker-1"));
     pool.prestartAllCoreThreads();

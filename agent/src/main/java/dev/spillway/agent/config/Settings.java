@@ -51,8 +51,8 @@ public final class Settings {
           + " Overhead). `wait`: the former name of `complete`. Read at start, not on attach.");
 
   public static final Setting<Boolean> EXECUTOR_ENABLED = Setting.flag("spillway.executor.enabled", true,
-      "Instruments every ThreadPoolExecutor and subclass, and Tomcat's own ThreadPoolExecutor"
-          + " (jvm.executor.* metrics).");
+      "Instruments every ThreadPoolExecutor and subclass, Tomcat's own ThreadPoolExecutor, Jetty's"
+          + " QueuedThreadPool and every ForkJoinPool (jvm.executor.* metrics).");
 
   public static final Setting<Integer> EXECUTOR_MAX_TRACKED = Setting.integer(
       "spillway.executor.max-tracked", 200, 1, 100_000,
