@@ -3,13 +3,13 @@ package dev.spillway.agent;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.control.ControlServer;
-import dev.spillway.agent.executor.ExecutorTracking;
+import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
 import dev.spillway.agent.launch.WeavingGate;
-import dev.spillway.agent.pool.PoolTracking;
-import dev.spillway.agent.queue.QueueTracking;
+import dev.spillway.agent.pool.PoolFamily;
+import dev.spillway.agent.queue.QueueFamily;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.RuleWatcher;
@@ -121,15 +121,15 @@ public final class Agent implements AgentMXBean {
     Telemetry early = Telemetry.early();
     WorkQueues workQueues = WorkQueues.NONE;
     if (config.get(Settings.QUEUE_ENABLED)) {
-      QueueTracking queues = new QueueTracking(config, early);
+      QueueFamily queues = new QueueFamily(config, early);
       families.add(queues);
       workQueues = queues;
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(0, new ExecutorTracking(config, workQueues, early));
+      families.add(0, new ExecutorFamily(config, workQueues, early));
     }
     if (config.get(Settings.POOL_ENABLED)) {
-      families.add(new PoolTracking(config, early));
+      families.add(new PoolFamily(config, early));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.
@@ -170,6 +170,9 @@ public final class Agent implements AgentMXBean {
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();
+    // Before the SDK: sampling rates adapt from the first second (until then every task is
+    // timed), and gone targets are released.
+    housekeeper.start();
     if (weaver != null) {
       // Off the application's threads: the JDK classes it has not loaded yet.
       Set<String> rewritten = new HashSet<>();
@@ -199,7 +202,6 @@ public final class Agent implements AgentMXBean {
     if (config.get(Settings.CONTROL_ENABLED)) {
       controlServer = ControlServer.open(this, rulesBean);
     }
-    housekeeper.start();
     ruleReader.start();
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
         + telemetry.description();

@@ -1,9 +1,12 @@
 package dev.spillway.bench;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +30,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (into the queue: the worker is busy), one {@code getTask} that finds it there, one run,
  *       and whatever the agent does around each;
  *   <li>{@link Submit#execute}: {@code execute} alone, into the queue of a pool whose only worker
- *       is busy (the queue is cleared after each batch): what a submitting thread pays.
+ *       is busy (the queue is cleared after each batch): what a submitting thread pays;
+ *   <li>{@link Reject#executeRejected}: {@code execute} on a saturated pool (its one worker busy, a
+ *       {@code SynchronousQueue} nobody takes from) whose {@code DiscardPolicy} drops the task: the
+ *       rejection path, which a saturated pool with a caller-runs or discard policy takes for most
+ *       of its tasks.
  * </ul>
  *
  * {@link BenchmarkMain} runs them without the agent and with it, in the same run.
@@ -40,30 +47,18 @@ public class ExecutorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public static class Submit {
+    private final BusyPool busy = new BusyPool();
     private ThreadPoolExecutor pool;
-    private final CountDownLatch release = new CountDownLatch(1);
     private final Runnable task = () -> { };
 
     @Setup(Level.Trial)
     public void start() {
-      BenchAgent.awaitStarted();
-      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-          runnable -> new Thread(runnable, "bench-worker-1"));
-      pool.execute(() -> {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      BenchAgent.attachIfRequested();
+      pool = busy.start(new LinkedBlockingQueue<>(), "bench-worker-1", new ThreadPoolExecutor.AbortPolicy());
     }
 
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
-      release.countDown();
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      busy.stop();
     }
 
     @Benchmark
@@ -132,6 +127,61 @@ public class ExecutorBenchmark {
         Thread.onSpinWait();
       }
       return target;
+    }
+  }
+
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Reject {
+    private final BusyPool busy = new BusyPool();
+    private ThreadPoolExecutor pool;
+    private final Runnable task = () -> { };
+
+    @Setup(Level.Trial)
+    public void start() {
+      pool = busy.start(new SynchronousQueue<>(), "bench-rejecting-1", new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      busy.stop();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long executeRejected() {
+      for (int i = 0; i < BATCH; i++) {
+        pool.execute(task);
+      }
+      return pool.getTaskCount();
+    }
+  }
+
+  /** A pool of one worker, kept busy until {@link #stop}: every task goes to its queue (or is rejected). */
+  static final class BusyPool {
+    private final CountDownLatch release = new CountDownLatch(1);
+    private ThreadPoolExecutor pool;
+
+    ThreadPoolExecutor start(BlockingQueue<Runnable> queue, String thread, RejectedExecutionHandler handler) {
+      BenchAgent.awaitStarted();
+      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, runnable -> new Thread(runnable, thread),
+          handler);
+      pool.execute(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      BenchAgent.attachIfRequested();
+      return pool;
+    }
+
+    void stop() throws InterruptedException {
+      release.countDown();
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 }

@@ -37,7 +37,7 @@ import net.bytebuddy.dynamic.DynamicType;
  * a fifth of the small-task throughput, for the life of the thread). Executors are then seen
  * through what does not stay on a worker's stack: a worker's constructor (a new executor's first
  * thread), the JDK's rejection policies (rejections), their getters (gauges), and their work
- * queues' {@code offer}, where shedding refuses (see {@code ExecutorTracking}).
+ * queues' {@code offer}, where shedding refuses (see {@code ExecutorFamily}).
  */
 public final class ExecutorInstrumentation implements TypeInstrumentation {
 

@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
  * The executor hook delegate, called as the advice calls it (the JDK is not rewritten in unit
  * tests). Executors use the JDK's thread factory: one of the agent's loader marks them ignored.
  */
-class ExecutorEventsTest {
+class ExecutorHookDelegateTest {
 
   private final ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10,
       new TaskSampling(TimingMode.ALL, 1000), WorkQueues.NONE);
-  private final ExecutorEvents events = new ExecutorEvents(registry,
+  private final ExecutorHookDelegate events = new ExecutorHookDelegate(registry,
       new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
   private final RuleEngine engine = new RuleEngine();
   private final List<ThreadPoolExecutor> executors = new ArrayList<>();

@@ -26,13 +26,15 @@ import java.util.Set;
 
 /**
  * The executor family, wired: registry, metrics, hooks and advice. It covers the JDK's
- * {@code ThreadPoolExecutor} and the libraries' copies of it (Tomcat's, in {@code tomcat/}).
+ * {@code ThreadPoolExecutor} and the libraries' pools read as executors: Tomcat's copy of it
+ * ({@code tomcat/}), Jetty's {@code QueuedThreadPool} ({@code jetty/}) and every
+ * {@code ForkJoinPool} ({@code forkjoin/}).
  */
-public final class ExecutorTracking implements Family {
+public final class ExecutorFamily implements Family {
 
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
-  private final ExecutorEvents events;
+  private final ExecutorHookDelegate events;
   private final ForkJoinPools forkJoinPools;
   private final WorkQueues workQueues;
   /**
@@ -43,27 +45,20 @@ public final class ExecutorTracking implements Family {
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+  public ExecutorFamily(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
     this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, ExecutorTracking::libraryView);
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, ExecutorFamily::libraryView);
     this.forkJoinPools = new ForkJoinPools(pool -> registry.get(pool) != null, this::found);
-    this.events = new ExecutorEvents(registry,
+    this.events = new ExecutorHookDelegate(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
   }
 
   @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> bind(engine, tracker));
-    engine.onRulesChanged(() -> {
-      for (ExecutorTracker tracker : registry.all()) {
-        if (tracker != ExecutorTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-    });
+    registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
   /** The view of an executor that is not the JDK's {@code ThreadPoolExecutor}; null for none. */

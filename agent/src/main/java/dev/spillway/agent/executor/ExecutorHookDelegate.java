@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * is made inside a catch-all that admits the task on any failure of ours, and the refusal is
  * carried out outside it, through the same failure path as the pool's own.
  */
-final class ExecutorEvents implements ExecutorHooks.Delegate {
+final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
 
   /** Per worker thread: the executor it serves and when its current timed task started. */
   private static final class WorkerState {
@@ -58,7 +58,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
 
-  ExecutorEvents(ExecutorRegistry registry, ExecutorMetrics metrics) {
+  ExecutorHookDelegate(ExecutorRegistry registry, ExecutorMetrics metrics) {
     this.registry = registry;
     this.metrics = metrics;
   }
