@@ -106,9 +106,6 @@ abstract class AbstractTomcatExecutorIT {
       assertThat(m.latest("jvm.executor.task.completed", "jvm.executor.name", name).getAsLong())
           .isGreaterThanOrEqualTo(1);
     });
-    // Its TaskQueue is part of the executor, not a queue series of its own (issue 9).
-    assertThat(receiver.metrics().series("jvm.queue.size").keySet())
-        .noneMatch(attributes -> attributes.toString().contains("TaskQueue"));
   }
 
   @Test
@@ -123,6 +120,10 @@ abstract class AbstractTomcatExecutorIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated",
         "jvm.executor.rejection.policy", "abort")).hasValue(3));
+    // Its TaskQueue, holding 2 now, is part of the executor, not a live queue series of its own
+    // (one built the moment before its executor may show once at start-up, with nothing in it).
+    assertThat(receiver.metrics().series("jvm.queue.size").entrySet())
+        .noneMatch(e -> e.getKey().toString().contains("TaskQueue") && e.getValue() > 0);
     drain(held);
     assertThat(receiver.metrics().series("jvm.executor.task.rejected")).hasSize(1);
   }
