@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An embedded Jetty 12 under {@code -javaagent}, serving real HTTP: its {@code QueuedThreadPool}
  * ({@code http-worker}: 4 threads, of which the acceptor and the selector hold two, a job queue of
- * 2) is an executor series under its own name; a full pool's refusals are counted once each and the
- * client sees the connection closed; a shedding rule refuses the same way.
+ * 2) is an executor series under its own name; a full pool's refusals are counted and the client
+ * sees the connection closed; a shedding rule refuses the same way. Counts are of jobs: Jetty runs
+ * its own jobs on the pool too, and refuses those as well while its bounded queue is full (Jetty
+ * warns against bounded queues for that reason), so they are at least the refused connections.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -91,9 +93,10 @@ class JettyThreadPoolIT {
     for (int i = 0; i < 2; i++) {
       assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
     }
+    // Jobs are counted, not connections: Jetty may refuse its own jobs too while the queue is full.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", NAME, "jvm.executor.rejection.reason", "saturated",
-        "jvm.executor.rejection.policy", "abort")).hasValue(2));
+        "jvm.executor.rejection.policy", "abort").orElse(0)).isGreaterThanOrEqualTo(2));
     drain(held);
   }
 
@@ -114,12 +117,8 @@ class JettyThreadPoolIT {
       long shed = m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
           "jvm.executor.rejection.reason", "shed").orElse(0);
       assertThat(shed).isGreaterThanOrEqualTo(2);
-      // Not asserted equal to the rejections: one run in three counted one more shed than
-      // rejections (3 against 2), not understood yet (see the note).
       assertThat(m.latest("spillway.shed", "spillway.rule.name", "front-door").orElse(0))
           .isGreaterThanOrEqualTo(2);
-      assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
-          "jvm.executor.rejection.reason", "saturated")).hasValue(2);
     });
     // The rule off, Jetty serves as before.
     Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
@@ -144,10 +143,16 @@ class JettyThreadPoolIT {
     return held;
   }
 
+  /**
+   * Lets the held requests finish: each gets its response, or was closed (Jetty's own full queue
+   * may have refused one of its jobs); then Jetty serves again.
+   */
   private void drain(List<HttpProbe> held) throws Exception {
     app.send("release " + held.size());
     for (HttpProbe probe : held) {
-      assertThat(probe.response()).startsWith("HTTP/1.1 200").endsWith("slow done");
+      String response = probe.response();
+      assertThat(response.equals(HttpProbe.CLOSED) || response.startsWith("HTTP/1.1 200")).as(response).isTrue();
     }
+    await().atMost(Duration.ofSeconds(10)).until(() -> HttpProbe.get(port, "/fast").startsWith("HTTP/1.1 200"));
   }
 }
