@@ -179,10 +179,8 @@ final class ExecutorRegistry {
    */
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
-    return trackers.sweep(ExecutorTracker::executor, tracker -> {
-      Object executor = tracker.executor();
-      return executor == null || tracker.view.isTerminated(executor);
-    }, this::release);
+    return trackers.sweep(ExecutorTracker::executor,
+        (tracker, executor) -> tracker.view.isTerminated(executor), this::release);
   }
 
   /** Keeps the final counts of an executor terminated (or collected: then read without it). */
