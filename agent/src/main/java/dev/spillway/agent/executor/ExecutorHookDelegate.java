@@ -9,7 +9,6 @@ import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -79,8 +78,11 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   public void onConstructed(Object executor) {
     ExecutorTracker tracker = registry.track(executor, Sighting.CONSTRUCTED);
     if (tracker != ExecutorTracker.IGNORED && tracker.series == null) {
-      // Listed from construction (idle) when its name is known without a thread: see namedAtConstruction.
-      String threadName = ExecutorNaming.threadNameBeforeThreads(tracker.executor());
+      // Listed from construction (idle) when its name is known without a thread (see
+      // ExecutorNaming.threadNameBeforeThreads); the libraries' pools wait for their first thread.
+      Object built = tracker.executor();
+      String threadName = built instanceof ThreadPoolExecutor
+          ? ExecutorNaming.threadNameBeforeThreads((ThreadPoolExecutor) built) : null;
       if (threadName != null) {
         tracker.firstThreadName = threadName;
         registry.series(tracker);
@@ -100,7 +102,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && ((ThreadPoolExecutor) executor).getPoolSize() > 0) {
+      if (tracker.series == null && tracker.view.poolSize(executor) > 0) {
         // Its workers predate the agent: named now (from their threads), so that rules bind.
         // A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
@@ -108,7 +110,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        if (tracker.sampler.sample()) {
+        if (tracker.timed && tracker.sampler.sample()) {
           tracker.pending.add(task, System.nanoTime());
         }
         return false;
@@ -117,7 +119,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal);
   }
 
   @Override
@@ -138,21 +140,20 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal);
   }
 
   /**
    * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
-  private boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
+  private boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
       BoundRule refusal) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
       throw new RejectedExecutionException(refusal.message());
     }
-    RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
-    tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.of(handler));
+    tracker.rejections.increment(RejectionReason.SHED, tracker.view.policy(pool));
     // Counted here: a rewritten JDK policy (an observed executor) must not count it again.
     Object[] refusing = handing.get();
     if (refusing == null) {
@@ -162,7 +163,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     Object outer = refusing[0];
     refusing[0] = pool;
     try {
-      handler.rejectedExecution(task, pool);
+      tracker.view.handOver(pool, task);
     } finally {
       refusing[0] = outer;
     }
@@ -211,10 +212,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
-    ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN
+    ExecutorView view = tracker.view;
+    RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN
         : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
-    tracker.rejections.increment(reason, RejectionPolicy.of(pool.getRejectedExecutionHandler()));
+    tracker.rejections.increment(reason, view.policy(executor));
     tracker.pending.discard(task);
   }
 
@@ -324,8 +325,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   public void afterWorkerExit(Object executor) {
     ExecutorTracker tracker = registry.get(executor);
     if (tracker != null && tracker != ExecutorTracker.IGNORED
-        && ((ThreadPoolExecutor) executor).isShutdown()) {
-      tracker.lastCompleted = ((ThreadPoolExecutor) executor).getCompletedTaskCount();
+        && tracker.view.isShutdown(executor)) {
+      tracker.lastCompleted = tracker.view.completedTaskCount(executor);
     }
   }
 

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 final class ExecutorNaming {
 
   private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_. #]*\\d+$");
-  private static final Pattern JDK_DEFAULT = Pattern.compile("pool-\\d+-thread|Thread");
+  private static final Pattern JDK_DEFAULT = Pattern.compile("pool-\\d+-thread|Thread|ForkJoinPool-\\d+-worker");
   private static final Set<String> JDK_DEFAULT_FACTORIES = Set.of(
       "java.util.concurrent.Executors$DefaultThreadFactory",
       "java.util.concurrent.Executors$PrivilegedThreadFactory");
