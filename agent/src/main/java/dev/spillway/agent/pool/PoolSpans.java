@@ -1,5 +1,6 @@
 package dev.spillway.agent.pool;
 
+import dev.spillway.agent.trace.AppSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -37,7 +38,7 @@ final class PoolSpans {
   }
 
   private final Tracer tracer;
-  private final AppSpans appSpans = new AppSpans();
+  private final AppSpans appSpans = AppSpans.get();
 
   PoolSpans(Tracer tracer) {
     this.tracer = tracer;
@@ -48,7 +49,13 @@ final class PoolSpans {
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
     Context parent = Context.root();
-    AppSpans.Parent app = appSpans.current(poolClass);
+    AppSpans.Parent app = appSpans.current(poolClass.getClassLoader());
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (app == null && context != null && context != poolClass.getClassLoader()) {
+      // A pool shared by applications (an application server's): their API is in the thread's
+      // context loader.
+      app = appSpans.current(context);
+    }
     if (app != null) {
       parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(app.traceId, app.spanId,
           TraceFlags.fromByte(app.flags), TraceState.getDefault())));

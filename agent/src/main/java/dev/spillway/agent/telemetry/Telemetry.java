@@ -9,6 +9,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -79,7 +80,9 @@ public final class Telemetry {
     StringBuilder exporting = new StringBuilder();
     try {
       AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
-          .setServiceClassLoader(Telemetry.class.getClassLoader())
+          .setComponentLoader(new HttpSenders(
+              ComponentLoader.forClassLoader(Telemetry.class.getClassLoader()),
+              HttpSenders.otelAgentPresent()))
           .disableShutdownHook()
           .addPropertiesCustomizer(shared ->
               OtelProperties.customize(shared, config.otelOverrides(), AgentLog::warn))
