@@ -5,6 +5,7 @@ import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
@@ -51,6 +52,8 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
   private final ExecutorRegistry registry;
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
+  /** Null until the SDK is up. */
+  private volatile ExecutorSpans spans;
 
   ExecutorEvents(ExecutorRegistry registry, ExecutorMetrics metrics) {
     this.registry = registry;
@@ -59,6 +62,10 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
 
   void setMetrics(ExecutorMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  void setSpans(ExecutorSpans spans) {
+    this.spans = spans;
   }
 
   @Override
@@ -86,8 +93,14 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
+        long submitted = 0;
         if (tracker.sampler.sample()) {
-          tracker.pending.add(task, System.nanoTime());
+          submitted = System.nanoTime();
+          tracker.pending.add(task, submitted);
+        }
+        ExecutorSpans traces = spans;
+        if (traces != null) {
+          traces.submitted(tracker, (ThreadPoolExecutor) executor, task, submitted);
         }
         return false;
       }
@@ -95,7 +108,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal, spans);
   }
 
   @Override
@@ -116,7 +129,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal);
+    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal, spans);
   }
 
   /**
@@ -124,15 +137,29 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
   private static boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
-      BoundRule refusal) {
+      BoundRule refusal, ExecutorSpans spans) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
+      shedEvent(spans, tracker, RejectionPolicy.ABORT, refusal);
       throw new RejectedExecutionException(refusal.message());
     }
     RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
-    tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.of(handler));
+    RejectionPolicy policy = RejectionPolicy.of(handler);
+    tracker.rejections.increment(RejectionReason.SHED, policy);
+    shedEvent(spans, tracker, policy, refusal);
     handler.rejectedExecution(task, pool);
     return true;
+  }
+
+  private static void shedEvent(ExecutorSpans spans, ExecutorTracker tracker, RejectionPolicy policy,
+      BoundRule refusal) {
+    try {
+      if (spans != null) {
+        spans.rejected(tracker, RejectionReason.SHED, policy, refusal.rule().name());
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("shed-event", "cannot add shed events to the application's spans: " + t);
+    }
   }
 
   @Override
@@ -143,8 +170,14 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
     ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
     RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
-    tracker.rejections.increment(reason, RejectionPolicy.of(pool.getRejectedExecutionHandler()));
+    RejectionPolicy policy = RejectionPolicy.of(pool.getRejectedExecutionHandler());
+    tracker.rejections.increment(reason, policy);
     tracker.pending.discard(task);
+    tracker.traced.discard(task);
+    ExecutorSpans traces = spans;
+    if (traces != null) {
+      traces.rejected(tracker, reason, policy, null);
+    }
   }
 
   @Override
@@ -173,6 +206,10 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     WorkerState state = stateFor(executor);
     worker.set(state);
     ExecutorTracker tracker = state.tracker;
+    if (tracker != null && firstTask != null) {
+      // Handed straight to a new thread: never waited, so no wait span either.
+      tracker.traced.takeSample(firstTask);
+    }
     if (tracker != null && firstTask != null && tracker.pending.take(firstTask) >= 0) {
       // Handed straight to a new thread: it never waited in the queue. Its run starts now, as in
       // afterGetTask: recording the wait is part of it.
@@ -223,6 +260,17 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     Gate gate = tracker.gate;
     if (gate != null && gate.watchesWait()) {
       gate.countDequeue();
+    }
+    PendingTasks.Sample traced = tracker.traced.takeSample(task);
+    if (traced != null) {
+      ExecutorSpans traces = spans;
+      try {
+        if (traces != null) {
+          traces.started(tracker, traced, System.nanoTime());
+        }
+      } catch (Throwable t) {
+        AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
+      }
     }
     long submitted = tracker.pending.take(task);
     if (submitted >= 0) {

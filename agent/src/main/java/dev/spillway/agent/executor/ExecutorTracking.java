@@ -26,6 +26,7 @@ public final class ExecutorTracking implements Family {
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
   private final ExecutorEvents events;
+  private final long slowWaitNanos;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
@@ -36,6 +37,7 @@ public final class ExecutorTracking implements Family {
         config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
     this.events = new ExecutorEvents(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
+    this.slowWaitNanos = config.get(Settings.EXECUTOR_SLOW_WAIT).toNanos();
   }
 
   @Override
@@ -63,6 +65,7 @@ public final class ExecutorTracking implements Family {
   @Override
   public void report(Telemetry telemetry) {
     events.setMetrics(new ExecutorMetrics(telemetry.meter("executor"), registry));
+    events.setSpans(new ExecutorSpans(telemetry.tracer("executor"), slowWaitNanos));
   }
 
   @Override
@@ -133,6 +136,7 @@ public final class ExecutorTracking implements Family {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);
         tracker.pending.sweep(now);
+        tracker.traced.sweep(now);
         if (rotate) {
           tracker.waits.rotate();
         }

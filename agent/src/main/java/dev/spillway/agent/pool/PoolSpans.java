@@ -3,11 +3,8 @@ package dev.spillway.agent.pool;
 import dev.spillway.agent.trace.AppSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
@@ -48,7 +45,6 @@ final class PoolSpans {
   void acquired(PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome, Throwable thrown) {
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
-    Context parent = Context.root();
     AppSpans.Parent app = appSpans.current(poolClass.getClassLoader());
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     if (app == null && context != null && context != poolClass.getClassLoader()) {
@@ -56,10 +52,7 @@ final class PoolSpans {
       // context loader.
       app = appSpans.current(context);
     }
-    if (app != null) {
-      parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(app.traceId, app.spanId,
-          TraceFlags.fromByte(app.flags), TraceState.getDefault())));
-    }
+    Context parent = app == null ? Context.root() : app.context();
     Span span = tracer.spanBuilder(NAME)
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)

@@ -1,6 +1,11 @@
 package dev.spillway.agent.trace;
 
 import dev.spillway.agent.AgentLog;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 
@@ -38,6 +43,12 @@ public final class AppSpans {
     public boolean sampled() {
       return (flags & 1) != 0;
     }
+
+    /** A context of our own OpenTelemetry whose span is this one: the parent of a span we make. */
+    public Context context() {
+      return Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(traceId, spanId,
+          TraceFlags.fromByte(flags), TraceState.getDefault())));
+    }
   }
 
   /**
@@ -48,10 +59,10 @@ public final class AppSpans {
   private static final String OTEL = String.join(".", "io", "opentelemetry");
   static final String BRIDGE = OTEL + ".javaagent.bootstrap.Java8BytecodeBridge";
   private static final String API_SPAN = OTEL + ".api.trace.Span";
-  /** How many lookups without the agent's bridge before looking for it again (it may come later). */
-  private static final int BRIDGE_RECHECK = 1 << 12;
+  /** How often the rare paths look again for an OpenTelemetry agent attached after us. */
+  private static final long BRIDGE_RECHECK_NANOS = 10_000_000_000L;
 
-  private static final AppSpans INSTANCE = new AppSpans(AppSpans::findBridge);
+  private static final AppSpans INSTANCE = new AppSpans(AppSpans::findBridge, otelAgentJarListed());
 
   /** The one reader: the OpenTelemetry agent and the loaders' APIs are JVM-wide facts. */
   public static AppSpans get() {
@@ -65,13 +76,21 @@ public final class AppSpans {
 
   private final BridgeFinder bridgeFinder;
   private volatile Api bridge;
-  private int bridgeMisses;
+  /**
+   * The OpenTelemetry agent's jar is on the class path (a {@code -javaagent} listed after us): its
+   * bridge appears on the bootstrap path as soon as its {@code premain} runs; until then every
+   * lookup looks for it, for a minute at most (a jar listed but never started as an agent).
+   */
+  private volatile boolean bridgeExpected;
+  private final long bridgeExpectedUntil = System.nanoTime() + 60_000_000_000L;
+  private volatile long bridgeCheckedAt = System.nanoTime();
   /** The last loader asked about and its API: most applications have one. */
   private volatile LoaderApi last;
 
-  AppSpans(BridgeFinder bridgeFinder) {
+  AppSpans(BridgeFinder bridgeFinder, boolean bridgeExpected) {
     this.bridgeFinder = bridgeFinder;
     this.bridge = bridgeFinder.find();
+    this.bridgeExpected = bridgeExpected;
   }
 
   /**
@@ -80,7 +99,7 @@ public final class AppSpans {
    * @param loader where the application's API would be, when the OpenTelemetry agent is absent
    */
   public Parent current(ClassLoader loader) {
-    Api api = api(loader);
+    Api api = rareApi(loader);
     if (api == null) {
       return null;
     }
@@ -99,19 +118,23 @@ public final class AppSpans {
   }
 
   /**
-   * Whether a span the application records (valid and sampled) is current on this thread: the
-   * check on every submit of a task, so it allocates nothing.
+   * The application's current span on this thread if it is valid and sampled, else null: the
+   * check on every submit of a task, so it allocates only when there is such a span.
    */
-  public boolean sampledSpanCurrent(ClassLoader loader) {
+  public Parent currentSampled(ClassLoader loader) {
     Api api = api(loader);
     if (api == null) {
-      return false;
+      return null;
     }
     try {
       Object context = context(api);
-      return context != null && Boolean.TRUE.equals(api.isSampled.invoke(context));
+      if (context == null || !Boolean.TRUE.equals(api.isSampled.invoke(context))) {
+        return null;
+      }
+      return new Parent((String) api.getTraceId.invoke(context), (String) api.getSpanId.invoke(context),
+          (Byte) api.asByte.invoke(api.getTraceFlags.invoke(context)));
     } catch (Exception | LinkageError e) {
-      return false;
+      return null;
     }
   }
 
@@ -120,7 +143,7 @@ public final class AppSpans {
    * whether it did. {@code attributes} are key, value pairs of strings.
    */
   public boolean addEvent(ClassLoader loader, String name, String... attributes) {
-    Api api = api(loader);
+    Api api = rareApi(loader);
     if (api == null || api.addEvent == null) {
       return false;
     }
@@ -150,11 +173,22 @@ public final class AppSpans {
     return context != null && Boolean.TRUE.equals(api.isValid.invoke(context)) ? context : null;
   }
 
+  /** For a rare path (a slow acquire, a rejection): may look again for an agent attached since. */
+  private Api rareApi(ClassLoader loader) {
+    if (bridge == null && !bridgeExpected && System.nanoTime() - bridgeCheckedAt > BRIDGE_RECHECK_NANOS) {
+      bridgeCheckedAt = System.nanoTime();
+      bridge = bridgeFinder.find();
+    }
+    return api(loader);
+  }
+
   private Api api(ClassLoader loader) {
     Api agent = bridge;
-    if (agent == null && ++bridgeMisses % BRIDGE_RECHECK == 0) {
-      // The OpenTelemetry agent may arrive after us (attached, or listed after us and slower).
+    if (agent == null && bridgeExpected) {
       agent = bridge = bridgeFinder.find();
+      if (agent == null && System.nanoTime() - bridgeExpectedUntil > 0) {
+        bridgeExpected = false;
+      }
     }
     if (agent != null) {
       return agent;
@@ -169,6 +203,15 @@ public final class AppSpans {
     Api api = Api.ofApplication(loader);
     last = new LoaderApi(loader, api);
     return api;
+  }
+
+  /** Whether the OpenTelemetry agent's jar is on the system class path (read as a resource only). */
+  private static boolean otelAgentJarListed() {
+    try {
+      return ClassLoader.getSystemResource(BRIDGE.replace('.', '/') + ".class") != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static Api findBridge() {
