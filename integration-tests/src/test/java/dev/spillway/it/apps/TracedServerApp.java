@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * A small HTTP service (the JDK's own server, which the OpenTelemetry Java agent traces) whose
  * requests wait: {@code /acquire} for the only connection of a HikariCP pool while another thread
  * holds it {@value #HOLD_MILLIS} ms, {@code /submit} for the only worker of the {@code jobs}
- * executor while it runs a task as long. It declares no OpenTelemetry API, like most services
- * run with that agent. Prints {@code listening <port>}.
+ * executor while it runs a task as long; {@code /reject?n=N} submits N tasks to the
+ * {@code tiny} executor (one thread, no queue, held) and counts the rejections. It declares no
+ * OpenTelemetry API, like most services run with that agent. Prints {@code listening <port>}.
  */
 public final class TracedServerApp {
 
@@ -35,9 +38,21 @@ public final class TracedServerApp {
     config.setConnectionTimeout(10_000);
     config.setPoolName("orders-db");
     HikariDataSource pool = new HikariDataSource(config);
+    // Its connection made now: the holder's acquire is then fast, the request's the only slow one.
+    pool.getConnection().close();
     ThreadPoolExecutor jobs = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         Scenario.named("jobs"));
     ExecutorService holders = Executors.newCachedThreadPool(Scenario.named("holder"));
+    ThreadPoolExecutor tiny = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        Scenario.named("tiny"));
+    CountDownLatch release = new CountDownLatch(1);
+    tiny.execute(() -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
 
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
     server.setExecutor(Executors.newFixedThreadPool(2, Scenario.named("http")));
@@ -66,6 +81,18 @@ public final class TracedServerApp {
       } catch (Exception e) {
         respond(exchange, "failed " + e);
       }
+    });
+    server.createContext("/reject", exchange -> {
+      int n = Integer.parseInt(exchange.getRequestURI().getQuery().substring("n=".length()));
+      int rejected = 0;
+      for (int i = 0; i < n; i++) {
+        try {
+          tiny.execute(() -> { });
+        } catch (RejectedExecutionException e) {
+          rejected++;
+        }
+      }
+      respond(exchange, "rejected " + rejected);
     });
     server.start();
     Scenario.say("listening " + server.getAddress().getPort());

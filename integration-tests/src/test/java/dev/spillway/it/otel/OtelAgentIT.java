@@ -69,14 +69,41 @@ class OtelAgentIT {
     assertThat(get(port, "/acquire")).isEqualTo("acquired true");
 
     Span server = await(() -> serverSpan("/acquire"), "the OpenTelemetry agent's SERVER span of /acquire");
-    // The holder's own acquire may be slow too (it runs in the same trace, on another thread): the
-    // request's is the one that waited for the holder.
+    // The holder's acquire is fast (the pool was warmed up): the request's is the one slow acquire.
     Span acquire = await(() -> longest(spillwaySpans("dev.spillway.pool", "db.client.connection.acquire")),
         "Spillway's slow-acquire span");
     assertThat(hex(acquire.getTraceId())).as("trace of the acquire span").isEqualTo(hex(server.getTraceId()));
     assertThat(hex(acquire.getParentSpanId())).as("parent of the acquire span").isEqualTo(hex(server.getSpanId()));
     assertThat(duration(acquire))
         .as("the acquire waited for the holder").isGreaterThanOrEqualTo(TracedServerApp.HOLD_MILLIS / 2 * 1_000_000L);
+
+    // A task that waited for the held worker of 'jobs': its wait span, inside the request's trace.
+    assertThat(get(port, "/submit")).isEqualTo("ran");
+    Span submitServer = await(() -> serverSpan("/submit"), "the SERVER span of /submit");
+    Span wait = await(() -> longest(spillwaySpans("dev.spillway.executor", "jvm.executor.task.wait")),
+        "Spillway's queue-wait span");
+    assertThat(hex(wait.getTraceId())).as("trace of the wait span").isEqualTo(hex(submitServer.getTraceId()));
+    assertThat(hex(wait.getParentSpanId())).as("parent of the wait span").isEqualTo(hex(submitServer.getSpanId()));
+    assertThat(attribute(wait, "jvm.executor.name")).isEqualTo("jobs");
+    assertThat(longAttribute(wait, "spillway.executor.queue.size")).as("queued before it").isZero();
+    assertThat(duration(wait)).as("it waited for the held worker")
+        .isGreaterThanOrEqualTo(TracedServerApp.HOLD_MILLIS / 2 * 1_000_000L);
+
+    // Rejections are events on the request's span; a flood of them adds a bounded few.
+    assertThat(get(port, "/reject?n=1")).isEqualTo("rejected 1");
+    Span rejectServer = await(() -> serverSpan("/reject"), "the SERVER span of /reject");
+    assertThat(rejectServer.getEventsList()).hasSize(1);
+    Span.Event event = rejectServer.getEvents(0);
+    assertThat(event.getName()).isEqualTo("jvm.executor.task.rejected");
+    assertThat(attribute(event.getAttributesList(), "jvm.executor.name")).isEqualTo("tiny");
+    assertThat(attribute(event.getAttributesList(), "jvm.executor.rejection.reason")).isEqualTo("saturated");
+    assertThat(attribute(event.getAttributesList(), "jvm.executor.rejection.policy")).isEqualTo("abort");
+    assertThat(get(port, "/reject?n=5000")).isEqualTo("rejected 5000");
+    Span flood = await(() -> first(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER
+        && "/reject".equals(attribute(span, "url.path")) && !span.getSpanId().equals(rejectServer.getSpanId())),
+        "the SERVER span of the flood");
+    // Ten a second per executor: a flood that straddles a second boundary may add twenty.
+    assertThat(flood.getEventsList()).as("events of 5000 rejections").hasSizeBetween(1, 20);
 
     // Both agents export: Spillway's executor metrics and the OpenTelemetry agent's server metrics.
     awaitTrue(() -> receiver.metrics().names().contains("jvm.executor.queue.size")
@@ -246,7 +273,20 @@ class OtelAgentIT {
   }
 
   static String attribute(Span span, String key) {
+    return attribute(span.getAttributesList(), key);
+  }
+
+  static long longAttribute(Span span, String key) {
     for (KeyValue kv : span.getAttributesList()) {
+      if (kv.getKey().equals(key)) {
+        return kv.getValue().getIntValue();
+      }
+    }
+    throw new AssertionError("no attribute " + key + " on " + span);
+  }
+
+  static String attribute(List<KeyValue> attributes, String key) {
+    for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
         return kv.getValue().getStringValue();
       }
