@@ -167,6 +167,10 @@ class OtelAgentIT {
   }
 
   List<Span> spillwaySpans(String scope, String name) {
+    return spans(receiver, scope, name);
+  }
+
+  static List<Span> spans(OtlpReceiver receiver, String scope, String name) {
     List<Span> found = new ArrayList<>();
     for (ResourceSpans resource : receiver.spans()) {
       for (ScopeSpans scopeSpans : resource.getScopeSpansList()) {
