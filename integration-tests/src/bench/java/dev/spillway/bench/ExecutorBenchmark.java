@@ -1,5 +1,7 @@
 package dev.spillway.bench;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,7 +27,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (into the queue: the worker is busy), one {@code getTask} that finds it there, one run,
  *       and whatever the agent does around each;
  *   <li>{@link Submit#execute}: {@code execute} alone, into the queue of a pool whose only worker
- *       is busy (the queue is cleared after each batch): what a submitting thread pays.
+ *       is busy (the queue is cleared after each batch): what a submitting thread pays. The
+ *       benchmark's class path has the OpenTelemetry API, so the agent reads the current span
+ *       (there is none) on every submit;
+ *   <li>{@link Submit#executeTraced}: the same inside a sampled span of the application's own SDK:
+ *       the agent reads the span and keeps the submission (up to 16 in flight; the worker never
+ *       takes these, so most submits find the slots full).
  * </ul>
  *
  * {@link BenchmarkMain} runs them without the agent and with it, in the same run.
@@ -41,6 +48,8 @@ public class ExecutorBenchmark {
     private ThreadPoolExecutor pool;
     private final CountDownLatch release = new CountDownLatch(1);
     private final Runnable task = () -> { };
+    private final SdkTracerProvider tracing = SdkTracerProvider.builder().build();
+    private final Span span = tracing.get("bench").spanBuilder("request").startSpan();
 
     @Setup(Level.Trial)
     public void start() {
@@ -59,6 +68,8 @@ public class ExecutorBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
+      span.end();
+      tracing.close();
       release.countDown();
       pool.shutdown();
       pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -73,6 +84,14 @@ public class ExecutorBenchmark {
       int queued = pool.getQueue().size();
       pool.getQueue().clear();
       return queued;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int executeTraced() {
+      try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+        return execute();
+      }
     }
   }
 

@@ -78,14 +78,21 @@ public final class Telemetry {
 
   private static Telemetry start(SpillwayConfig config) {
     StringBuilder exporting = new StringBuilder();
+    boolean otelAgent = HttpSenders.otelAgentPresent();
     try {
       AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
           .setComponentLoader(new HttpSenders(
               ComponentLoader.forClassLoader(Telemetry.class.getClassLoader()),
-              HttpSenders.otelAgentPresent()))
+              otelAgent))
           .disableShutdownHook()
           .addPropertiesCustomizer(shared ->
-              OtelProperties.customize(shared, config.otelOverrides(), AgentLog::warn))
+              OtelProperties.customize(shared, config.otelOverrides(), otelAgent, AgentLog::warn))
+          .addMetricReaderCustomizer((reader, props) -> {
+            if (reader.getClass().getSimpleName().startsWith("Prometheus")) {
+              describePrometheus(exporting, props);
+            }
+            return reader;
+          })
           .addMetricExporterCustomizer((exporter, props) -> {
             describeExport(exporting, "metrics", exporter, props);
             return isOtlp(exporter)
@@ -120,6 +127,15 @@ public final class Telemetry {
     into.append("exporting ").append(signal).append(" every ").append(interval.toMillis()).append(" ms via ");
     into.append(isOtlp(exporter) ? "otlp to " + OtelProperties.endpoint(props, signal)
         : exporter.getClass().getSimpleName());
+  }
+
+  private static void describePrometheus(StringBuilder into, ConfigProperties props) {
+    if (into.length() > 0) {
+      into.append(", ");
+    }
+    into.append("serving metrics for Prometheus on http://")
+        .append(props.getString("otel.exporter.prometheus.host", "0.0.0.0")).append(':')
+        .append(props.getInt(OtelProperties.PROMETHEUS_PORT, 9464)).append("/metrics");
   }
 
   public Meter meter(String family) {
