@@ -31,6 +31,7 @@ final class OtelProperties {
   static final String LOGS_EXPORTER = "otel.logs.exporter";
   static final String PROTOCOL = "otel.exporter.otlp.protocol";
 
+  static final String MEMORY_MODE = "otel.java.exporter.memory_mode";
   static final String PROMETHEUS = "prometheus";
   static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
 
@@ -73,6 +74,13 @@ final class OtelProperties {
       if (!usable.equals(configured)) {
         result.put(key, usable);
       }
+    }
+    String protocol = result.containsKey(PROTOCOL) ? result.get(PROTOCOL) : shared.getString(PROTOCOL);
+    if ((otelAgent || "grpc".equals(protocol)) && !overrides.containsKey(MEMORY_MODE)) {
+      // OkHttp sends (HttpSenders): it writes the request body later, on its own thread, while the
+      // next collection may already reuse the points that body is made of (reusable_data, the
+      // default): a corrupt request (ArrayIndexOutOfBounds, "unexpected end of stream").
+      result.put(MEMORY_MODE, "immutable_data");
     }
     for (Map.Entry<String, Long> positive : POSITIVE_MILLIS.entrySet()) {
       String key = positive.getKey();

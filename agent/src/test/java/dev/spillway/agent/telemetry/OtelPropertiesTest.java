@@ -93,6 +93,17 @@ class OtelPropertiesTest {
   }
 
   @Test
+  void whenOkHttpSendsTheExporterDoesNotReuseItsDataUnlessSpillwaysOwnSettingSaysSo() {
+    assertThat(customize(Map.of(), Map.of())).doesNotContainKey("otel.java.exporter.memory_mode");
+    assertThat(OtelProperties.customize(shared(Map.of("otel.java.exporter.memory_mode", "reusable_data")),
+        Map.of(), true, warnings::add)).containsEntry("otel.java.exporter.memory_mode", "immutable_data");
+    assertThat(customize(Map.of("otel.exporter.otlp.protocol", "grpc"), Map.of()))
+        .containsEntry("otel.java.exporter.memory_mode", "immutable_data");
+    assertThat(OtelProperties.customize(shared(Map.of()), Map.of("otel.java.exporter.memory_mode", "reusable_data"),
+        true, warnings::add)).containsEntry("otel.java.exporter.memory_mode", "reusable_data");
+  }
+
+  @Test
   void besideTheOpenTelemetryAgentPrometheusNeedsAPortOfItsOwn() {
     Map<String, String> shared = Map.of("otel.metrics.exporter", "prometheus,otlp");
     Map<String, String> dropped = OtelProperties.customize(shared(shared), Map.of(), true, warnings::add);
