@@ -3,13 +3,13 @@ package dev.spillway.agent;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.control.ControlServer;
-import dev.spillway.agent.executor.ExecutorTracking;
+import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.jmx.Jmx;
 import dev.spillway.agent.launch.WeavingGate;
-import dev.spillway.agent.pool.PoolTracking;
-import dev.spillway.agent.queue.QueueTracking;
+import dev.spillway.agent.pool.PoolFamily;
+import dev.spillway.agent.queue.QueueFamily;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.RuleWatcher;
@@ -65,6 +65,7 @@ public final class Agent implements AgentMXBean {
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
+  private final List<TypeInstrumentation> instrumentations = new ArrayList<>();
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
@@ -120,19 +121,18 @@ public final class Agent implements AgentMXBean {
     Telemetry early = Telemetry.early();
     WorkQueues workQueues = WorkQueues.NONE;
     if (config.get(Settings.QUEUE_ENABLED)) {
-      QueueTracking queues = new QueueTracking(config, early);
+      QueueFamily queues = new QueueFamily(config, early);
       families.add(queues);
       workQueues = queues;
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(0, new ExecutorTracking(config, workQueues, early));
+      families.add(0, new ExecutorFamily(config, workQueues, early));
     }
     if (config.get(Settings.POOL_ENABLED)) {
-      families.add(new PoolTracking(config, early));
+      families.add(new PoolFamily(config, early));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.
-    List<TypeInstrumentation> instrumentations = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Family family : families) {
       family.enforce(rules);
@@ -153,15 +153,26 @@ public final class Agent implements AgentMXBean {
       gate.close(inst);
     } else {
       weaver = AgentInstaller.weaver(instrumentations);
+      // Told before the gate opens (no class then loads past its choice) and after (the gate may
+      // have let a class through meanwhile, late or in background start-up).
+      for (Family family : families) {
+        family.loadedUnwoven(gate.unwoven());
+      }
       gate.open(weaver);
       Set<String> before = gate.unwoven();
-      AgentInstaller.retransformUnwoven(inst, gate);
+      for (Family family : families) {
+        family.loadedUnwoven(before);
+      }
+      AgentInstaller.retransformUnwoven(inst, gate, instrumentations);
       for (Family family : families) {
         family.discover(inst, before);
       }
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     AgentState.instrumented();
+    // Before the SDK: sampling rates adapt from the first second (until then every task is
+    // timed), and gone targets are released.
+    housekeeper.start();
     if (weaver != null) {
       // Off the application's threads: the JDK classes it has not loaded yet.
       Set<String> rewritten = new HashSet<>();
@@ -191,7 +202,6 @@ public final class Agent implements AgentMXBean {
     if (config.get(Settings.CONTROL_ENABLED)) {
       controlServer = ControlServer.open(this, rulesBean);
     }
-    housekeeper.start();
     ruleReader.start();
     String summary = "tracking " + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "; "
         + telemetry.description();
@@ -290,7 +300,7 @@ public final class Agent implements AgentMXBean {
       family.stop();
     }
     gate.close(inst);
-    boolean restored = AgentInstaller.restore(inst, gate) == 0;
+    boolean restored = AgentInstaller.restore(inst, gate, instrumentations) == 0;
     housekeeper.stop();
     ruleReader.stop();
     rules.stop();

@@ -27,6 +27,16 @@ public interface Family extends StatusSource {
   void start();
 
   /**
+   * Once the weaver is ready, before and after the gate opens, before the classes that loaded
+   * without their rewriting are retransformed: a family may choose to leave some as they are.
+   * The second set contains the first.
+   *
+   * @param unwoven the classes that were loaded before their bytecode could be rewritten
+   */
+  default void loadedUnwoven(Set<String> unwoven) {
+  }
+
+  /**
    * Once the bytecode is in place: finds targets that existed before it and would otherwise be
    * seen only at their next use (an executor whose workers are all stuck gets none).
    *

@@ -30,6 +30,12 @@ public final class ExecutorHooks {
     /** The pool is rejecting the task (saturated or shut down); called before its handler runs. */
     void onReject(Object executor, Object task);
 
+    /**
+     * One of the JDK's rejection policies was called for the task: rewritten only when the
+     * executor class itself could not be (it loaded before the agent), so not counted twice.
+     */
+    void onPolicyReject(Object executor, Object task);
+
     /** A worker was created; its thread (null if the factory failed) shows the pool's naming. */
     void onWorkerCreated(Object executor, Thread thread);
 
@@ -55,12 +61,20 @@ public final class ExecutorHooks {
     void afterWorkerExit(Object executor);
   }
 
+  /**
+   * Set once {@code ThreadPoolExecutor} itself is rewritten. It never goes back (a detach leaves it
+   * calling no-op hooks), so an agent attached later knows it need not observe executors from
+   * outside, and must not: rejections would be counted twice.
+   */
+  public static volatile boolean executorRewritten;
+
   /** The delegate used until the agent is up and after it is detached: does nothing. */
   public static final Delegate NO_OP = new Delegate() {
     @Override public void onConstructed(Object executor) {}
     @Override public boolean onExecute(Object executor, Object task) { return false; }
     @Override public boolean onSchedule(Object executor, Object task) { return false; }
     @Override public void onReject(Object executor, Object task) {}
+    @Override public void onPolicyReject(Object executor, Object task) {}
     @Override public void onWorkerCreated(Object executor, Thread thread) {}
     @Override public void onWorkerSeen(Object executor, Thread thread) {}
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
@@ -92,6 +106,10 @@ public final class ExecutorHooks {
 
   public static void onReject(Object executor, Object task) {
     delegate.onReject(executor, task);
+  }
+
+  public static void onPolicyReject(Object executor, Object task) {
+    delegate.onPolicyReject(executor, task);
   }
 
   public static void onWorkerCreated(Object executor, Thread thread) {

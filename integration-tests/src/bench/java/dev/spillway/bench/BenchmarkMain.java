@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -16,12 +19,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of time
- * per operation, the difference and the throughput ratio against the baseline; then the
- * whole-process {@link StartupBenchmark} and {@link OverloadBenchmark}.
+ * Runs the JMH benchmarks without the agent and with it, in one run, and prints a table of the
+ * median time per operation over all measurement iterations, the difference and the throughput
+ * ratio against the baseline; then the whole-process {@link StartupBenchmark},
+ * {@link OverloadBenchmark} and {@link WorkerBoundBenchmark}.
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
- *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]   (0 or none skips a part)</pre>
+ *     [-Dbench.configurations='no agent;agent'] [-Dbench.rounds=3]
+ *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
+ *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
 
@@ -37,6 +43,10 @@ public final class BenchmarkMain {
     int overloadSeconds = Integer.getInteger("bench.overload.seconds", 20);
     if (overloadSeconds > 0) {
       OverloadBenchmark.main(new String[] {Integer.toString(overloadSeconds)});
+    }
+    int workerBoundRuns = Integer.getInteger("bench.workerbound.runs", 5);
+    if (workerBoundRuns > 0) {
+      WorkerBoundBenchmark.main(new String[] {Integer.toString(workerBoundRuns)});
     }
   }
 
@@ -61,40 +71,62 @@ public final class BenchmarkMain {
     configurations.put("agent attached after start", attachArgs(agentJar));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
+    String only = System.getProperty("bench.configurations", "");
+    if (!only.isBlank()) {
+      List<String> kept = List.of(only.split("\\s*;\\s*"));
+      configurations.keySet().retainAll(kept);
+    }
 
-    Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
-    Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
-    for (Map.Entry<String, String[]> configuration : configurations.entrySet()) {
-      ChainedOptionsBuilder options = new OptionsBuilder()
-          .include(include)
-          .jvmArgsAppend(configuration.getValue())
-          .forks(quick ? 1 : 2)
-          .warmupIterations(quick ? 2 : 5)
-          .warmupTime(TimeValue.seconds(1))
-          .measurementIterations(quick ? 3 : 5)
-          .measurementTime(TimeValue.seconds(quick ? 1 : 2));
-      Collection<RunResult> results = new Runner(options.build()).run();
-      for (RunResult result : results) {
-        String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1")
-            + (result.getParams().getParamsKeys().isEmpty() ? "" : " " + result.getParams().getParam("type"));
-        scores.computeIfAbsent(name, k -> new LinkedHashMap<>())
-            .put(configuration.getKey(), result.getPrimaryResult().getScore());
-        errors.computeIfAbsent(name, k -> new LinkedHashMap<>())
-            .put(configuration.getKey(), result.getPrimaryResult().getScoreError());
+    // Rounds alternate the configurations, so that a burst of load on a shared machine falls on
+    // all of them; the median of all their measurement iterations is what the table compares.
+    int rounds = Integer.getInteger("bench.rounds", 1);
+    Map<String, Map<String, List<Double>>> iterations = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (Map.Entry<String, String[]> configuration : configurations.entrySet()) {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+            .include(include)
+            .jvmArgsAppend(configuration.getValue())
+            .forks(quick || rounds > 1 ? 1 : 2)
+            .warmupIterations(quick ? 2 : 5)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 3 : 5)
+            .measurementTime(TimeValue.seconds(quick ? 1 : 2));
+        Collection<RunResult> results = new Runner(options.build()).run();
+        for (RunResult result : results) {
+          String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1")
+              + (result.getParams().getParamsKeys().isEmpty() ? "" : " " + result.getParams().getParam("type"));
+          List<Double> scores = iterations.computeIfAbsent(name, k -> new LinkedHashMap<>())
+              .computeIfAbsent(configuration.getKey(), k -> new ArrayList<>());
+          for (BenchmarkResult fork : result.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+              scores.add(iteration.getPrimaryResult().getScore());
+            }
+          }
+        }
       }
     }
     System.out.println();
-    System.out.println("| benchmark | configuration | ns/op (±99.9%) | added ns/op | throughput vs no agent |");
+    System.out.println("| benchmark | configuration | median ns/op (min-max, n) | added ns/op | throughput vs no agent |");
     System.out.println("|---|---|---|---|---|");
-    for (Map.Entry<String, Map<String, Double>> benchmark : scores.entrySet()) {
-      double baseline = benchmark.getValue().getOrDefault("no agent", Double.NaN);
-      for (Map.Entry<String, Double> score : benchmark.getValue().entrySet()) {
-        double error = errors.get(benchmark.getKey()).get(score.getKey());
-        System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %+.1f | ×%.3f |",
-            benchmark.getKey(), score.getKey(), score.getValue(), error, score.getValue() - baseline,
-            baseline / score.getValue()));
+    for (Map.Entry<String, Map<String, List<Double>>> benchmark : iterations.entrySet()) {
+      List<Double> none = benchmark.getValue().get("no agent");
+      double baseline = none == null ? Double.NaN : median(none);
+      for (Map.Entry<String, List<Double>> scores : benchmark.getValue().entrySet()) {
+        List<Double> sorted = new ArrayList<>(scores.getValue());
+        Collections.sort(sorted);
+        double median = median(sorted);
+        System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f (%.1f-%.1f, %d) | %+.1f | ×%.3f |",
+            benchmark.getKey(), scores.getKey(), median, sorted.get(0), sorted.get(sorted.size() - 1),
+            sorted.size(), median - baseline, baseline / median));
       }
     }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** No agent at start; {@link BenchAgent} attaches it once the benchmark's objects exist. */

@@ -2,8 +2,11 @@ package dev.spillway.bench;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,7 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (there is none) on every submit;
  *   <li>{@link Submit#executeTraced}: the same inside a sampled span of the application's own SDK:
  *       the agent reads the span and keeps the submission (up to 16 in flight; the worker never
- *       takes these, so most submits find the slots full).
+ *       takes these, so most submits find the slots full);
+ *   <li>{@link Reject#executeRejected}: {@code execute} on a saturated pool (its one worker busy, a
+ *       {@code SynchronousQueue} nobody takes from) whose {@code DiscardPolicy} drops the task: the
+ *       rejection path, which a saturated pool with a caller-runs or discard policy takes for most
+ *       of its tasks.
  * </ul>
  *
  * {@link BenchmarkMain} runs them without the agent and with it, in the same run.
@@ -45,34 +52,22 @@ public class ExecutorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public static class Submit {
+    private final BusyPool busy = new BusyPool();
     private ThreadPoolExecutor pool;
-    private final CountDownLatch release = new CountDownLatch(1);
     private final Runnable task = () -> { };
     private final SdkTracerProvider tracing = SdkTracerProvider.builder().build();
     private final Span span = tracing.get("bench").spanBuilder("request").startSpan();
 
     @Setup(Level.Trial)
     public void start() {
-      BenchAgent.awaitStarted();
-      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-          runnable -> new Thread(runnable, "bench-worker-1"));
-      pool.execute(() -> {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      BenchAgent.attachIfRequested();
+      pool = busy.start(new LinkedBlockingQueue<>(), "bench-worker-1", new ThreadPoolExecutor.AbortPolicy());
     }
 
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
       span.end();
       tracing.close();
-      release.countDown();
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      busy.stop();
     }
 
     @Benchmark
@@ -139,6 +134,61 @@ public class ExecutorBenchmark {
         Thread.onSpinWait();
       }
       return target;
+    }
+  }
+
+  @State(Scope.Benchmark)
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public static class Reject {
+    private final BusyPool busy = new BusyPool();
+    private ThreadPoolExecutor pool;
+    private final Runnable task = () -> { };
+
+    @Setup(Level.Trial)
+    public void start() {
+      pool = busy.start(new SynchronousQueue<>(), "bench-rejecting-1", new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      busy.stop();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long executeRejected() {
+      for (int i = 0; i < BATCH; i++) {
+        pool.execute(task);
+      }
+      return pool.getTaskCount();
+    }
+  }
+
+  /** A pool of one worker, kept busy until {@link #stop}: every task goes to its queue (or is rejected). */
+  static final class BusyPool {
+    private final CountDownLatch release = new CountDownLatch(1);
+    private ThreadPoolExecutor pool;
+
+    ThreadPoolExecutor start(BlockingQueue<Runnable> queue, String thread, RejectedExecutionHandler handler) {
+      BenchAgent.awaitStarted();
+      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue, runnable -> new Thread(runnable, thread),
+          handler);
+      pool.execute(() -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      BenchAgent.attachIfRequested();
+      return pool;
+    }
+
+    void stop() throws InterruptedException {
+      release.countDown();
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 }

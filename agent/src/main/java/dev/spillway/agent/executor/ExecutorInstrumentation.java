@@ -7,7 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
 
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
@@ -25,12 +27,25 @@ import net.bytebuddy.dynamic.DynamicType;
  * <p>Each advice reads its arguments and calls one {@link ExecutorHooks} method; it is inlined into
  * java.base, so it names bootstrap types only, and {@code suppress} keeps any failure of ours out of
  * the application.
+ *
+ * <p><b>Observing.</b> When {@code ThreadPoolExecutor} loaded before the agent (an attach), it is
+ * left exactly as it is: retransforming it would leave every running worker in the old version
+ * of {@code runWorker}, a loop that never returns and that the JVM no longer compiles (measured:
+ * a fifth of the small-task throughput, for the life of the thread). Executors are then seen
+ * through what does not stay on a worker's stack: a worker's constructor (a new executor's first
+ * thread), the JDK's rejection policies (rejections), their getters (gauges), and their work
+ * queues' {@code offer}, where shedding refuses (see {@code ExecutorFamily}).
  */
 public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   static final String EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
   static final String WORKER = EXECUTOR + "$Worker";
   static final String SCHEDULED = "java.util.concurrent.ScheduledThreadPoolExecutor";
+  /** The JDK's rejection policies: where an observed executor's rejections are counted. */
+  static final Set<String> POLICIES = Set.of(EXECUTOR + "$AbortPolicy", EXECUTOR + "$CallerRunsPolicy",
+      EXECUTOR + "$DiscardPolicy", EXECUTOR + "$DiscardOldestPolicy");
+
+  private final BooleanSupplier observing;
 
   private final AsmVisitorWrapper executor = new AsmVisitorWrapper.Compound(
       // Every public constructor delegates to the seven-argument one.
@@ -48,18 +63,53 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   private final AsmVisitorWrapper scheduled =
       Advice.to(ScheduleAdvice.class).on(named("delayedExecute").and(takesArguments(1)));
 
+  private final AsmVisitorWrapper policy =
+      Advice.to(PolicyAdvice.class).on(named("rejectedExecution").and(takesArguments(2)));
+
+  /** Rewrites {@code ThreadPoolExecutor} itself: it had not loaded before the agent. */
+  public ExecutorInstrumentation() {
+    this(() -> false);
+  }
+
+  /** @param observing whether {@code ThreadPoolExecutor} loaded unrewritten: see the class */
+  public ExecutorInstrumentation(BooleanSupplier observing) {
+    this.observing = observing;
+  }
+
   @Override
   public Set<String> typeNames() {
-    return Set.of(EXECUTOR, WORKER, SCHEDULED);
+    Set<String> names = new HashSet<>(POLICIES);
+    names.addAll(Set.of(EXECUTOR, WORKER, SCHEDULED));
+    return names;
+  }
+
+  @Override
+  public boolean appliesTo(TypeDescription type, ClassLoader loader) {
+    if (type.getName().equals(EXECUTOR)) {
+      return !observing.getAsBoolean();
+    }
+    return !POLICIES.contains(type.getName()) || observing.getAsBoolean();
+  }
+
+  /**
+   * Never {@code ThreadPoolExecutor} once loaded, not even to restore it at a detach: its workers'
+   * {@code runWorker} would stay in the old version (see the class). Woven, it calls hooks that
+   * are no-ops after a detach.
+   */
+  @Override
+  public boolean retransforms(String typeName) {
+    return !typeName.equals(EXECUTOR);
   }
 
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
     switch (type.getName()) {
-      case EXECUTOR: return builder.visit(executor);
+      case EXECUTOR:
+        ExecutorHooks.executorRewritten = true;
+        return builder.visit(executor);
       case WORKER: return builder.visit(worker);
       case SCHEDULED: return builder.visit(scheduled);
-      default: return builder;
+      default: return POLICIES.contains(type.getName()) ? builder.visit(policy) : builder;
     }
   }
 
@@ -85,6 +135,17 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       ExecutorHooks.onReject(executor, task);
+    }
+  }
+
+  /**
+   * An observed executor's rejection, in the JDK policy that handles it; {@link RejectAdvice} is
+   * not woven then.
+   */
+  static final class PolicyAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object task, @Advice.Argument(1) Object executor) {
+      ExecutorHooks.onPolicyReject(executor, task);
     }
   }
 

@@ -1,21 +1,22 @@
 package dev.spillway.agent.executor;
 
-import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.WorkQueues;
+import dev.spillway.agent.registry.Cap;
+import dev.spillway.agent.registry.FinalCounts;
+import dev.spillway.agent.registry.TargetRegistry;
+import dev.spillway.agent.registry.UniqueNames;
+import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.JdkCode;
-import dev.spillway.agent.util.FinalCounts;
-import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * The live executors and their names.
+ * The live executors and their names, on a {@link TargetRegistry} (weak tracking, the ignored
+ * marker, release, rule binding) with {@link UniqueNames}.
  *
  * <p>An executor is registered the first time it is seen: at construction when the agent was
  * already running, otherwise at its first submit, schedule or worker. Executors constructed or
@@ -26,38 +27,33 @@ import java.util.concurrent.ThreadPoolExecutor;
  */
 final class ExecutorRegistry {
 
-  private final WeakIdentityMap<Object, ExecutorTracker> trackers = new WeakIdentityMap<>();
+  private final TargetRegistry<ExecutorTracker> trackers = new TargetRegistry<>(ExecutorTracker.IGNORED);
   private final ExecutorNaming naming;
-  private final int maxTracked;
   private final TaskSampling sampling;
   private final WorkQueues workQueues;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
   /** Final counts of executors that are gone, until reported. */
   private final FinalCounts<Retired> retired = new FinalCounts<>();
-  /** How many live executors use each name. Guarded by this. */
-  private final Map<String, Integer> liveNames = new HashMap<>();
-  /** Live executors with a series of their own. Guarded by this. */
-  private int named;
-  private boolean overflowReported;
+  /** Names of live executors with a series of their own. Guarded by this. */
+  private final UniqueNames names;
   /** When {@link #live} last dropped terminated executors. Guarded by this. */
   private long lastSweep = System.nanoTime();
 
   /** How often naming a new executor may sweep for terminated ones; see {@link #series}. */
   private static final long MIN_SWEEP_NANOS = 10_000_000;
 
-  /** Told when an executor gets its name (to bind shedding rules). */
-  private volatile java.util.function.Consumer<ExecutorTracker> onNamed = t -> { };
-
   ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues) {
     this.naming = naming;
-    this.maxTracked = maxTracked;
+    this.names = new UniqueNames(new Cap(maxTracked, "live executors", ExecutorSeries.NAME.getKey(),
+        "spillway.executor.max-tracked"));
     this.sampling = sampling;
     this.workQueues = workQueues;
   }
 
-  void onNamed(java.util.function.Consumer<ExecutorTracker> listener) {
-    this.onNamed = listener;
+  /** Binds shedding rules to each executor once named, and again after every rule change. */
+  void enforce(RuleEngine engine, Consumer<ExecutorTracker> bind) {
+    trackers.enforce(engine, tracker -> tracker.series != null, bind, () -> { });
   }
 
   /** The tracker of {@code executor}, or null if not seen yet. Lock-free. */
@@ -75,9 +71,9 @@ final class ExecutorRegistry {
    */
   ExecutorTracker track(Object executor, Sighting sighting) {
     ExecutorTracker tracker = trackers.get(executor);
-    // Built outside the map's lock, published under it (the first published wins): building walks
-    // the stack and calls the executor's own, possibly overridden, getters (issue 12).
-    return tracker != null ? tracker : trackers.putIfAbsent(executor, newTracker(executor, sighting));
+    // Building walks the stack and calls the executor's own, possibly overridden, getters: outside
+    // any lock of ours (TargetRegistry.track).
+    return tracker != null ? tracker : trackers.track(executor, object -> newTracker(object, sighting));
   }
 
   private ExecutorTracker newTracker(Object object, Sighting sighting) {
@@ -128,12 +124,11 @@ final class ExecutorRegistry {
       executor.getActiveCount();
     }
     series = assignSeries(tracker, true);
-    onNamed.accept(tracker);
+    trackers.named(tracker);
     return series;
   }
 
   private ExecutorSeries assignSeries(ExecutorTracker tracker, boolean sweep) {
-    ExecutorSeries series;
     synchronized (this) {
       if (tracker.series != null) {
         return tracker.series;
@@ -148,29 +143,12 @@ final class ExecutorRegistry {
       // collection runs every interval; executors made and shut down by the hundred in between
       // would fill the cap while few live, and number their names up to it. Sweep first, at
       // most every MIN_SWEEP_NANOS, so that the cost stays bounded when the cap is truly reached.
-      if (sweep && (named >= maxTracked || liveNames.containsKey(base))
-          && System.nanoTime() - lastSweep >= MIN_SWEEP_NANOS) {
+      if (sweep && names.isFullOrTaken(base) && System.nanoTime() - lastSweep >= MIN_SWEEP_NANOS) {
         live();
       }
-      if (named >= maxTracked) {
-        if (!overflowReported) {
-          overflowReported = true;
-          AgentLog.warn("more than " + maxTracked + " live executors: later ones are reported together"
-              + " as jvm.executor.name=" + ExecutorSeries.OVERFLOW
-              + " (raise spillway.executor.max-tracked to see them apart)");
-        }
-        tracker.series = overflow;
-        return overflow;
-      }
-      String name = base;
-      for (int n = 2; liveNames.containsKey(name); n++) {
-        name = base + "#" + n;
-      }
-      liveNames.put(name, 1);
-      named++;
-      series = new ExecutorSeries(name, tracker.type, false);
-      tracker.series = series;
-      return series;
+      String name = names.claim(base);
+      tracker.series = name == null ? overflow : new ExecutorSeries(name, tracker.type, false);
+      return tracker.series;
     }
   }
 
@@ -181,30 +159,15 @@ final class ExecutorRegistry {
    */
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
-    trackers.expungeStale(tracker -> release(tracker, null));
-    List<ExecutorTracker> live = new ArrayList<>();
-    for (ExecutorTracker tracker : trackers.values()) {
-      if (tracker == ExecutorTracker.IGNORED) {
-        continue;
-      }
+    return trackers.sweep(ExecutorTracker::executor, tracker -> {
       ThreadPoolExecutor executor = tracker.executor();
-      if (executor == null || executor.isTerminated()) {
-        if (executor != null) {
-          trackers.remove(executor);
-        }
-        release(tracker, executor);
-        continue;
-      }
-      live.add(tracker);
-    }
-    return live;
+      return executor == null || executor.isTerminated();
+    }, this::release);
   }
 
-  /** @param executor the terminated executor, or null once it was collected */
-  private synchronized void release(ExecutorTracker tracker, ThreadPoolExecutor executor) {
-    if (tracker == ExecutorTracker.IGNORED) {
-      return;
-    }
+  /** Keeps the final counts of an executor terminated (or collected: then read without it). */
+  private synchronized void release(ExecutorTracker tracker) {
+    ThreadPoolExecutor executor = tracker.executor();
     tracker.released = true;
     if (tracker.series == null && (executor != null ? tracker.readyToReport(executor) : tracker.didSomething())) {
       // Gone before its first collection: named now, so that what it did is reported once.
@@ -219,9 +182,7 @@ final class ExecutorRegistry {
       series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);
     } else {
-      if (liveNames.remove(series.name) != null) {
-        named--;
-      }
+      names.release(series.name);
       Retired gone = retired.under(series.name, name -> new Retired(series));
       gone.completed += completed;
       tracker.rejections.addTo(gone.rejections);
@@ -254,9 +215,9 @@ final class ExecutorRegistry {
     }
   }
 
-  /** All trackers, for housekeeping (sampling rates, stale samples). */
+  /** All trackers but the ignored marker, for housekeeping (sampling rates, stale samples). */
   List<ExecutorTracker> all() {
-    return trackers.values();
+    return trackers.all();
   }
 
   ExecutorSeries overflowSeries() {

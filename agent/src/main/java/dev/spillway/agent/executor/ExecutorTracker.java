@@ -51,6 +51,8 @@ final class ExecutorTracker {
   /** The shedding rules that apply to this executor; null (the usual case) when none does. */
   volatile Gate gate;
   final ExecutorSignals signals = new ExecutorSignals(this);
+  /** Observed, not rewritten: its rules check its work queue's inserts (see ExecutorFamily). */
+  volatile boolean guardsQueue;
 
   /** Last consistent queue capacity (-1 unbounded, -2 unknown); see {@link #queueCapacity}. */
   volatile long capacity = QueueCapacity.UNKNOWN;

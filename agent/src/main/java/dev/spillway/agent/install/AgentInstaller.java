@@ -110,19 +110,39 @@ public final class AgentInstaller {
    * Retransforms, through the gate, the loaded classes it rewrites but could not hold: those
    * loaded before it, or while the weaver was late ({@link WeavingGate#unwoven}).
    */
-  public static int retransformUnwoven(Instrumentation inst, WeavingGate gate) {
-    return retransform(inst, gate.unwoven());
+  public static int retransformUnwoven(Instrumentation inst, WeavingGate gate,
+      List<TypeInstrumentation> instrumentations) {
+    Set<String> names = new HashSet<>();
+    for (String name : gate.unwoven()) {
+      if (retransforms(instrumentations, name)) {
+        names.add(name);
+      }
+    }
+    return retransform(inst, names);
   }
 
-  /** After the gate is closed: gives every class it rewrote its original bytecode back. */
-  public static int restore(Instrumentation inst, WeavingGate gate) {
+  /**
+   * After the gate is closed: gives every class it rewrote its original bytecode back, except
+   * those that must never be retransformed ({@link TypeInstrumentation#retransforms}).
+   */
+  public static int restore(Instrumentation inst, WeavingGate gate,
+      List<TypeInstrumentation> instrumentations) {
     Set<String> all = new HashSet<>();
     for (Class<?> type : inst.getAllLoadedClasses()) {
-      if (gate.rewrites(type.getName())) {
+      if (gate.rewrites(type.getName()) && retransforms(instrumentations, type.getName())) {
         all.add(type.getName());
       }
     }
     return retransform(inst, all);
+  }
+
+  private static boolean retransforms(List<TypeInstrumentation> instrumentations, String name) {
+    for (TypeInstrumentation instrumentation : instrumentations) {
+      if (instrumentation.typeNames().contains(name) && !instrumentation.retransforms(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Retransforms the loaded classes with these names; returns how many could not be. */

@@ -24,6 +24,15 @@ public interface TypeInstrumentation {
     return true;
   }
 
+  /**
+   * Whether a loaded class of {@link #typeNames} may be retransformed: to rewrite it when it loaded
+   * before the agent, and to restore it at a detach. Not when a method that never returns (a
+   * worker's loop) would stay, for good, in the old version, which the JVM no longer compiles.
+   */
+  default boolean retransforms(String typeName) {
+    return true;
+  }
+
   /** Adds this family's advice to one of its classes. */
   DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type);
 }

@@ -15,6 +15,10 @@ final class WovenTypes {
       "java.util.concurrent.ThreadPoolExecutor",
       "java.util.concurrent.ThreadPoolExecutor$Worker",
       "java.util.concurrent.ScheduledThreadPoolExecutor",
+      "java.util.concurrent.ThreadPoolExecutor$AbortPolicy",
+      "java.util.concurrent.ThreadPoolExecutor$CallerRunsPolicy",
+      "java.util.concurrent.ThreadPoolExecutor$DiscardPolicy",
+      "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

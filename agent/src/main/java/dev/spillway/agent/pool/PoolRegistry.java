@@ -1,20 +1,20 @@
 package dev.spillway.agent.pool;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.registry.Cap;
+import dev.spillway.agent.registry.FinalCounts;
+import dev.spillway.agent.registry.TargetRegistry;
+import dev.spillway.agent.registry.UniqueNames;
+import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.timing.TaskSampling;
-import dev.spillway.agent.util.FinalCounts;
-import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The live pools and their names.
+ * The live pools and their names, on a {@link TargetRegistry} (weak tracking, the ignored marker,
+ * release, rule binding) with {@link UniqueNames}.
  *
  * <p>A pool is registered the first time one of its hooks runs: creating a connection, an acquire,
  * a release. That works the same whether the agent started before the pool or was attached to a
@@ -24,31 +24,28 @@ import java.util.function.Consumer;
  */
 final class PoolRegistry {
 
-  private final WeakIdentityMap<Object, PoolTracker> trackers = new WeakIdentityMap<>();
+  private final TargetRegistry<PoolTracker> trackers = new TargetRegistry<>(PoolTracker.IGNORED);
   private final PoolAdapter[] adapters;
   private final PoolNaming naming;
-  private final int maxTracked;
   private final TaskSampling sampling;
   private final PoolSeries overflow = PoolSeries.overflow();
 
   /** Final counts of pools that are gone, until reported. */
   private final FinalCounts<Retired> retired = new FinalCounts<>();
   /** Names of live pools with a series of their own. Guarded by this. */
-  private final Set<String> liveNames = new HashSet<>();
-  private boolean overflowReported;
-
-  /** Told when a pool gets its name (to bind shedding rules). */
-  private volatile Consumer<PoolTracker> onNamed = t -> { };
+  private final UniqueNames names;
 
   PoolRegistry(PoolAdapter[] adapters, PoolNaming naming, int maxTracked, TaskSampling sampling) {
     this.adapters = adapters;
     this.naming = naming;
-    this.maxTracked = maxTracked;
+    this.names = new UniqueNames(new Cap(maxTracked, "live connection pools", PoolSeries.POOL_NAME.getKey(),
+        "spillway.pool.max-tracked"));
     this.sampling = sampling;
   }
 
-  void onNamed(Consumer<PoolTracker> listener) {
-    this.onNamed = listener;
+  /** Binds shedding rules to each pool once named, and again after every rule change. */
+  void enforce(RuleEngine engine, Consumer<PoolTracker> bind) {
+    trackers.enforce(engine, tracker -> tracker.series != null, bind, () -> { });
   }
 
   /** The tracker of {@code pool}, or null if not seen yet. Lock-free. */
@@ -60,7 +57,7 @@ final class PoolRegistry {
   PoolTracker track(Object pool, int library, Object owner) {
     PoolTracker tracker = trackers.get(pool);
     if (tracker == null) {
-      tracker = trackers.computeIfAbsent(pool, p -> newTracker(p, library, owner));
+      tracker = trackers.track(pool, p -> newTracker(p, library, owner));
     }
     if (owner != null && tracker != PoolTracker.IGNORED && tracker.series == null) {
       tracker.seenWith(owner);
@@ -89,7 +86,7 @@ final class PoolRegistry {
       return series;
     }
     series = assignSeries(tracker);
-    onNamed.accept(tracker);
+    trackers.named(tracker);
     return series;
   }
 
@@ -102,27 +99,12 @@ final class PoolRegistry {
       if (tracker.released) {
         return overflow; // gone unnamed, asked for by a stray late record: no name for the dead
       }
-      if (liveNames.size() >= maxTracked || liveNames.contains(base)) {
+      if (names.isFullOrTaken(base)) {
         live();
       }
-      if (liveNames.size() >= maxTracked) {
-        if (!overflowReported) {
-          overflowReported = true;
-          AgentLog.warn("more than " + maxTracked + " live connection pools: later ones are reported"
-              + " together as db.client.connection.pool.name=" + PoolSeries.OVERFLOW
-              + " (raise spillway.pool.max-tracked to see them apart)");
-        }
-        tracker.series = overflow;
-        return overflow;
-      }
-      String name = base;
-      for (int n = 2; liveNames.contains(name); n++) {
-        name = base + "#" + n;
-      }
-      liveNames.add(name);
-      PoolSeries series = new PoolSeries(name, false);
-      tracker.series = series;
-      return series;
+      String name = names.claim(base);
+      tracker.series = name == null ? overflow : new PoolSeries(name, false);
+      return tracker.series;
     }
   }
 
@@ -156,35 +138,19 @@ final class PoolRegistry {
 
   /** The pools to report now. Drops those collected or closed, releasing their names. */
   synchronized List<PoolTracker> live() {
-    trackers.expungeStale(this::release);
-    List<PoolTracker> live = new ArrayList<>();
-    for (PoolTracker tracker : trackers.values()) {
-      if (tracker == PoolTracker.IGNORED) {
-        continue;
-      }
-      Object pool = tracker.pool();
-      boolean closed;
-      try {
-        closed = pool == null || tracker.adapter.isClosed(pool);
-      } catch (Exception | LinkageError e) {
-        closed = false;
-      }
-      if (closed) {
-        if (pool != null) {
-          trackers.remove(pool);
-        }
-        release(tracker);
-        continue;
-      }
-      live.add(tracker);
+    return trackers.sweep(PoolTracker::pool, PoolRegistry::closed, this::release);
+  }
+
+  private static boolean closed(PoolTracker tracker) {
+    Object pool = tracker.pool();
+    try {
+      return pool == null || tracker.adapter.isClosed(pool);
+    } catch (Exception | LinkageError e) {
+      return false;
     }
-    return live;
   }
 
   private synchronized void release(PoolTracker tracker) {
-    if (tracker == PoolTracker.IGNORED) {
-      return;
-    }
     tracker.released = true;
     PoolSeries series = tracker.series;
     if (series == null) {
@@ -194,7 +160,7 @@ final class PoolRegistry {
       series.retiredTimeouts.add(tracker.timeouts.sum());
       series.retiredSheds.add(tracker.sheds.sum());
     } else {
-      liveNames.remove(series.name);
+      names.release(series.name);
       Retired gone = retired.under(series.name, name -> new Retired(series));
       gone.timeouts += tracker.timeouts.sum();
       gone.sheds += tracker.sheds.sum();
@@ -223,9 +189,9 @@ final class PoolRegistry {
     }
   }
 
-  /** All trackers, for re-binding rules. */
+  /** All trackers but the ignored marker, for housekeeping. */
   List<PoolTracker> all() {
-    return trackers.values();
+    return trackers.all();
   }
 
   PoolSeries overflowSeries() {

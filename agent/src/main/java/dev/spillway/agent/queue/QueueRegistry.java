@@ -1,6 +1,9 @@
 package dev.spillway.agent.queue;
 
-import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.WorkQueues;
+import dev.spillway.agent.registry.Cap;
+import dev.spillway.agent.registry.TargetRegistry;
+import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
@@ -16,7 +19,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The live queues, their series and which ones get details.
+ * The live queues, their series and which ones get details, on a {@link TargetRegistry} (weak
+ * tracking, the ignored marker, release, rule binding). Unlike executors and pools, queues share
+ * series: names need not be unique, and what a gone queue counted stays in its series.
  *
  * <p>A queue is registered when it is built (if the agent is up by then) or when something first
  * inserts into it. Queues built on the agent's own threads, and the work queues of executors
@@ -26,9 +31,14 @@ import java.util.function.Consumer;
  */
 final class QueueRegistry {
 
-  private final WeakIdentityMap<Object, QueueTracker> trackers = new WeakIdentityMap<>();
+  private final TargetRegistry<QueueTracker> trackers = new TargetRegistry<>(QueueTracker.IGNORED);
+  /** Claimed work queues whose executor decides their inserts ({@link WorkQueues#guard}). */
+  private final WeakIdentityMap<Object, WorkQueues.Guard> guards = new WeakIdentityMap<>();
+  /** Whether {@link #guards} may hold any: the usual case, none, costs one volatile read. */
+  private volatile boolean guarded;
   private final QueueNaming naming;
-  private final int maxSeries;
+  /** Guarded by this. */
+  private final Cap cap;
   private final List<Glob> details;
   private final TaskSampling sampling;
   private final QueueSeries overflow = new QueueSeries(QueueSeries.OVERFLOW, QueueSeries.OVERFLOW, true);
@@ -62,18 +72,20 @@ final class QueueRegistry {
 
   /** Series by name and type. Guarded by this. */
   private final Map<SeriesKey, QueueSeries> series = new HashMap<>();
-  private boolean overflowReported;
-  private volatile Consumer<QueueTracker> onNamed = t -> { };
 
   QueueRegistry(QueueNaming naming, int maxSeries, List<Glob> details, TaskSampling sampling) {
     this.naming = naming;
-    this.maxSeries = maxSeries;
+    this.cap = new Cap(maxSeries, "queue series", QueueSeries.NAME.getKey(), "spillway.queue.max-tracked");
     this.details = details;
     this.sampling = sampling;
   }
 
-  void onNamed(Consumer<QueueTracker> listener) {
-    this.onNamed = listener;
+  /**
+   * Binds shedding rules to each queue once named, and again after every rule change, followed
+   * by {@code afterRulesChanged}.
+   */
+  void enforce(RuleEngine engine, Consumer<QueueTracker> bind, Runnable afterRulesChanged) {
+    trackers.enforce(engine, tracker -> tracker.series != null, bind, afterRulesChanged);
   }
 
   /** The tracker of {@code queue}, or null if not seen yet. Lock-free. */
@@ -91,22 +103,41 @@ final class QueueRegistry {
     // the stack and reads the creating class's file through the application's class loader,
     // which must not serialise every queue construction in the JVM, nor take class-loading locks
     // under ours (issue 12).
-    tracker = trackers.putIfAbsent(queue, newTracker(queue));
+    tracker = trackers.track(queue, this::newTracker);
     if (tracker != QueueTracker.IGNORED && tracker.series == null) {
       name(tracker);
     }
     return tracker;
   }
 
+  void guard(Object queue, WorkQueues.Guard guard) {
+    if (guard == null) {
+      guards.remove(queue);
+    } else {
+      guards.put(queue, guard);
+      guarded = true;
+    }
+  }
+
+  /** Whether the executor that owns {@code queue} refuses this insert. */
+  boolean refusedByOwner(Object queue, Object element) {
+    if (!guarded) {
+      return false;
+    }
+    WorkQueues.Guard guard = guards.get(queue);
+    return guard != null && guard.refuses(element);
+  }
+
+  /** Whether any live work queue is guarded; forgets those collected. */
+  boolean anyGuarded() {
+    guards.expungeStale(guard -> { });
+    guarded = guards.size() > 0;
+    return guarded;
+  }
+
   /** Marks an executor's work queue: it is reported as part of the executor, never twice. */
   void ignore(Object queue) {
-    QueueTracker previous = trackers.get(queue);
-    if (previous != QueueTracker.IGNORED) {
-      trackers.put(queue, QueueTracker.IGNORED);
-      if (previous != null) {
-        release(previous);
-      }
-    }
+    trackers.ignore(queue, this::release);
   }
 
   private QueueTracker newTracker(Object object) {
@@ -129,12 +160,7 @@ final class QueueRegistry {
       SeriesKey key = new SeriesKey(name, tracker.type);
       QueueSeries assigned = series.get(key);
       if (assigned == null) {
-        if (series.size() >= maxSeries) {
-          if (!overflowReported) {
-            overflowReported = true;
-            AgentLog.warn("more than " + maxSeries + " queue series: later ones are reported together as"
-                + " jvm.queue.name=" + QueueSeries.OVERFLOW + " (raise spillway.queue.max-tracked to see them apart)");
-          }
+        if (cap.overflows(series.size())) {
           assigned = overflow;
         } else {
           assigned = new QueueSeries(name, tracker.type, false);
@@ -148,7 +174,7 @@ final class QueueRegistry {
         tracker.sampler.setMask(Sampler.OFF);
       }
     }
-    onNamed.accept(tracker);
+    trackers.named(tracker);
   }
 
   /** Whether {@code spillway.queue.details} asks for details of the series of that name. */
@@ -163,13 +189,8 @@ final class QueueRegistry {
 
   /** The live trackers, dropping collected queues (their counts stay in their series). */
   synchronized List<QueueTracker> live() {
-    trackers.expungeStale(this::release);
-    List<QueueTracker> live = new ArrayList<>();
-    for (QueueTracker tracker : trackers.values()) {
-      if (tracker != QueueTracker.IGNORED && tracker.series != null) {
-        live.add(tracker);
-      }
-    }
+    List<QueueTracker> live = trackers.sweep(QueueTracker::queue, tracker -> false, this::release);
+    live.removeIf(tracker -> tracker.series == null);
     return live;
   }
 
@@ -182,8 +203,9 @@ final class QueueRegistry {
     return all;
   }
 
+  /** All trackers but the ignored marker. */
   List<QueueTracker> all() {
-    return trackers.values();
+    return trackers.all();
   }
 
   private synchronized void release(QueueTracker tracker) {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code jvm.executor.*} metrics of real executors, collected by a real SDK in memory.
  *
- * <p>The agent is not running, so its hooks are simulated by calling {@link ExecutorEvents}
+ * <p>The agent is not running, so its hooks are simulated by calling {@link ExecutorHookDelegate}
  * directly: {@code onWorkerCreated} to tell an executor's first thread name, {@code onReject} for
  * a rejection. The executors use the JDK's default thread factory: one loaded by the agent's own
  * loader (a lambda written here, say) would mark them as the agent's and leave them untracked.
@@ -54,7 +54,7 @@ class ExecutorMetricsTest {
   private final CountDownLatch release = new CountDownLatch(1);
 
   private ExecutorRegistry registry;
-  private ExecutorEvents events;
+  private ExecutorHookDelegate events;
 
   @AfterEach
   void tearDown() throws InterruptedException {
@@ -71,7 +71,7 @@ class ExecutorMetricsTest {
   private void start(String renames, int maxTracked) {
     registry = new ExecutorRegistry(new ExecutorNaming(renames), maxTracked,
         new TaskSampling(TimingMode.ALL, 1000), WorkQueues.NONE);
-    events = new ExecutorEvents(registry, new ExecutorMetrics(telemetry.meter("executor"), registry));
+    events = new ExecutorHookDelegate(registry, new ExecutorMetrics(telemetry.meter("executor"), registry));
   }
 
   private ThreadPoolExecutor executor(int core, int max, BlockingQueue<Runnable> queue) {

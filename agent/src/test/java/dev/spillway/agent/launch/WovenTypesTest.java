@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorInstrumentation;
-import dev.spillway.agent.pool.PoolTracking;
+import dev.spillway.agent.pool.PoolFamily;
 import dev.spillway.agent.queue.QueueInstrumentation;
 import dev.spillway.agent.telemetry.Telemetry;
 import java.util.HashSet;
@@ -21,7 +21,7 @@ class WovenTypesTest {
     rewritten.addAll(new ExecutorInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
-    rewritten.addAll(new PoolTracking(config, Telemetry.noop()).instrumentation().typeNames());
+    rewritten.addAll(new PoolFamily(config, Telemetry.noop()).instrumentation().typeNames());
 
     assertThat(WovenTypes.NAMES).containsExactlyInAnyOrderElementsOf(rewritten);
   }

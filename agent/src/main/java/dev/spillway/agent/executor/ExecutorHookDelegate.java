@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * is made inside a catch-all that admits the task on any failure of ours, and the refusal is
  * carried out outside it, through the same failure path as the pool's own.
  */
-final class ExecutorEvents implements ExecutorHooks.Delegate {
+final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
 
   /** Per worker thread: the executor it serves and when its current timed task started. */
   private static final class WorkerState {
@@ -47,6 +47,14 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * Set when a rule refused a task at an observed executor's work queue, on the submitting thread:
+   * the pool's policy, which then rejects it on this thread, counts it as shed. A JDK array, as
+   * it stays on application threads; the task itself is not kept.
+   */
+  private final ThreadLocal<boolean[]> shedAtQueue = new ThreadLocal<>();
+  /** The executor whose handler a rule's refusal is calling on this thread, counted already. */
+  private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
   private final DetachableThreadLocal<WorkerState> worker = new DetachableThreadLocal<>();
   private final ExecutorRegistry registry;
@@ -55,7 +63,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
   /** Null until the SDK is up. */
   private volatile ExecutorSpans spans;
 
-  ExecutorEvents(ExecutorRegistry registry, ExecutorMetrics metrics) {
+  ExecutorHookDelegate(ExecutorRegistry registry, ExecutorMetrics metrics) {
     this.registry = registry;
     this.metrics = metrics;
   }
@@ -136,7 +144,7 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
    * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
-  private static boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
+  private boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
       BoundRule refusal, ExecutorSpans spans) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
@@ -147,7 +155,19 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     RejectionPolicy policy = RejectionPolicy.of(handler);
     tracker.rejections.increment(RejectionReason.SHED, policy);
     shedEvent(spans, tracker, policy, refusal);
-    handler.rejectedExecution(task, pool);
+    // Counted here: a rewritten JDK policy (an observed executor) must not count it again.
+    Object[] refusing = handing.get();
+    if (refusing == null) {
+      refusing = new Object[1];
+      handing.set(refusing);
+    }
+    Object outer = refusing[0];
+    refusing[0] = pool;
+    try {
+      handler.rejectedExecution(task, pool);
+    } finally {
+      refusing[0] = outer;
+    }
     return true;
   }
 
@@ -162,14 +182,50 @@ final class ExecutorEvents implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * A rule's check at an observed executor's work queue: true refuses the insert. The pool then
+   * grows if it still can, or rejects the task through its own policy, counted then as shed.
+   */
+  boolean refuseAtQueue(ExecutorTracker tracker) {
+    Gate gate = tracker.gate;
+    boolean refused = gate != null && gate.admit() != null;
+    boolean[] shed = shedAtQueue.get();
+    if (shed == null) {
+      if (!refused) {
+        return false;
+      }
+      shed = new boolean[1];
+      shedAtQueue.set(shed);
+    }
+    // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
+    shed[0] = refused;
+    return refused;
+  }
+
+  @Override
+  public void onPolicyReject(Object executor, Object task) {
+    Object[] refusing = handing.get();
+    if (refusing != null && refusing[0] == executor) {
+      refusing[0] = null; // this very refusal, counted already; a nested one is not
+      return;
+    }
+    onReject(executor, task);
+  }
+
   @Override
   public void onReject(Object executor, Object task) {
+    boolean[] shed = shedAtQueue.get();
+    boolean ruled = shed != null && shed[0];
+    if (ruled) {
+      shed[0] = false;
+    }
     ExecutorTracker tracker = registry.track(executor, Sighting.SUBMITTED);
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
     ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN : RejectionReason.SATURATED;
+    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN
+        : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
     RejectionPolicy policy = RejectionPolicy.of(pool.getRejectedExecutionHandler());
     tracker.rejections.increment(reason, policy);
     tracker.pending.discard(task);

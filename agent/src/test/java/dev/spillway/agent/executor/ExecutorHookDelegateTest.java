@@ -33,11 +33,11 @@ import org.junit.jupiter.api.Test;
  * The executor hook delegate, called as the advice calls it (the JDK is not rewritten in unit
  * tests). Executors use the JDK's thread factory: one of the agent's loader marks them ignored.
  */
-class ExecutorEventsTest {
+class ExecutorHookDelegateTest {
 
   private final ExecutorRegistry registry = new ExecutorRegistry(new ExecutorNaming(""), 10,
       new TaskSampling(TimingMode.ALL, 1000), WorkQueues.NONE);
-  private final ExecutorEvents events = new ExecutorEvents(registry,
+  private final ExecutorHookDelegate events = new ExecutorHookDelegate(registry,
       new ExecutorMetrics(Telemetry.noop().meter("executor"), registry));
   private final RuleEngine engine = new RuleEngine();
   private final List<ThreadPoolExecutor> executors = new ArrayList<>();
@@ -167,6 +167,56 @@ class ExecutorEventsTest {
 
     assertThat(events.onExecute(pool, task)).as("skip the pool's own execute").isTrue();
     assertThat(handled).containsExactly(task);
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.CUSTOM)).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusalAtAnObservedExecutorsWorkQueueIsCountedAsShedByThePolicyThatRejectsIt() {
+    WovenPool pool = pool();
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.REJECT, Mode.ENFORCE);
+    bind(tracker);
+    Runnable task = () -> { };
+
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    events.onPolicyReject(pool, task);
+    // No refusal of ours before this one: the pool was simply full.
+    events.onPolicyReject(pool, task);
+
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.ABORT)).isEqualTo(1);
+    assertThat(tracker.rejections.get(RejectionReason.SATURATED, RejectionPolicy.ABORT)).isEqualTo(1);
+  }
+
+  @Test
+  void anAdmittedInsertClearsTheMarkOfARefusalAfterWhichThePoolGrew() {
+    WovenPool pool = pool();
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.REJECT, Mode.ENFORCE);
+    bind(tracker);
+
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    tracker.gate = null;
+    assertThat(events.refuseAtQueue(tracker)).isFalse();
+    events.onPolicyReject(pool, (Runnable) () -> { });
+
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.ABORT)).isZero();
+    assertThat(tracker.rejections.get(RejectionReason.SATURATED, RejectionPolicy.ABORT)).isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerRuleIsCountedOnceWhenThePolicyItCallsIsRewrittenToo() {
+    List<Runnable> handled = new ArrayList<>();
+    WovenPool pool = new WovenPool((task, executor) -> {
+      events.onPolicyReject(executor, task); // as a rewritten JDK policy would
+      handled.add(task);
+    });
+    ExecutorTracker tracker = named(pool, "orders-1");
+    rule("orders", Action.HANDLER, Mode.ENFORCE);
+    bind(tracker);
+
+    assertThat(events.onExecute(pool, (Runnable) () -> { })).isTrue();
+    assertThat(handled).hasSize(1);
+    assertThat(tracker.rejections.total(null)).isEqualTo(1);
     assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.CUSTOM)).isEqualTo(1);
   }
 

@@ -2,6 +2,7 @@ package dev.spillway.agent.executor;
 
 import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
 
+import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
@@ -21,45 +22,56 @@ import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor family, wired: registry, metrics, hooks and advice. */
-public final class ExecutorTracking implements Family {
+public final class ExecutorFamily implements Family {
 
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
-  private final ExecutorEvents events;
+  private final ExecutorHookDelegate events;
   private final long slowWaitNanos;
+  private final WorkQueues workQueues;
+  /**
+   * {@code ThreadPoolExecutor} loaded before the agent could rewrite it: it is observed, not
+   * rewritten (see {@link ExecutorInstrumentation}). Decided once the weaver is ready.
+   */
+  private volatile boolean observing;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public ExecutorTracking(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+  public ExecutorFamily(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+    this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
         config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
-    this.events = new ExecutorEvents(registry,
+    this.events = new ExecutorHookDelegate(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
     this.slowWaitNanos = config.get(Settings.EXECUTOR_SLOW_WAIT).toNanos();
   }
 
   @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> bind(engine, tracker));
-    engine.onRulesChanged(() -> {
-      for (ExecutorTracker tracker : registry.all()) {
-        if (tracker != ExecutorTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-    });
+    registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
-  private static void bind(RuleEngine engine, ExecutorTracker tracker) {
+  private void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
     ThreadPoolExecutor executor = tracker.executor();
     if (series == null || executor == null) {
       return;
     }
     tracker.queueCapacity(executor.getQueue());
-    tracker.gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    Gate gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
+    tracker.gate = gate;
+    if (observing && (gate != null || tracker.guardsQueue)) {
+      // Its execute is not rewritten: a refusal makes its work queue's offer fail, so the pool
+      // acts as on a full queue (grows to its maximum, then its own policy refuses).
+      tracker.guardsQueue = gate != null;
+      workQueues.guard(executor.getQueue(), gate == null ? null : element -> events.refuseAtQueue(tracker));
+      if (gate != null && gate.watchesWait()) {
+        AgentLog.warnOnce("observed-wait:" + series.name, "executor '" + series.name + "' predates the agent"
+            + " (attached): its task waits are not timed, so the wait conditions of its rules never fire");
+      }
+    }
   }
 
   @Override
@@ -75,12 +87,21 @@ public final class ExecutorTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new ExecutorInstrumentation();
+    return new ExecutorInstrumentation(() -> observing);
   }
 
   @Override
   public void start() {
     ExecutorHooks.install(events);
+  }
+
+  @Override
+  public void loadedUnwoven(Set<String> unwoven) {
+    // Loaded as it is, and not rewritten by an earlier agent (since detached) either. Never
+    // turned off again: the policies may already be woven.
+    if (unwoven.contains(ExecutorInstrumentation.EXECUTOR) && !ExecutorHooks.executorRewritten) {
+      observing = true;
+    }
   }
 
   /** Executors whose workers already run: found from those threads, named from them. */

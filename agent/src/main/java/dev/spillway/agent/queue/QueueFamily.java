@@ -24,17 +24,17 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 /** The blocking-queue family, wired: registry, metrics, hooks, advice and rules. */
-public final class QueueTracking implements Family, WorkQueues {
+public final class QueueFamily implements Family, WorkQueues {
 
   private final QueueRegistry registry;
   private final TaskSampling sampling;
-  private final QueueEvents events;
+  private final QueueHookDelegate events;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
   /** Set by {@link #stop}: nothing turns {@link QueueHooks#watching} on again. Guarded by this. */
   private boolean stopped;
 
-  public QueueTracking(SpillwayConfig config, Telemetry early) {
+  public QueueFamily(SpillwayConfig config, Telemetry early) {
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     List<Glob> details = new ArrayList<>();
     for (String glob : config.get(Settings.QUEUE_DETAILS).split(";")) {
@@ -44,7 +44,7 @@ public final class QueueTracking implements Family, WorkQueues {
     }
     this.registry = new QueueRegistry(new QueueNaming(config.get(Settings.QUEUE_NAMES)),
         config.get(Settings.QUEUE_MAX_TRACKED), details, sampling);
-    this.events = new QueueEvents(registry, new QueueMetrics(early.meter("queue"), registry));
+    this.events = new QueueHookDelegate(registry, new QueueMetrics(early.meter("queue"), registry));
   }
 
   @Override
@@ -63,19 +63,17 @@ public final class QueueTracking implements Family, WorkQueues {
   }
 
   @Override
+  public void guard(Object queue, Guard guard) {
+    registry.guard(queue, guard);
+    rewatch();
+  }
+
+  @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> {
+    registry.enforce(engine, tracker -> {
       bind(engine, tracker);
       watch(tracker);
-    });
-    engine.onRulesChanged(() -> {
-      for (QueueTracker tracker : registry.all()) {
-        if (tracker != QueueTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-      rewatch();
-    });
+    }, this::rewatch);
   }
 
   private void bind(RuleEngine engine, QueueTracker tracker) {
@@ -120,7 +118,7 @@ public final class QueueTracking implements Family, WorkQueues {
    * live queue has details or a rule, queue operations stop calling the agent (issue 12).
    */
   synchronized void rewatch() {
-    boolean any = false;
+    boolean any = registry.anyGuarded();
     for (QueueTracker tracker : registry.all()) {
       if (tracker != QueueTracker.IGNORED && tracker.series != null && (tracker.details || tracker.gate != null)) {
         any = true;

@@ -1,4 +1,4 @@
-package dev.spillway.agent.util;
+package dev.spillway.agent.registry;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The queue hook delegate, called as the advice calls it (the JDK is not rewritten in unit tests). */
-class QueueEventsTest {
+class QueueHookDelegateTest {
 
   /** What a queue built by {@link #newQueue} is named. */
   private static final String NAME = "com.example.naming.Owner.call";
 
   private final RuleEngine engine = new RuleEngine();
   private QueueRegistry registry;
-  private QueueEvents events;
+  private QueueHookDelegate events;
 
   @AfterEach
   void stop() {
@@ -38,7 +38,7 @@ class QueueEventsTest {
 
   private void start(List<Glob> details) {
     registry = new QueueRegistry(new QueueNaming(""), 100, details, new TaskSampling(TimingMode.ALL, 1000));
-    events = new QueueEvents(registry, new QueueMetrics(Telemetry.noop().meter("queue"), registry));
+    events = new QueueHookDelegate(registry, new QueueMetrics(Telemetry.noop().meter("queue"), registry));
   }
 
   /** A queue built by application code, constructed as the advice reports it. */

@@ -3,20 +3,26 @@ package dev.spillway.agent.pool;
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.PoolHooks;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's side of {@link PoolHooks}: what happens when a pool hands out, takes back and
  * creates connections.
  *
- * <p>The acquire path is one lock-free identity lookup of the pool, a null check for shedding
- * rules, a sampling decision and a clock read on the way in; on the way out another lookup and
- * clock read. For sampled acquires (all of them up to 1000 a second per pool, by default)
- * also the wait-time record, and the borrow time kept on the pooled item (an entry the pool
- * reuses, so after its first borrow nothing is allocated) for the use time at release. Gauges are
- * never read here. Timeouts are told apart from other failures by the library's adapter; slow or
- * timed-out acquires make a span.
+ * <p>An acquire that feeds no histogram (all of them but up to 1000 a second per pool, by default)
+ * costs one lock-free identity lookup of the pool, a null check for shedding rules, a sampling
+ * decision and two reads of the {@link CoarseClock}: the time it took, to the millisecond, is all
+ * a slow-acquire span or a {@code wait} rule needs, and every acquire is still timed, so that none
+ * of them misses one. The exit hook looks nothing up unless the acquire was sampled, failed, was
+ * slow or has rules (the entry hook's return value says which), and a release looks nothing up
+ * while no sampled borrow is out. A sampled acquire reads {@link System#nanoTime()} at both ends,
+ * records the wait, and keeps its borrow time on the pooled item (an entry the pool reuses, so
+ * after its first borrow nothing is allocated) for the use time at release. Gauges are never read
+ * here. Timeouts are told apart from other failures by the library's adapter; slow or timed-out
+ * acquires make a span.
  *
  * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC), so they
  * cannot recurse, and need no re-entrancy guard.
@@ -26,15 +32,24 @@ import dev.spillway.bootstrap.PoolHooks;
  * thrown outside it (a checked {@code SQLTransientConnectionException} thrown through hooks that do
  * not declare it: the JVM does not check exceptions, only javac does).
  */
-final class PoolEvents implements PoolHooks.Delegate {
+final class PoolHookDelegate implements PoolHooks.Delegate {
 
   /** When a pooled item was last handed out; 0 while it is in the pool. */
   private static final class Borrow {
     volatile long at;
   }
 
+  /** In the entry hook's return value: the acquire feeds the histograms (its times are nanoTime). */
+  private static final long SAMPLED = 1;
+  /** In the entry hook's return value: the pool has rules, which the exit hook must tell. */
+  private static final long RULES = 2;
+  private static final long FLAGS = SAMPLED | RULES;
+
   private final PoolRegistry registry;
+  private final CoarseClock clock;
   private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
+  /** Sampled borrows not yet back: while none is out, a release has nothing to look up. */
+  private final AtomicLong sampledOut = new AtomicLong();
   /** The data source whose getConnection this thread is in (DBCP2, c3p0), or null. */
   private final ThreadLocal<Object> dataSource = new ThreadLocal<>();
   private final long slowNanos;
@@ -42,8 +57,9 @@ final class PoolEvents implements PoolHooks.Delegate {
   private volatile PoolMetrics metrics;
   private volatile PoolSpans spans;
 
-  PoolEvents(PoolRegistry registry, PoolMetrics metrics, long slowNanos) {
+  PoolHookDelegate(PoolRegistry registry, PoolMetrics metrics, long slowNanos, CoarseClock clock) {
     this.registry = registry;
+    this.clock = clock;
     this.metrics = metrics;
     this.slowNanos = slowNanos;
   }
@@ -64,6 +80,7 @@ final class PoolEvents implements PoolHooks.Delegate {
         if (tracker == PoolTracker.IGNORED) {
           return 0;
         }
+        clock.start();
         // Named now, with the data source known, so that rules bind before the first admission.
         registry.series(tracker);
       } else if (tracker == PoolTracker.IGNORED) {
@@ -72,9 +89,12 @@ final class PoolEvents implements PoolHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        // The lowest bit says whether this acquire feeds the histograms; a nanosecond is no loss.
-        long start = tracker.sampler.sample() ? System.nanoTime() | 1 : System.nanoTime() & ~1L;
-        return start == 0 ? 2 : start;
+        // The two lowest bits say what the exit hook must do; three nanoseconds are no loss.
+        long start = tracker.sampler.sample() ? (System.nanoTime() & ~FLAGS) | SAMPLED : clock.now() & ~FLAGS;
+        if (gate != null) {
+          start |= RULES;
+        }
+        return start == 0 ? FLAGS + 1 : start;
       }
       tracker.sheds.increment();
     } catch (Throwable t) {
@@ -89,19 +109,23 @@ final class PoolEvents implements PoolHooks.Delegate {
     if (start == 0) {
       return;
     }
+    boolean sampled = (start & SAMPLED) != 0;
+    long now = sampled ? System.nanoTime() : clock.now();
+    long wait = now - (start & ~FLAGS);
+    if ((start & (SAMPLED | RULES)) == 0 && thrown == null && wait < slowNanos) {
+      return; // the usual acquire: nothing to record, nothing to look up
+    }
     PoolTracker tracker = registry.get(pool);
     if (tracker == null || tracker == PoolTracker.IGNORED) {
       return;
     }
-    long now = System.nanoTime();
-    long wait = now - start;
     Gate gate = tracker.gate;
     if (gate != null && gate.watchesWait()) {
       gate.countDequeue();
       gate.onDequeue(wait, now);
     }
     if (thrown == null) {
-      if ((start & 1) != 0) {
+      if (sampled) {
         metrics.recordWait(tracker, wait);
         if (returned != null) {
           borrowed(tracker, returned, now);
@@ -143,11 +167,19 @@ final class PoolEvents implements PoolHooks.Delegate {
     if (borrow == null) {
       borrow = borrows.computeIfAbsent(item, i -> new Borrow());
     }
+    if (borrow.at == 0) {
+      sampledOut.incrementAndGet();
+    }
     borrow.at = now;
   }
 
   @Override
   public void onRelease(Object pool, int library, Object item) {
+    // The pool hands an item from its borrower to its release through its own synchronisation,
+    // so a sampled borrow of this item is counted here by now.
+    if (sampledOut.get() == 0) {
+      return;
+    }
     Borrow borrow = item == null ? null : borrows.get(item);
     if (borrow == null) {
       return;
@@ -157,6 +189,7 @@ final class PoolEvents implements PoolHooks.Delegate {
       return;
     }
     borrow.at = 0;
+    sampledOut.decrementAndGet();
     PoolTracker tracker = registry.get(pool);
     if (tracker != null && tracker != PoolTracker.IGNORED) {
       metrics.recordUse(tracker, System.nanoTime() - at);
@@ -181,8 +214,9 @@ final class PoolEvents implements PoolHooks.Delegate {
     // A pool may reuse an entry whose last borrow never came back (Tomcat re-connects abandoned
     // ones): that borrow's time must not become the use time of its next, unsampled borrow.
     Borrow stale = borrows.get(created);
-    if (stale != null) {
+    if (stale != null && stale.at != 0) {
       stale.at = 0;
+      sampledOut.decrementAndGet();
     }
   }
 
@@ -201,7 +235,11 @@ final class PoolEvents implements PoolHooks.Delegate {
 
   /** Drops borrow times of items the pools have let go. */
   void housekeeping() {
-    borrows.expungeStale(b -> { });
+    borrows.expungeStale(b -> {
+      if (b.at != 0) {
+        sampledOut.decrementAndGet(); // never came back
+      }
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -22,6 +22,7 @@ import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.bootstrap.PoolHooks;
 import java.util.ArrayList;
@@ -32,26 +33,38 @@ import java.util.List;
  * instruments and one hook implementation for every library; each library brings its advice and
  * an adapter that reads its pools.
  */
-public final class PoolTracking implements Family {
+public final class PoolFamily implements Family {
 
   private final PoolRegistry registry;
-  private final PoolEvents events;
+  private final PoolHookDelegate events;
   private final TaskSampling sampling;
+  /** Times the acquires that feed no histogram; ticks once the first pool is seen. */
+  private final CoarseClock clock = new CoarseClock();
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public PoolTracking(SpillwayConfig config, Telemetry early) {
+  /** Every library the family instruments: to add one, a line here (see README, How it works). */
+  private static List<PoolLibrary> libraries() {
+    return List.of(
+        new PoolLibrary(PoolHooks.HIKARI, new HikariAdapter(), new HikariInstrumentation()),
+        new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), new CommonsPoolInstrumentation()),
+        new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), new TomcatJdbcInstrumentation()),
+        new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), new C3p0Instrumentation()),
+        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), new AgroalInstrumentation()));
+  }
+
+  private final List<PoolLibrary> libraries = libraries();
+
+  public PoolFamily(SpillwayConfig config, Telemetry early) {
     PoolAdapter[] adapters = new PoolAdapter[PoolHooks.LIBRARIES];
-    adapters[PoolHooks.HIKARI] = new HikariAdapter();
-    adapters[PoolHooks.COMMONS_POOL] = new CommonsPoolAdapter();
-    adapters[PoolHooks.TOMCAT] = new TomcatJdbcAdapter();
-    adapters[PoolHooks.C3P0] = new C3p0Adapter();
-    adapters[PoolHooks.AGROAL] = new AgroalAdapter();
+    for (PoolLibrary library : libraries) {
+      adapters[library.id] = library.adapter;
+    }
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
         config.get(Settings.POOL_MAX_TRACKED), sampling);
-    this.events = new PoolEvents(registry, new PoolMetrics(early.meter("pool"), registry),
-        config.get(Settings.POOL_SLOW_ACQUIRE).toNanos());
+    this.events = new PoolHookDelegate(registry, new PoolMetrics(early.meter("pool"), registry),
+        config.get(Settings.POOL_SLOW_ACQUIRE).toNanos(), clock);
   }
 
   @Override
@@ -61,20 +74,16 @@ public final class PoolTracking implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new PoolInstrumentation(List.of(new HikariInstrumentation(), new CommonsPoolInstrumentation(),
-        new TomcatJdbcInstrumentation(), new C3p0Instrumentation(), new AgroalInstrumentation()));
+    List<TypeInstrumentation> instrumentations = new ArrayList<>();
+    for (PoolLibrary library : libraries) {
+      instrumentations.add(library.instrumentation);
+    }
+    return new PoolInstrumentation(instrumentations);
   }
 
   @Override
   public void enforce(RuleEngine engine) {
-    registry.onNamed(tracker -> bind(engine, tracker));
-    engine.onRulesChanged(() -> {
-      for (PoolTracker tracker : registry.all()) {
-        if (tracker != PoolTracker.IGNORED && tracker.series != null) {
-          bind(engine, tracker);
-        }
-      }
-    });
+    registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
   private static void bind(RuleEngine engine, PoolTracker tracker) {
@@ -143,5 +152,6 @@ public final class PoolTracking implements Family {
   @Override
   public void stop() {
     PoolHooks.install(PoolHooks.NO_OP);
+    clock.stop();
   }
 }

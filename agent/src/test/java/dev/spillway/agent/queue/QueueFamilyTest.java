@@ -29,13 +29,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** When every queue operation in the JVM reaches the agent: only while some queue is watched (issue 12). */
-class QueueTrackingTest {
+class QueueFamilyTest {
 
   /** What a queue built by {@link Owner#call} is named. */
   private static final String NAME = "com.example.naming.Owner.call";
 
   private final RuleEngine engine = new RuleEngine();
-  private QueueTracking tracking;
+  private QueueFamily tracking;
 
   @AfterEach
   void stop() {
@@ -46,7 +46,7 @@ class QueueTrackingTest {
   }
 
   private void start(String agentArgs) {
-    tracking = new QueueTracking(SpillwayConfig.load(agentArgs, new Properties(), Map.of()), Telemetry.noop());
+    tracking = new QueueFamily(SpillwayConfig.load(agentArgs, new Properties(), Map.of()), Telemetry.noop());
     tracking.enforce(engine);
     tracking.start();
   }

@@ -12,6 +12,7 @@ import dev.spillway.agent.shedding.RuleSet;
 import dev.spillway.agent.shedding.TargetKind;
 import dev.spillway.agent.shedding.Threshold;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Glob;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -19,6 +20,9 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The connection-pool hook delegate, called as the advice calls it, over a fake library: a pool
  * and its items are plain objects that the fake adapter reads.
  */
-class PoolEventsTest {
+class PoolHookDelegateTest {
 
   private static final int FAKE = 0;
   private static final long SLOW_NANOS = Duration.ofSeconds(10).toNanos();
@@ -86,8 +90,16 @@ class PoolEventsTest {
   private final FakeAdapter adapter = new FakeAdapter();
   private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
       new TaskSampling(TimingMode.ALL, 1000));
-  private final PoolEvents events = new PoolEvents(registry, new PoolMetrics(telemetry.meter("pool"), registry),
-      SLOW_NANOS);
+  /** Stopped before it starts: it moves only when a test ticks it. */
+  private final CoarseClock clock = stoppedClock();
+
+  private static CoarseClock stoppedClock() {
+    CoarseClock clock = new CoarseClock();
+    clock.stop();
+    return clock;
+  }
+  private final PoolHookDelegate events = new PoolHookDelegate(registry, new PoolMetrics(telemetry.meter("pool"), registry),
+      SLOW_NANOS, clock);
   private final RuleEngine engine = new RuleEngine();
   private final Object pool = new Object();
 
@@ -131,6 +143,48 @@ class PoolEventsTest {
     assertThat(registry.get(pool).series.name).isEqualTo("orders");
     assertThat(histogramCount(PoolMetrics.WAIT_TIME)).isEqualTo(1);
     assertThat(histogramCount(PoolMetrics.USE_TIME)).as("one use, however often released").isEqualTo(1);
+  }
+
+  @Test
+  void anUnsampledAcquireIsTimedByTheCoarseClockAndASlowOneMakesASpan() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    Telemetry traced = Telemetry.of(OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build());
+    PoolRegistry unsampled = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+        new TaskSampling(TimingMode.OFF, 1000));
+    long slowNanos = Duration.ofMillis(2).toNanos();
+    PoolHookDelegate hooks = new PoolHookDelegate(unsampled, new PoolMetrics(telemetry.meter("pool"), unsampled),
+        slowNanos, clock);
+    hooks.report(new PoolMetrics(telemetry.meter("pool"), unsampled), new PoolSpans(traced.tracer("pool")));
+    try {
+      clock.tick();
+      long fast = hooks.onAcquire(pool, FAKE);
+      assertThat(fast & 3).as("neither sampled nor ruled").isZero();
+      assertThat(fast & ~3L).as("the coarse clock, not nanoTime").isEqualTo(clock.now() & ~3L);
+      hooks.afterAcquire(pool, FAKE, fast, new Object(), null);
+      assertThat(spans.getFinishedSpanItems()).as("not slow: no span").isEmpty();
+
+      long slow = hooks.onAcquire(pool, FAKE);
+      long until = System.nanoTime() + 2 * slowNanos;
+      while (System.nanoTime() - until < 0) {
+        Thread.onSpinWait();
+      }
+      clock.tick();
+      hooks.afterAcquire(pool, FAKE, slow, new Object(), null);
+      assertThat(spans.getFinishedSpanItems()).as("slow by the coarse clock: one span").hasSize(1);
+      assertThat(histogramCount(PoolMetrics.WAIT_TIME)).as("timing off: no histogram").isZero();
+    } finally {
+      traced.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aPoolWithRulesIsLookedUpAtExitEvenWhenUnsampled() {
+    events.onAcquire(pool, FAKE);
+    rule(Mode.ENFORCE);
+    long start = events.onAcquire(pool, FAKE);
+    assertThat(start & 2).as("the exit hook is told the pool has rules").isEqualTo(2);
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * waits; queues with a rule check it on every insert. All of it is leaf code: nothing here
  * inserts into a queue, so it cannot recurse; any failure admits the element and is reported once.
  */
-final class QueueEvents implements QueueHooks.Delegate {
+final class QueueHookDelegate implements QueueHooks.Delegate {
 
   private final QueueRegistry registry;
   /** The reason of this thread's last refused insert, for an {@code add} that throws right after. */
@@ -22,7 +22,7 @@ final class QueueEvents implements QueueHooks.Delegate {
   /** Records nothing until the SDK is up. */
   private volatile QueueMetrics metrics;
 
-  QueueEvents(QueueRegistry registry, QueueMetrics metrics) {
+  QueueHookDelegate(QueueRegistry registry, QueueMetrics metrics) {
     this.registry = registry;
     this.metrics = metrics;
   }
@@ -45,7 +45,8 @@ final class QueueEvents implements QueueHooks.Delegate {
     try {
       QueueTracker tracker = tracker(queue);
       if (tracker == QueueTracker.IGNORED) {
-        return 0;
+        // An executor's work queue: its refusals are the executor's, counted there.
+        return registry.refusedByOwner(queue, element) ? QueueHooks.REFUSE : 0;
       }
       Gate gate = tracker.gate;
       if (gate != null && gate.admit() != null) {

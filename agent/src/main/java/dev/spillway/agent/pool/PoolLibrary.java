@@ -1,0 +1,21 @@
+package dev.spillway.agent.pool;
+
+import dev.spillway.agent.install.TypeInstrumentation;
+
+/**
+ * One pool library, as the pool family registers it: the number its advice passes to the hooks
+ * (a {@code PoolHooks} constant), its adapter (how its pools are read) and its instrumentation
+ * (what is woven where). Each lives in the library's own folder under {@code pool/}.
+ */
+final class PoolLibrary {
+
+  final int id;
+  final PoolAdapter adapter;
+  final TypeInstrumentation instrumentation;
+
+  PoolLibrary(int id, PoolAdapter adapter, TypeInstrumentation instrumentation) {
+    this.id = id;
+    this.adapter = adapter;
+    this.instrumentation = instrumentation;
+  }
+}
