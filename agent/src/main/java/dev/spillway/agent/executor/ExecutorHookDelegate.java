@@ -53,6 +53,12 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
    * it stays on application threads; the task itself is not kept.
    */
   private final ThreadLocal<boolean[]> shedAtQueue = new ThreadLocal<>();
+  /**
+   * Whether any thread has a {@link #shedAtQueue} mark: until a rule refuses at an observed
+   * executor's queue (never, for executors rewritten as they loaded), a rejection reads one field
+   * instead of a thread-local, on a path that a saturated pool takes for most of its tasks.
+   */
+  private volatile boolean anyShedAtQueue;
   /** The executor whose handler a rule's refusal is calling on this thread, counted already. */
   private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
@@ -196,6 +202,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       }
       shed = new boolean[1];
       shedAtQueue.set(shed);
+      anyShedAtQueue = true;
     }
     // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
     shed[0] = refused;
@@ -214,7 +221,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
 
   @Override
   public void onReject(Object executor, Object task) {
-    boolean[] shed = shedAtQueue.get();
+    boolean[] shed = anyShedAtQueue ? shedAtQueue.get() : null;
     boolean ruled = shed != null && shed[0];
     if (ruled) {
       shed[0] = false;

@@ -159,10 +159,8 @@ final class ExecutorRegistry {
    */
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
-    return trackers.sweep(ExecutorTracker::executor, tracker -> {
-      ThreadPoolExecutor executor = tracker.executor();
-      return executor == null || executor.isTerminated();
-    }, this::release);
+    return trackers.sweep(ExecutorTracker::executor,
+        (tracker, executor) -> ((ThreadPoolExecutor) executor).isTerminated(), this::release);
   }
 
   /** Keeps the final counts of an executor terminated (or collected: then read without it). */

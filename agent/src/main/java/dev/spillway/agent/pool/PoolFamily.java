@@ -86,10 +86,14 @@ public final class PoolFamily implements Family {
     registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
-  private static void bind(RuleEngine engine, PoolTracker tracker) {
+  private void bind(RuleEngine engine, PoolTracker tracker) {
     PoolSeries series = tracker.series;
     if (series != null && tracker.pool() != null) {
-      tracker.gate = engine.gate(TargetKind.POOL, series.name, tracker.signals);
+      Gate gate = engine.gate(TargetKind.POOL, series.name, tracker.signals);
+      if (gate != null && gate.watchesWait()) {
+        clock.fine(); // controlled delay reads waits of a few milliseconds
+      }
+      tracker.gate = gate;
     }
   }
 

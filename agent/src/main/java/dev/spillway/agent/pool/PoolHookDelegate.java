@@ -80,7 +80,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         if (tracker == PoolTracker.IGNORED) {
           return 0;
         }
-        clock.start();
+        clock.start(); // ticks from the first pool on
         // Named now, with the data source known, so that rules bind before the first admission.
         registry.series(tracker);
       } else if (tracker == PoolTracker.IGNORED) {
@@ -199,7 +199,13 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public long beforeCreate(Object pool, int library) {
     PoolTracker tracker = registry.track(pool, library, dataSource.get());
-    return tracker == PoolTracker.IGNORED ? 0 : System.nanoTime();
+    if (tracker == PoolTracker.IGNORED) {
+      return 0;
+    }
+    // A pool met first here may be named by a collection before its first acquire, which then
+    // takes the fast path: the clock must tick by then.
+    clock.start();
+    return System.nanoTime();
   }
 
   @Override

@@ -141,10 +141,9 @@ final class PoolRegistry {
     return trackers.sweep(PoolTracker::pool, PoolRegistry::closed, this::release);
   }
 
-  private static boolean closed(PoolTracker tracker) {
-    Object pool = tracker.pool();
+  private static boolean closed(PoolTracker tracker, Object pool) {
     try {
-      return pool == null || tracker.adapter.isClosed(pool);
+      return tracker.adapter.isClosed(pool);
     } catch (Exception | LinkageError e) {
       return false;
     }

@@ -189,7 +189,7 @@ final class QueueRegistry {
 
   /** The live trackers, dropping collected queues (their counts stay in their series). */
   synchronized List<QueueTracker> live() {
-    List<QueueTracker> live = trackers.sweep(QueueTracker::queue, tracker -> false, this::release);
+    List<QueueTracker> live = trackers.sweep(QueueTracker::queue, (tracker, queue) -> false, this::release);
     live.removeIf(tracker -> tracker.series == null);
     return live;
   }

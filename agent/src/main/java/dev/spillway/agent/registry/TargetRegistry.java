@@ -4,6 +4,7 @@ import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.util.WeakIdentityMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -83,12 +84,14 @@ public final class TargetRegistry<T> {
 
   /**
    * The trackers of live targets, in no order. Those whose target was collected, and those that
-   * {@code gone} says are finished (their target is live but terminated or closed), leave the
-   * registry and are handed to {@code release}, once each; the ignored marker never is.
+   * {@code finished} says are done with (terminated, closed), leave the registry and are handed to
+   * {@code release}, once each; the ignored marker never is. A finished target is held strongly
+   * from the check to the release, so that its tracker can still read it, and a target collected
+   * meanwhile is left to the next sweep's expunging: never released twice.
    *
    * @param target a tracker's target, or null once collected
    */
-  public List<T> sweep(Function<T, Object> target, Predicate<T> gone, Consumer<T> release) {
+  public List<T> sweep(Function<T, Object> target, BiPredicate<T, Object> finished, Consumer<T> release) {
     trackers.expungeStale(tracker -> {
       if (tracker != ignored) {
         release.accept(tracker);
@@ -99,11 +102,12 @@ public final class TargetRegistry<T> {
       if (tracker == ignored) {
         continue;
       }
-      if (gone.test(tracker)) {
-        Object finished = target.apply(tracker);
-        if (finished != null) {
-          trackers.remove(finished);
-        }
+      Object held = target.apply(tracker);
+      if (held == null) {
+        continue; // collected since values(): expunged, and released, by the next sweep
+      }
+      if (finished.test(tracker, held)) {
+        trackers.remove(held);
         release.accept(tracker);
         continue;
       }

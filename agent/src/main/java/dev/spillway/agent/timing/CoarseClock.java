@@ -5,25 +5,31 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A clock one field read away: an agent thread copies {@link System#nanoTime()} into a volatile
- * field every millisecond, so that a hot path that needs only millisecond resolution (is this
+ * field every few milliseconds, so that a hot path that needs only millisecond resolution (is this
  * acquire slow? how long did it wait, for a controlled-delay rule?) pays a field read instead of
  * a clock read (26-40 ns on the virtual machines measured).
  *
- * <p>Its error is the tick plus however late the thread is scheduled: on a saturated machine a
- * wait can read shorter by that much. The thread starts with the first caller that needs it
- * ({@link #start}), so that a JVM that never uses a connection pool has no thread waking a
- * thousand times a second, and ends with {@link #stop}.
+ * <p>It ticks every {@link #COARSE_TICK_NANOS} (a slow acquire is 100 ms by default), and every
+ * {@link #FINE_TICK_NANOS} once {@link #fine} was asked for (a controlled-delay rule, whose
+ * targets are a few milliseconds): waking costs CPU (about 1.6% of a core at 1 ms on the loaded
+ * 2-core machine measured). Its error is the tick plus however late the thread is scheduled: on
+ * a saturated machine a wait can read shorter by that much. The thread starts with the first
+ * caller that needs it ({@link #start}), so that a JVM that never uses a connection pool has no
+ * such thread, and ends with {@link #stop}.
  */
 public final class CoarseClock implements Runnable {
 
-  private static final long TICK_NANOS = 1_000_000;
+  static final long COARSE_TICK_NANOS = 5_000_000;
+  static final long FINE_TICK_NANOS = 1_000_000;
+
+  private volatile long tickNanos = COARSE_TICK_NANOS;
 
   private volatile long now = System.nanoTime();
   private volatile boolean running;
   private boolean stopped;
   private Thread thread;
 
-  /** {@link System#nanoTime()} as of the last tick, at most about a millisecond ago. */
+  /** {@link System#nanoTime()} as of the last tick, at most about a tick ago. */
   public long now() {
     return now;
   }
@@ -44,6 +50,11 @@ public final class CoarseClock implements Runnable {
     thread.start();
   }
 
+  /** Ticks every millisecond from now on: a rule needs waits to that resolution. */
+  public void fine() {
+    tickNanos = FINE_TICK_NANOS;
+  }
+
   /** Stops ticking for good. */
   public synchronized void stop() {
     stopped = true;
@@ -57,7 +68,7 @@ public final class CoarseClock implements Runnable {
   public void run() {
     while (running) {
       tick();
-      LockSupport.parkNanos(TICK_NANOS);
+      LockSupport.parkNanos(tickNanos);
     }
   }
 }

@@ -180,6 +180,25 @@ class PoolHookDelegateTest {
   }
 
   @Test
+  void aPoolFirstMetCreatingAConnectionStartsTheClockBeforeItsFirstAcquire() {
+    CoarseClock ticking = new CoarseClock();
+    PoolHookDelegate hooks = new PoolHookDelegate(registry, new PoolMetrics(telemetry.meter("pool"), registry),
+        SLOW_NANOS, ticking);
+    try {
+      hooks.afterCreate(pool, FAKE, hooks.beforeCreate(pool, FAKE), new Object(), null);
+      registry.series(registry.get(pool)); // named by a collection: its first acquire takes the fast path
+      long first = ticking.now();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (ticking.now() == first && System.nanoTime() - deadline < 0) {
+        Thread.onSpinWait();
+      }
+      assertThat(ticking.now()).as("the clock ticks").isNotEqualTo(first);
+    } finally {
+      ticking.stop();
+    }
+  }
+
+  @Test
   void aPoolWithRulesIsLookedUpAtExitEvenWhenUnsampled() {
     events.onAcquire(pool, FAKE);
     rule(Mode.ENFORCE);

@@ -34,7 +34,7 @@ class TargetRegistryTest {
   private final List<Tracker> released = new ArrayList<>();
 
   private List<Tracker> sweep() {
-    return registry.sweep(Tracker::target, tracker -> tracker.finished, released::add);
+    return registry.sweep(Tracker::target, (tracker, target) -> tracker.finished, released::add);
   }
 
   @Test

@@ -216,7 +216,7 @@ abstract class AbstractPoolIT {
     }
   }
 
-  private List<Span> acquireSpans() {
+  List<Span> acquireSpans() {
     List<Span> spans = new ArrayList<>();
     for (ResourceSpans resource : receiver.spans()) {
       for (ScopeSpans scope : resource.getScopeSpansList()) {
