@@ -4,6 +4,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.SynchronousQueue;
@@ -94,7 +96,7 @@ public class ExecutorBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public static class Chain {
-    private ThreadPoolExecutor pool;
+    private Executor pool;
     /** Steps left in the current chain; only the worker touches it once the chain started. */
     private int remaining;
     private volatile long chains;
@@ -110,18 +112,28 @@ public class ExecutorBenchmark {
     };
 
     @Setup(Level.Trial)
-    public void start() {
+    public void start() throws Exception {
       BenchAgent.awaitStarted();
-      pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-          runnable -> new Thread(runnable, "bench-worker-1"));
-      pool.prestartAllCoreThreads();
+      pool = newPool();
       BenchAgent.attachIfRequested();
     }
 
+    /** A pool of one started worker over an unbounded queue. */
+    protected Executor newPool() throws Exception {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          runnable -> new Thread(runnable, "bench-worker-1"));
+      pool.prestartAllCoreThreads();
+      return pool;
+    }
+
     @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-      pool.shutdown();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+    public void stop() throws Exception {
+      stopPool(pool);
+    }
+
+    protected void stopPool(Executor pool) throws Exception {
+      ((ExecutorService) pool).shutdown();
+      ((ExecutorService) pool).awaitTermination(10, TimeUnit.SECONDS);
     }
 
     @Benchmark

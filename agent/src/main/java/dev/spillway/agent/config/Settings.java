@@ -46,12 +46,13 @@ public final class Settings {
           + " blocking queue, a pool) waits, when first loaded, until its rewritten bytecode is ready,"
           + " so that nothing is built unseen and no worker starts in the unrewritten worker loop."
           + " `background`: nothing ever waits; classes loaded before the agent is ready are"
-          + " retransformed later, objects built meanwhile are found only when next used, and their"
-          + " worker threads keep the JDK's worker loop, which the JVM no longer compiles (see"
-          + " Overhead). `wait`: the former name of `complete`. Read at start, not on attach.");
+          + " handled as after an attach (executors observed, not rewritten), and objects built"
+          + " meanwhile are found only when next used. `wait`: the former name of `complete`. Read"
+          + " at start, not on attach.");
 
   public static final Setting<Boolean> EXECUTOR_ENABLED = Setting.flag("spillway.executor.enabled", true,
-      "Instruments every ThreadPoolExecutor and subclass (jvm.executor.* metrics).");
+      "Instruments every ThreadPoolExecutor and subclass, Tomcat's own ThreadPoolExecutor, Jetty's"
+          + " QueuedThreadPool and every ForkJoinPool (jvm.executor.* metrics).");
 
   public static final Setting<Integer> EXECUTOR_MAX_TRACKED = Setting.integer(
       "spillway.executor.max-tracked", 200, 1, 100_000,

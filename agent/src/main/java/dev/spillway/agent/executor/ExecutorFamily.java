@@ -7,6 +7,10 @@ import dev.spillway.agent.Family;
 import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
+import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
+import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
+import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.RuleEngine;
@@ -19,15 +23,20 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadPoolExecutor;
 
-/** The executor family, wired: registry, metrics, hooks and advice. */
+/**
+ * The executor family, wired: registry, metrics, hooks and advice. It covers the JDK's
+ * {@code ThreadPoolExecutor} and the libraries' pools read as executors: Tomcat's copy of it
+ * ({@code tomcat/}), Jetty's {@code QueuedThreadPool} ({@code jetty/}) and every
+ * {@code ForkJoinPool} ({@code forkjoin/}).
+ */
 public final class ExecutorFamily implements Family {
 
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
   private final ExecutorHookDelegate events;
   private final long slowWaitNanos;
+  private final ForkJoinPools forkJoinPools;
   private final WorkQueues workQueues;
   /**
    * {@code ThreadPoolExecutor} loaded before the agent could rewrite it: it is observed, not
@@ -42,7 +51,8 @@ public final class ExecutorFamily implements Family {
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
         config.get(Settings.TIMING_RATE));
     this.registry = new ExecutorRegistry(new ExecutorNaming(config.get(Settings.EXECUTOR_NAMES)),
-        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues);
+        config.get(Settings.EXECUTOR_MAX_TRACKED), sampling, workQueues, ExecutorFamily::libraryView);
+    this.forkJoinPools = new ForkJoinPools(pool -> registry.get(pool) != null, this::found);
     this.events = new ExecutorHookDelegate(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
     this.slowWaitNanos = config.get(Settings.EXECUTOR_SLOW_WAIT).toNanos();
@@ -53,20 +63,38 @@ public final class ExecutorFamily implements Family {
     registry.enforce(engine, tracker -> bind(engine, tracker));
   }
 
+  /** The view of an executor that is not the JDK's {@code ThreadPoolExecutor}; null for none. */
+  private static ExecutorView libraryView(Object executor) {
+    ExecutorView view = ForkJoinPools.view(executor);
+    if (view == null) {
+      view = TomcatExecutorInstrumentation.view(executor);
+    }
+    return view != null ? view : JettyThreadPoolInstrumentation.view(executor);
+  }
+
+  /** A pool found from its threads (not woven): tracked and named now. */
+  private void found(Object executor, String threadName) {
+    ExecutorTracker tracker = registry.track(executor, ExecutorRegistry.Sighting.DISCOVERED);
+    if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
+      tracker.firstThreadName = threadName;
+      registry.series(tracker);
+    }
+  }
+
   private void bind(RuleEngine engine, ExecutorTracker tracker) {
     ExecutorSeries series = tracker.series;
-    ThreadPoolExecutor executor = tracker.executor();
-    if (series == null || executor == null) {
+    Object executor = tracker.executor();
+    if (series == null || executor == null || !tracker.view.sheddable()) {
       return;
     }
-    tracker.queueCapacity(executor.getQueue());
+    tracker.queueCapacity(executor);
     Gate gate = engine.gate(TargetKind.EXECUTOR, series.name, tracker.signals, tracker.jdkOwned);
     tracker.gate = gate;
-    if (observing && (gate != null || tracker.guardsQueue)) {
+    if (observing && tracker.view == ExecutorView.JDK && (gate != null || tracker.guardsQueue)) {
       // Its execute is not rewritten: a refusal makes its work queue's offer fail, so the pool
       // acts as on a full queue (grows to its maximum, then its own policy refuses).
       tracker.guardsQueue = gate != null;
-      workQueues.guard(executor.getQueue(), gate == null ? null : element -> events.refuseAtQueue(tracker));
+      workQueues.guard(tracker.view.queue(executor), gate == null ? null : element -> events.refuseAtQueue(tracker));
       if (gate != null && gate.watchesWait()) {
         AgentLog.warnOnce("observed-wait:" + series.name, "executor '" + series.name + "' predates the agent"
             + " (attached): its task waits are not timed, so the wait conditions of its rules never fire");
@@ -87,7 +115,8 @@ public final class ExecutorFamily implements Family {
 
   @Override
   public TypeInstrumentation instrumentation() {
-    return new ExecutorInstrumentation(() -> observing);
+    return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
+        new TomcatExecutorInstrumentation(), new JettyThreadPoolInstrumentation()));
   }
 
   @Override
@@ -107,33 +136,29 @@ public final class ExecutorFamily implements Family {
   /** Executors whose workers already run: found from those threads, named from them. */
   @Override
   public void discover(Instrumentation inst, Set<String> unwoven) {
+    forkJoinPools.scan();
     if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)) {
       return; // rewritten as it loaded: no worker can predate the bytecode
     }
-    ExistingWorkers.forEach(inst, (executor, thread) -> {
-      ExecutorTracker tracker = registry.track(executor, ExecutorRegistry.Sighting.DISCOVERED);
-      if (tracker != ExecutorTracker.IGNORED && tracker.firstThreadName == null) {
-        tracker.firstThreadName = thread.getName();
-        registry.series(tracker);
-      }
-    });
+    ExistingWorkers.forEach(inst, (executor, thread) -> found(executor, thread.getName()));
   }
 
   @Override
   public List<TargetStatus> status() {
     List<TargetStatus> rows = new ArrayList<>();
     for (ExecutorTracker tracker : registry.live()) {
-      ThreadPoolExecutor executor = tracker.executor();
+      Object executor = tracker.executor();
       ExecutorSeries series = tracker.series;
       if (executor == null || series == null) {
         continue;
       }
-      int max = executor.getMaximumPoolSize();
+      ExecutorView view = tracker.view;
+      int max = view.maximumPoolSize(executor);
       Gate gate = tracker.gate;
-      rows.add(new TargetStatus("executor", series.name, tracker.type, executor.getQueue().size(),
-          tracker.queueCapacity(executor.getQueue()), executor.getActiveCount(),
+      rows.add(new TargetStatus("executor", series.name, tracker.type, view.queueSize(executor),
+          tracker.queueCapacity(executor), view.activeCount(executor),
           max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.total(null),
-          tracker.rejections.total(RejectionReason.SHED), executor.getCompletedTaskCount(),
+          tracker.rejections.total(RejectionReason.SHED), view.completedTaskCount(executor),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
     }
     return rows;
@@ -153,6 +178,7 @@ public final class ExecutorFamily implements Family {
     lastHousekeeping = now;
     boolean rotate = now - lastRotation > WINDOW_NANOS;
     lastRotation = rotate ? now : lastRotation;
+    forkJoinPools.scan();
     for (ExecutorTracker tracker : registry.all()) {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);

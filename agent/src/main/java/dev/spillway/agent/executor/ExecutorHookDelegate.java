@@ -10,8 +10,6 @@ import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RejectedExecutionHandler;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,7 +97,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && ((ThreadPoolExecutor) executor).getPoolSize() > 0) {
+      if (tracker.series == null && tracker.view.poolSize(executor) > 0) {
         // Its workers predate the agent: named now (from their threads), so that rules bind.
         // A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
@@ -108,13 +106,13 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
         long submitted = 0;
-        if (tracker.sampler.sample()) {
+        if (tracker.timed && tracker.sampler.sample()) {
           submitted = System.nanoTime();
           tracker.pending.add(task, submitted);
         }
         ExecutorSpans traces = spans;
         if (traces != null) {
-          traces.submitted(tracker, (ThreadPoolExecutor) executor, task, submitted);
+          traces.submitted(tracker, executor, task, submitted);
         }
         return false;
       }
@@ -122,7 +120,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal, spans);
+    return refuse(tracker, executor, (Runnable) task, refusal, spans);
   }
 
   @Override
@@ -143,22 +141,21 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
       return false;
     }
-    return refuse(tracker, (ThreadPoolExecutor) executor, (Runnable) task, refusal, spans);
+    return refuse(tracker, executor, (Runnable) task, refusal, spans);
   }
 
   /**
    * Carries out a rule's refusal: {@code reject} throws the pool's usual exception, naming the
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
-  private boolean refuse(ExecutorTracker tracker, ThreadPoolExecutor pool, Runnable task,
+  private boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
       BoundRule refusal, ExecutorSpans spans) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
       shedEvent(spans, tracker, RejectionPolicy.ABORT, refusal);
       throw new RejectedExecutionException(refusal.message());
     }
-    RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
-    RejectionPolicy policy = RejectionPolicy.of(handler);
+    RejectionPolicy policy = tracker.view.policy(pool);
     tracker.rejections.increment(RejectionReason.SHED, policy);
     shedEvent(spans, tracker, policy, refusal);
     // Counted here: a rewritten JDK policy (an observed executor) must not count it again.
@@ -170,7 +167,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     Object outer = refusing[0];
     refusing[0] = pool;
     try {
-      handler.rejectedExecution(task, pool);
+      tracker.view.handOver(pool, task);
     } finally {
       refusing[0] = outer;
     }
@@ -230,10 +227,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
-    ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;
-    RejectionReason reason = pool.isShutdown() ? RejectionReason.SHUTDOWN
+    ExecutorView view = tracker.view;
+    RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN
         : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
-    RejectionPolicy policy = RejectionPolicy.of(pool.getRejectedExecutionHandler());
+    RejectionPolicy policy = view.policy(executor);
     tracker.rejections.increment(reason, policy);
     tracker.pending.discard(task);
     tracker.traced.discard(task);
@@ -364,8 +361,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   public void afterWorkerExit(Object executor) {
     ExecutorTracker tracker = registry.get(executor);
     if (tracker != null && tracker != ExecutorTracker.IGNORED
-        && ((ThreadPoolExecutor) executor).isShutdown()) {
-      tracker.lastCompleted = ((ThreadPoolExecutor) executor).getCompletedTaskCount();
+        && tracker.view.isShutdown(executor)) {
+      tracker.lastCompleted = tracker.view.completedTaskCount(executor);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -23,6 +24,8 @@ import net.bytebuddy.dynamic.DynamicType;
  * {@code submit} and {@code invokeAll} call), {@code reject}, the private {@code getTask} (the
  * single place a worker takes a task) and the worker's own {@code run}. A scheduled executor
  * queues through {@code delayedExecute} instead of {@code execute}. Tasks are never wrapped.
+ *
+ * <p>Library copies of the JDK's executor (Tomcat's) reuse the public advice classes here.
  *
  * <p>Each advice reads its arguments and calls one {@link ExecutorHooks} method; it is inlined into
  * java.base, so it names bootstrap types only, and {@code suppress} keeps any failure of ours out of
@@ -113,7 +116,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class ConstructorAdvice {
+  public static final class ConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object executor) {
       ExecutorHooks.onConstructed(executor);
@@ -124,10 +127,30 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
    * Not {@code suppress}: a shedding rule's refusal must reach the caller, as the pool's own would.
    * The hook guarantees that nothing else escapes; returning true skips {@code execute}.
    */
-  static final class ExecuteAdvice {
+  public static final class ExecuteAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       return ExecutorHooks.onExecute(executor, task);
+    }
+  }
+
+  /**
+   * {@code execute} of a library's pool (Tomcat's, Jetty's). On entry as {@link ExecuteAdvice}; on
+   * exit, a {@code RejectedExecutionException} leaving {@code execute} is the pool's final refusal,
+   * counted once (Tomcat retries its handler's refusal through {@code TaskQueue.force} first).
+   */
+  public static final class LibraryExecuteAdvice {
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
+      return ExecutorHooks.onExecute(executor, task);
+    }
+
+    @Advice.OnMethodExit(onThrowable = RejectedExecutionException.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object executor, @Advice.Argument(0) Object task,
+        @Advice.Thrown Throwable thrown) {
+      if (thrown != null) {
+        ExecutorHooks.onReject(executor, task);
+      }
     }
   }
 
@@ -149,7 +172,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class GetTaskAdvice {
+  public static final class GetTaskAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.This Object executor) {
       return ExecutorHooks.beforeGetTask(executor);
@@ -162,7 +185,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class WorkerExitAdvice {
+  public static final class WorkerExitAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object executor) {
       ExecutorHooks.onWorkerExit(executor);
@@ -174,7 +197,7 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
     }
   }
 
-  static final class WorkerCreatedAdvice {
+  public static final class WorkerCreatedAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("thread") Thread thread) {
@@ -183,14 +206,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   /** {@code getActiveCount} asks every worker {@code isLocked()}: a look at each worker's thread. */
-  static final class WorkerSeenAdvice {
+  public static final class WorkerSeenAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor, @Advice.FieldValue("thread") Thread thread) {
       ExecutorHooks.onWorkerSeen(executor, thread);
     }
   }
 
-  static final class WorkerRunAdvice {
+  public static final class WorkerRunAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("firstTask") Object firstTask) {

@@ -6,8 +6,6 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The {@code jvm.executor.*} instruments.
@@ -33,35 +31,55 @@ final class ExecutorMetrics {
   static final String TASK_REJECTED = "jvm.executor.task.rejected";
   static final String TASK_WAIT = "jvm.executor.task.wait.duration";
   static final String TASK_DURATION = "jvm.executor.task.duration";
+  // Spillway's, for a ForkJoinPool only.
+  static final String THREAD_RUNNING = "jvm.executor.thread.running";
+  static final String QUEUE_SUBMISSIONS = "jvm.executor.queue.submissions";
+  static final String TASK_STOLEN = "jvm.executor.task.stolen";
 
   private final ExecutorRegistry registry;
+  private final ObservableLongMeasurement threadCount;
+  private final ObservableLongMeasurement threadCore;
+  private final ObservableLongMeasurement threadLimit;
+  private final ObservableLongMeasurement queueSize;
+  private final ObservableLongMeasurement queueCapacity;
+  private final ObservableLongMeasurement completed;
+  private final ObservableLongMeasurement rejected;
+  private final ObservableLongMeasurement threadRunning;
+  private final ObservableLongMeasurement queueSubmissions;
+  private final ObservableLongMeasurement stolen;
   private final DoubleHistogram waitDuration;
   private final DoubleHistogram taskDuration;
 
   ExecutorMetrics(Meter meter, ExecutorRegistry registry) {
     this.registry = registry;
-    ObservableLongMeasurement threadCount = meter.upDownCounterBuilder(THREAD_COUNT)
+    this.threadCount = meter.upDownCounterBuilder(THREAD_COUNT)
         .setUnit("{thread}").setDescription("Threads of the executor, by state (active: running a task).")
         .buildObserver();
-    ObservableLongMeasurement threadCore = meter.upDownCounterBuilder(THREAD_CORE)
+    this.threadCore = meter.upDownCounterBuilder(THREAD_CORE)
         .setUnit("{thread}").setDescription("Core threads: kept even when idle.").buildObserver();
-    ObservableLongMeasurement threadLimit = meter.upDownCounterBuilder(THREAD_LIMIT)
+    this.threadLimit = meter.upDownCounterBuilder(THREAD_LIMIT)
         .setUnit("{thread}").setDescription("Most threads the executor may run; absent when unbounded.")
         .buildObserver();
-    ObservableLongMeasurement queueSize = meter.upDownCounterBuilder(QUEUE_SIZE)
+    this.queueSize = meter.upDownCounterBuilder(QUEUE_SIZE)
         .setUnit("{task}").setDescription("Tasks waiting in the work queue.").buildObserver();
-    ObservableLongMeasurement queueCapacity = meter.upDownCounterBuilder(QUEUE_CAPACITY)
+    this.queueCapacity = meter.upDownCounterBuilder(QUEUE_CAPACITY)
         .setUnit("{task}").setDescription("Most tasks the work queue holds; absent when unbounded.")
         .buildObserver();
-    ObservableLongMeasurement completed = meter.counterBuilder(TASK_COMPLETED)
+    this.completed = meter.counterBuilder(TASK_COMPLETED)
         .setUnit("{task}").setDescription("Tasks that finished running.").buildObserver();
-    ObservableLongMeasurement rejected = meter.counterBuilder(TASK_REJECTED)
+    this.rejected = meter.counterBuilder(TASK_REJECTED)
         .setUnit("{task}")
         .setDescription("Tasks the executor refused, by reason and rejection policy (CallerRuns included).")
         .buildObserver();
-    meter.batchCallback(
-        () -> collect(threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed, rejected),
-        threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed, rejected);
+    this.threadRunning = meter.upDownCounterBuilder(THREAD_RUNNING).setUnit("{thread}")
+        .setDescription("ForkJoinPool: active threads not blocked in their task.").buildObserver();
+    this.queueSubmissions = meter.upDownCounterBuilder(QUEUE_SUBMISSIONS).setUnit("{task}")
+        .setDescription("ForkJoinPool: of the waiting tasks, those submitted from outside the pool.")
+        .buildObserver();
+    this.stolen = meter.counterBuilder(TASK_STOLEN).setUnit("{task}")
+        .setDescription("ForkJoinPool: tasks a worker took from another worker's queue.").buildObserver();
+    meter.batchCallback(this::collect, threadCount, threadCore, threadLimit, queueSize, queueCapacity,
+        completed, rejected, threadRunning, queueSubmissions, stolen);
 
     this.waitDuration = meter.histogramBuilder(TASK_WAIT).setUnit("s")
         .setDescription("Time a task waited in the queue, from submit (or, scheduled, from when it was due)"
@@ -81,14 +99,11 @@ final class ExecutorMetrics {
     taskDuration.record(Math.max(0, nanos) / 1e9, registry.series(tracker).attributes);
   }
 
-  private void collect(ObservableLongMeasurement threadCount, ObservableLongMeasurement threadCore,
-      ObservableLongMeasurement threadLimit, ObservableLongMeasurement queueSize,
-      ObservableLongMeasurement queueCapacity, ObservableLongMeasurement completed,
-      ObservableLongMeasurement rejected) {
+  private void collect() {
     Totals overflow = null;
     Set<String> reported = new HashSet<>();
     for (ExecutorTracker tracker : registry.live()) {
-      ThreadPoolExecutor executor = tracker.executor();
+      Object executor = tracker.executor();
       if (executor == null || !tracker.readyToReport(executor)) {
         continue;
       }
@@ -104,8 +119,7 @@ final class ExecutorMetrics {
           totals.add(earlier);
         }
         reported.add(series.name);
-        totals.record(series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
-            rejected);
+        totals.record(series);
       }
     }
     // Executors gone since the last collection: their final counts, once, with no threads left.
@@ -113,20 +127,18 @@ final class ExecutorMetrics {
       Totals totals = new Totals();
       totals.add(gone);
       totals.gone = true;
-      totals.record(gone.series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
-          rejected);
+      totals.record(gone.series);
     }
     if (overflow != null) {
       ExecutorSeries series = registry.overflowSeries();
       overflow.completed += series.retiredCompleted.sum();
       series.retiredRejections.addTo(overflow.rejections);
-      overflow.record(series, threadCount, threadCore, threadLimit, queueSize, queueCapacity, completed,
-          rejected);
+      overflow.record(series);
     }
   }
 
   /** The values of one series: one executor, or the sum of those in the overflow series. */
-  private static final class Totals {
+  private final class Totals {
     long active;
     long idle;
     long core;
@@ -136,50 +148,71 @@ final class ExecutorMetrics {
     long capacity;
     boolean unboundedQueue;
     long completed;
+    /** Core threads, completed tasks and the ForkJoinPool values: reported where any executor has them. */
+    boolean hasCore;
+    boolean hasCompleted;
+    long running = -1;
+    long submissions = -1;
+    long steals = -1;
     final Rejections rejections = new Rejections();
     /** Only executors that are gone: no shape (core, limit, capacity) left to report. */
     boolean gone;
 
     void add(ExecutorRegistry.Retired retired) {
+      hasCompleted = true;
       completed += retired.completed;
       retired.rejections.addTo(rejections);
     }
 
-    void add(ExecutorTracker tracker, ThreadPoolExecutor executor) {
-      int threads = executor.getPoolSize();
-      int busy = Math.min(executor.getActiveCount(), threads);
+    void add(ExecutorTracker tracker, Object executor) {
+      ExecutorView view = tracker.view;
+      int threads = view.poolSize(executor);
+      int busy = Math.min(view.activeCount(executor), threads);
       active += busy;
       idle += threads - busy;
-      core += executor.getCorePoolSize();
-      int max = executor.getMaximumPoolSize();
+      int corePool = view.corePoolSize(executor);
+      if (corePool >= 0) {
+        hasCore = true;
+        core += corePool;
+      }
+      int max = view.maximumPoolSize(executor);
       if (max == Integer.MAX_VALUE) {
         unboundedLimit = true;
       } else {
         limit += max;
       }
-      BlockingQueue<Runnable> queue = executor.getQueue();
-      queued += queue.size();
-      long cap = tracker.queueCapacity(queue);
+      queued += view.queueSize(executor);
+      long cap = tracker.queueCapacity(executor);
       if (cap < 0) {
         unboundedQueue = true;
       } else {
         capacity += cap;
       }
-      long done = executor.getCompletedTaskCount();
-      tracker.lastCompleted = done;
-      completed += done;
+      long done = view.completedTaskCount(executor);
+      if (done >= 0) {
+        hasCompleted = true;
+        tracker.lastCompleted = done;
+        completed += done;
+      }
+      running = plus(running, view.runningThreads(executor));
+      submissions = plus(submissions, view.queuedSubmissions(executor));
+      steals = plus(steals, view.stolenTasks(executor));
       tracker.rejections.addTo(rejections);
     }
 
-    void record(ExecutorSeries series, ObservableLongMeasurement threadCount,
-        ObservableLongMeasurement threadCore, ObservableLongMeasurement threadLimit,
-        ObservableLongMeasurement queueSize, ObservableLongMeasurement queueCapacity,
-        ObservableLongMeasurement completedTasks, ObservableLongMeasurement rejected) {
+    /** A sum of values that may be unknown (-1): known once one is. */
+    private long plus(long sum, long value) {
+      return value < 0 ? sum : Math.max(sum, 0) + value;
+    }
+
+    void record(ExecutorSeries series) {
       threadCount.record(active, series.active);
       threadCount.record(idle, series.idle);
       queueSize.record(queued, series.attributes);
       if (!gone) {
-        threadCore.record(core, series.attributes);
+        if (hasCore) {
+          threadCore.record(core, series.attributes);
+        }
         if (!unboundedLimit) {
           threadLimit.record(limit, series.attributes);
         }
@@ -187,7 +220,18 @@ final class ExecutorMetrics {
           queueCapacity.record(capacity, series.attributes);
         }
       }
-      completedTasks.record(completed, series.attributes);
+      if (hasCompleted) {
+        ExecutorMetrics.this.completed.record(completed, series.attributes);
+      }
+      if (running >= 0) {
+        threadRunning.record(running, series.attributes);
+      }
+      if (submissions >= 0) {
+        queueSubmissions.record(submissions, series.attributes);
+      }
+      if (steals >= 0) {
+        stolen.record(steals, series.attributes);
+      }
       for (RejectionReason reason : RejectionReason.values()) {
         for (RejectionPolicy policy : RejectionPolicy.values()) {
           long count = rejections.get(reason, policy);

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class ExecutorNaming {
 
   private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_. #]*\\d+$");
-  private static final Pattern JDK_DEFAULT = Pattern.compile("pool-\\d+-thread|Thread");
+  private static final Pattern JDK_DEFAULT = Pattern.compile("pool-\\d+-thread|Thread|ForkJoinPool-\\d+-worker");
 
   /** Frames from these packages are plumbing, not the code that owns an executor. */
   private static final String[] PLUMBING = {

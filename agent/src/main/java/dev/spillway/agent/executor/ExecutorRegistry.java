@@ -11,6 +11,7 @@ import dev.spillway.agent.util.JdkCode;
 import dev.spillway.bootstrap.AgentThreads;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -31,6 +32,8 @@ final class ExecutorRegistry {
   private final ExecutorNaming naming;
   private final TaskSampling sampling;
   private final WorkQueues workQueues;
+  /** Views of the libraries' executors (Tomcat's): null for an object that is none of them. */
+  private final java.util.function.Function<Object, ExecutorView> libraries;
   private final ExecutorSeries overflow = ExecutorSeries.overflow();
 
   /** Final counts of executors that are gone, until reported. */
@@ -44,6 +47,12 @@ final class ExecutorRegistry {
   private static final long MIN_SWEEP_NANOS = 10_000_000;
 
   ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues) {
+    this(naming, maxTracked, sampling, workQueues, object -> null);
+  }
+
+  ExecutorRegistry(ExecutorNaming naming, int maxTracked, TaskSampling sampling, WorkQueues workQueues,
+      java.util.function.Function<Object, ExecutorView> libraries) {
+    this.libraries = libraries;
     this.naming = naming;
     this.names = new UniqueNames(new Cap(maxTracked, "live executors", ExecutorSeries.NAME.getKey(),
         "spillway.executor.max-tracked"));
@@ -79,20 +88,27 @@ final class ExecutorRegistry {
   private ExecutorTracker newTracker(Object object, Sighting sighting) {
     // Found from its workers by the agent's own thread at install: the application's, all the same.
     boolean agentThread = sighting != Sighting.DISCOVERED && AgentThreads.isAgentThread();
-    if (!(object instanceof ThreadPoolExecutor) || agentThread) {
+    if (agentThread) {
       return ExecutorTracker.IGNORED;
     }
-    ThreadPoolExecutor executor = (ThreadPoolExecutor) object;
+    ExecutorView view = object instanceof ThreadPoolExecutor ? ExecutorView.JDK : libraries.apply(object);
+    if (view == null) {
+      return ExecutorTracker.IGNORED;
+    }
     // An executor of the agent met on an application thread still has the agent's thread factory.
-    if (executor.getThreadFactory().getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
+    if (view.threadFactory(object).getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
       return ExecutorTracker.IGNORED;
     }
     // Its queue is reported as part of it, not as a queue of its own.
-    workQueues.claim(executor.getQueue());
+    BlockingQueue<?> queue = view.queue(object);
+    if (queue != null) {
+      workQueues.claim(queue);
+    }
     String site = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
         ? ExecutorNaming.callSite() : null;
-    return new ExecutorTracker(executor, sighting == Sighting.CONSTRUCTED ? site : null,
-        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(), jdkOwned(executor, sighting));
+    return new ExecutorTracker(object, view, sighting == Sighting.CONSTRUCTED ? site : null,
+        sighting == Sighting.SUBMITTED ? site : null, sampling.newSampler(),
+        view == ExecutorView.JDK && jdkOwned((ThreadPoolExecutor) object, sighting));
   }
 
   /**
@@ -117,11 +133,15 @@ final class ExecutorRegistry {
     if (series != null) {
       return series;
     }
-    ThreadPoolExecutor executor = tracker.executor();
-    if (tracker.firstThreadName == null && executor != null && executor.getPoolSize() > 0) {
+    Object executor = tracker.executor();
+    if (tracker.firstThreadName == null && executor != null) {
+      // A pool with a name of its own (Jetty's) names its threads after it.
+      tracker.firstThreadName = tracker.view.ownName(executor);
+    }
+    if (tracker.firstThreadName == null && executor != null && tracker.view.poolSize(executor) > 0) {
       // Workers that started before the agent: the pool's own getActiveCount looks at each
       // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.
-      executor.getActiveCount();
+      tracker.view.activeCount(executor);
     }
     series = assignSeries(tracker, true);
     trackers.named(tracker);
@@ -160,12 +180,12 @@ final class ExecutorRegistry {
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
     return trackers.sweep(ExecutorTracker::executor,
-        (tracker, executor) -> ((ThreadPoolExecutor) executor).isTerminated(), this::release);
+        (tracker, executor) -> tracker.view.isTerminated(executor), this::release);
   }
 
   /** Keeps the final counts of an executor terminated (or collected: then read without it). */
   private synchronized void release(ExecutorTracker tracker) {
-    ThreadPoolExecutor executor = tracker.executor();
+    Object executor = tracker.executor();
     tracker.released = true;
     if (tracker.series == null && (executor != null ? tracker.readyToReport(executor) : tracker.didSomething())) {
       // Gone before its first collection: named now, so that what it did is reported once.
@@ -175,7 +195,8 @@ final class ExecutorRegistry {
     if (series == null) {
       return;
     }
-    long completed = executor != null ? executor.getCompletedTaskCount() : tracker.lastCompleted;
+    // A pool that does not count them (ForkJoinPool) says -1.
+    long completed = Math.max(0, executor != null ? tracker.view.completedTaskCount(executor) : tracker.lastCompleted);
     if (series.overflow) {
       series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);

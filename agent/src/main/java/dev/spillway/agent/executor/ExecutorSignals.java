@@ -1,7 +1,6 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.shedding.TargetSignals;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /** What shedding rules read from an executor: its work queue's size and capacity. */
 final class ExecutorSignals extends TargetSignals {
@@ -14,8 +13,8 @@ final class ExecutorSignals extends TargetSignals {
 
   @Override
   public int queueSize() {
-    ThreadPoolExecutor executor = tracker.executor();
-    return executor == null ? 0 : executor.getQueue().size();
+    Object executor = tracker.executor();
+    return executor == null ? 0 : tracker.view.queueSize(executor);
   }
 
   @Override

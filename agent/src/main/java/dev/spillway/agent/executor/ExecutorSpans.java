@@ -6,7 +6,6 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Instant;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,11 +60,11 @@ final class ExecutorSpans {
    *
    * @param submitted the submit's clock reading, or 0 if the task was not timed
    */
-  void submitted(ExecutorTracker tracker, ThreadPoolExecutor executor, Object task, long submitted) {
+  void submitted(ExecutorTracker tracker, Object executor, Object task, long submitted) {
     AppSpans.Parent parent = app.currentSampled(Thread.currentThread().getContextClassLoader());
     if (parent != null) {
       tracker.traced.add(task, submitted != 0 ? submitted : System.nanoTime(),
-          new Submission(parent, executor.getQueue().size()));
+          new Submission(parent, tracker.view.queueSize(executor)));
     }
   }
 

@@ -7,9 +7,7 @@ import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.trace.EventBudget;
 import dev.spillway.agent.util.QueueCapacity;
 import java.lang.ref.WeakReference;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * What Spillway keeps for one live executor. It holds the executor weakly: the agent never keeps
@@ -23,7 +21,9 @@ final class ExecutorTracker {
   /** Marks executors that belong to the agent itself (the SDK's, the HTTP client's). */
   static final ExecutorTracker IGNORED = new ExecutorTracker();
 
-  private final WeakReference<ThreadPoolExecutor> executor;
+  private final WeakReference<Object> executor;
+  /** How to read it: the JDK's executor, or a library's copy (Tomcat's). */
+  final ExecutorView view;
   final boolean scheduled;
   final String type;
   /** The class that constructed the executor, when the constructor ran after the agent started. */
@@ -38,6 +38,8 @@ final class ExecutorTracker {
   /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
   volatile ExecutorSeries series;
 
+  /** Whether its tasks can be timed at all (see {@link ExecutorView#timesTasks}). */
+  final boolean timed;
   /** Which tasks are timed. */
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
@@ -64,9 +66,11 @@ final class ExecutorTracker {
   /** Gone (terminated or collected) and out of the registry: its counts are the registry's now. */
   volatile boolean released;
 
-  ExecutorTracker(ThreadPoolExecutor executor, String constructionSite, String submitSite, Sampler sampler,
+  ExecutorTracker(Object executor, ExecutorView view, String constructionSite, String submitSite, Sampler sampler,
       boolean jdkOwned) {
     this.executor = new WeakReference<>(executor);
+    this.view = view;
+    this.timed = view.timesTasks();
     this.jdkOwned = jdkOwned;
     this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
     this.type = executor.getClass().getName();
@@ -77,6 +81,8 @@ final class ExecutorTracker {
 
   private ExecutorTracker() {
     this.executor = new WeakReference<>(null);
+    this.view = ExecutorView.JDK;
+    this.timed = false;
     this.scheduled = false;
     this.type = "";
     this.constructionSite = null;
@@ -86,13 +92,13 @@ final class ExecutorTracker {
   }
 
   /** The executor, or null once it was collected. */
-  ThreadPoolExecutor executor() {
+  Object executor() {
     return executor.get();
   }
 
   /** Reported once it has done something: started a thread or rejected a task. */
-  boolean readyToReport(ThreadPoolExecutor executor) {
-    return series != null || firstThreadName != null || executor.getPoolSize() > 0 || rejections.any();
+  boolean readyToReport(Object executor) {
+    return series != null || firstThreadName != null || view.poolSize(executor) > 0 || rejections.any();
   }
 
   /** Whether it did anything worth a final report, read without the executor (it may be collected). */
@@ -101,8 +107,8 @@ final class ExecutorTracker {
   }
 
   /** Reads the work queue's capacity (may lock it: collection or binding only); -1 when unbounded. */
-  long queueCapacity(BlockingQueue<?> queue) {
-    return capacity = QueueCapacity.of(queue, capacity);
+  long queueCapacity(Object executor) {
+    return capacity = view.queueCapacity(executor, capacity);
   }
 
 }

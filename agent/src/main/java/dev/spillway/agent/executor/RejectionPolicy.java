@@ -4,7 +4,7 @@ import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /** The executor's rejection handler, as {@code jvm.executor.rejection.policy}. */
-enum RejectionPolicy {
+public enum RejectionPolicy {
   ABORT("abort"),
   CALLER_RUNS("caller_runs"),
   DISCARD("discard"),
@@ -33,5 +33,29 @@ enum RejectionPolicy {
       return DISCARD_OLDEST;
     }
     return CUSTOM;
+  }
+
+  /**
+   * A library's copy of the JDK's handlers (Tomcat's, nested in its own executor), by the name of
+   * the handler's class; Tomcat's default {@code RejectPolicy} throws, as abort does.
+   */
+  public static RejectionPolicy ofCopy(Object handler) {
+    if (handler == null) {
+      return CUSTOM;
+    }
+    String name = handler.getClass().getName();
+    switch (name.substring(name.lastIndexOf('$') + 1)) {
+      case "AbortPolicy":
+      case "RejectPolicy":
+        return ABORT;
+      case "CallerRunsPolicy":
+        return CALLER_RUNS;
+      case "DiscardPolicy":
+        return DISCARD;
+      case "DiscardOldestPolicy":
+        return DISCARD_OLDEST;
+      default:
+        return CUSTOM;
+    }
   }
 }

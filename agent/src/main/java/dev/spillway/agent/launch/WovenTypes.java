@@ -19,6 +19,9 @@ final class WovenTypes {
       "java.util.concurrent.ThreadPoolExecutor$CallerRunsPolicy",
       "java.util.concurrent.ThreadPoolExecutor$DiscardPolicy",
       "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy",
+      "org.apache.tomcat.util.threads.ThreadPoolExecutor",
+      "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
+      "org.eclipse.jetty.util.thread.QueuedThreadPool",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

@@ -5,6 +5,7 @@ import static dev.spillway.agent.timing.WaitSketch.WINDOW_NANOS;
 import dev.spillway.agent.Family;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
+import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.pool.agroal.AgroalAdapter;
 import dev.spillway.agent.pool.agroal.AgroalInstrumentation;
@@ -78,7 +79,7 @@ public final class PoolFamily implements Family {
     for (PoolLibrary library : libraries) {
       instrumentations.add(library.instrumentation);
     }
-    return new PoolInstrumentation(instrumentations);
+    return new CompoundInstrumentation(instrumentations);
   }
 
   @Override

@@ -27,6 +27,10 @@ class ExecutorNamingTest {
     assertThat(ExecutorNaming.fromThreadName("pool-3-thread-1")).isNull();
     assertThat(ExecutorNaming.fromThreadName("pool-12-thread-40")).isNull();
     assertThat(ExecutorNaming.fromThreadName("Thread-12")).isNull();
+    // A ForkJoinPool's default: its number is its creation order.
+    assertThat(ExecutorNaming.fromThreadName("ForkJoinPool-3-worker-1")).isNull();
+    assertThat(ExecutorNaming.derive("ForkJoinPool-3-worker-1", null, null,
+        "java.util.concurrent.ForkJoinPool")).isEqualTo("ForkJoinPool");
   }
 
   @Test

@@ -31,6 +31,23 @@ class RejectionPolicyTest {
     assertThat(RejectionPolicy.of(null)).isEqualTo(RejectionPolicy.CUSTOM);
   }
 
+  /** Stand-ins for Tomcat's handlers, nested in its executor as these are nested here. */
+  private static final class RejectPolicy {}
+  private static final class CallerRunsPolicy {}
+  private static final class DiscardPolicy {}
+  private static final class DiscardOldestPolicy {}
+
+  @Test
+  void aLibrarysCopiesOfTheJdkPoliciesAreRecognisedByName() {
+    // Tomcat's default handler, RejectPolicy, throws as the JDK's AbortPolicy does.
+    assertThat(RejectionPolicy.ofCopy(new RejectPolicy())).isEqualTo(RejectionPolicy.ABORT);
+    assertThat(RejectionPolicy.ofCopy(new CallerRunsPolicy())).isEqualTo(RejectionPolicy.CALLER_RUNS);
+    assertThat(RejectionPolicy.ofCopy(new DiscardPolicy())).isEqualTo(RejectionPolicy.DISCARD);
+    assertThat(RejectionPolicy.ofCopy(new DiscardOldestPolicy())).isEqualTo(RejectionPolicy.DISCARD_OLDEST);
+    assertThat(RejectionPolicy.ofCopy(new LoggingAbortPolicy())).isEqualTo(RejectionPolicy.CUSTOM);
+    assertThat(RejectionPolicy.ofCopy(null)).isEqualTo(RejectionPolicy.CUSTOM);
+  }
+
   @Test
   void attributeValuesAreSnakeCase() {
     assertThat(RejectionPolicy.CALLER_RUNS.value).isEqualTo("caller_runs");

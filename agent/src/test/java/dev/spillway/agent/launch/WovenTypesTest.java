@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorInstrumentation;
+import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
+import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.pool.PoolFamily;
 import dev.spillway.agent.queue.QueueInstrumentation;
 import dev.spillway.agent.telemetry.Telemetry;
@@ -19,6 +21,8 @@ class WovenTypesTest {
   void theGateHoldsExactlyTheClassesTheFamiliesRewrite() {
     Set<String> rewritten = new HashSet<>();
     rewritten.addAll(new ExecutorInstrumentation().typeNames());
+    rewritten.addAll(new TomcatExecutorInstrumentation().typeNames());
+    rewritten.addAll(new JettyThreadPoolInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
     rewritten.addAll(new PoolFamily(config, Telemetry.noop()).instrumentation().typeNames());

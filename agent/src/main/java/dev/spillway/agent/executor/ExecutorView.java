@@ -1,0 +1,116 @@
+package dev.spillway.agent.executor;
+
+import dev.spillway.agent.util.QueueCapacity;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadPoolExecutor;
+
+/**
+ * How the executor family reads one kind of thread pool: the JDK's {@code ThreadPoolExecutor}, or
+ * a library's copy of it with the same getters (Tomcat's) that the agent can only reach through
+ * method handles, its class being in the application's loader. Called at collection, binding and
+ * rejection time, never per task.
+ */
+public abstract class ExecutorView {
+
+  /** The JDK's {@code ThreadPoolExecutor} and its subclasses: direct calls. */
+  static final ExecutorView JDK = new ExecutorView() {
+    @Override public int poolSize(Object e) { return ((ThreadPoolExecutor) e).getPoolSize(); }
+    @Override public int activeCount(Object e) { return ((ThreadPoolExecutor) e).getActiveCount(); }
+    @Override public int corePoolSize(Object e) { return ((ThreadPoolExecutor) e).getCorePoolSize(); }
+    @Override public int maximumPoolSize(Object e) { return ((ThreadPoolExecutor) e).getMaximumPoolSize(); }
+    @Override public BlockingQueue<?> queue(Object e) { return ((ThreadPoolExecutor) e).getQueue(); }
+    @Override public long completedTaskCount(Object e) { return ((ThreadPoolExecutor) e).getCompletedTaskCount(); }
+    @Override public boolean isShutdown(Object e) { return ((ThreadPoolExecutor) e).isShutdown(); }
+    @Override public boolean isTerminated(Object e) { return ((ThreadPoolExecutor) e).isTerminated(); }
+    @Override public Object threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
+
+    @Override
+    public RejectionPolicy policy(Object e) {
+      return RejectionPolicy.of(((ThreadPoolExecutor) e).getRejectedExecutionHandler());
+    }
+
+    @Override
+    public void handOver(Object e, Runnable task) {
+      ThreadPoolExecutor pool = (ThreadPoolExecutor) e;
+      RejectedExecutionHandler handler = pool.getRejectedExecutionHandler();
+      handler.rejectedExecution(task, pool);
+    }
+  };
+
+  public abstract int poolSize(Object executor);
+
+  /** May take the pool's lock and look at each worker; see {@code onWorkerSeen}. */
+  public abstract int activeCount(Object executor);
+
+  /** Core threads; -1 when the pool has no such notion (none is reported). */
+  public abstract int corePoolSize(Object executor);
+
+  /** {@code Integer.MAX_VALUE} when unbounded. */
+  public abstract int maximumPoolSize(Object executor);
+
+  /** The work queue; null for a pool without one (a {@code ForkJoinPool}: override the two below). */
+  public abstract BlockingQueue<?> queue(Object executor);
+
+  /** Tasks waiting. */
+  public int queueSize(Object executor) {
+    return queue(executor).size();
+  }
+
+  /**
+   * Most tasks the queue holds, {@code -1} when unbounded; may lock the queue (collection and
+   * binding only). See {@link QueueCapacity#of}.
+   */
+  public long queueCapacity(Object executor, long lastKnown) {
+    return QueueCapacity.of(queue(executor), lastKnown);
+  }
+
+  /** Tasks completed; -1 when the pool does not count them (none is reported). */
+  public abstract long completedTaskCount(Object executor);
+
+  public abstract boolean isShutdown(Object executor);
+
+  public abstract boolean isTerminated(Object executor);
+
+  /** The thread factory: the agent's own executors are recognised by theirs. */
+  public abstract Object threadFactory(Object executor);
+
+  /**
+   * Whether its tasks can be timed: the agent sees each task taken by a worker ({@code getTask}).
+   * When not, no task is sampled at submit.
+   */
+  public boolean timesTasks() {
+    return true;
+  }
+
+  /** The pool's own name, when it has one its threads are named after; null when it has none. */
+  public String ownName(Object executor) {
+    return null;
+  }
+
+  /** Whether shedding rules apply: its submits are woven (not a {@code ForkJoinPool}'s). */
+  public boolean sheddable() {
+    return true;
+  }
+
+  /** Threads running a task and not blocked in it; -1 when not known (a {@code ForkJoinPool} knows). */
+  public int runningThreads(Object executor) {
+    return -1;
+  }
+
+  /** Of {@link #queueSize}, the tasks submitted from outside the pool; -1 when not told apart. */
+  public long queuedSubmissions(Object executor) {
+    return -1;
+  }
+
+  /** Tasks taken from another worker's queue, since the pool started; -1 when not counted. */
+  public long stolenTasks(Object executor) {
+    return -1;
+  }
+
+  /** The pool's rejection handler, as {@code jvm.executor.rejection.policy}. */
+  public abstract RejectionPolicy policy(Object executor);
+
+  /** Hands a task a shedding rule refused to the pool's own rejection handler. */
+  public abstract void handOver(Object executor, Runnable task);
+}

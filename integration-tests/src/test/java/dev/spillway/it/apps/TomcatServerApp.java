@@ -1,0 +1,72 @@
+package dev.spillway.it.apps;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * An embedded Tomcat (tomcat-embed-core on the class path; compiled against 10.1, runs on 11 too)
+ * with its connector's own executor, as Spring Boot builds it. Arguments: port, maxThreads,
+ * maxQueueSize. {@code GET /slow} holds its worker thread until the test sends {@code release}
+ * (prints {@code IN_SLOW <n>} on entry); {@code GET /fast} answers at once. Commands:
+ * {@code release <n>} lets n held requests finish; {@code exit}.
+ */
+public final class TomcatServerApp {
+
+  static final Semaphore HELD = new Semaphore(0);
+  static final AtomicInteger ENTERED = new AtomicInteger();
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/tomcat-" + ProcessHandle.current().pid());
+    Connector connector = new Connector("HTTP/1.1");
+    connector.setPort(port);
+    connector.setProperty("maxThreads", args[1]);
+    connector.setProperty("minSpareThreads", args[1]);
+    connector.setProperty("maxQueueSize", args[2]);
+    tomcat.getService().addConnector(connector);
+    tomcat.setConnector(connector);
+    Context context = tomcat.addContext("", null);
+    Tomcat.addServlet(context, "slow", new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Scenario.say("IN_SLOW " + ENTERED.incrementAndGet());
+        HELD.acquireUninterruptibly();
+        resp.getWriter().write("slow done");
+      }
+    });
+    context.addServletMappingDecoded("/slow", "slow");
+    Tomcat.addServlet(context, "fast", new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().write("fast done");
+      }
+    });
+    context.addServletMappingDecoded("/fast", "fast");
+    tomcat.start();
+    Scenario.say("READY port=" + connector.getLocalPort());
+    while (true) {
+      String[] command = Scenario.next().split(" ");
+      switch (command[0]) {
+        case "release":
+          HELD.release(Integer.parseInt(command[1]));
+          break;
+        case "exit":
+          HELD.release(1000);
+          tomcat.stop();
+          tomcat.destroy();
+          System.exit(0);
+          break;
+        default:
+          Scenario.say("UNKNOWN " + command[0]);
+      }
+    }
+  }
+}

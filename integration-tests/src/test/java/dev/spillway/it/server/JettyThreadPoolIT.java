@@ -1,0 +1,158 @@
+package dev.spillway.it.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spillway.it.apps.JettyServerApp;
+import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Libraries;
+import dev.spillway.it.support.MetricsView;
+import dev.spillway.it.support.OtlpReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An embedded Jetty 12 under {@code -javaagent}, serving real HTTP: its {@code QueuedThreadPool}
+ * ({@code http-worker}: 4 threads, of which the acceptor and the selector hold two, a job queue of
+ * 2) is an executor series under its own name; a full pool's refusals are counted and the client
+ * sees the connection closed; a shedding rule refuses the same way. Counts are of jobs: Jetty runs
+ * its own jobs on the pool too, and refuses those as well while its bounded queue is full (Jetty
+ * warns against bounded queues for that reason), so they are at least the refused connections.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JettyThreadPoolIT {
+
+  static final String TYPE = "org.eclipse.jetty.util.thread.QueuedThreadPool";
+  static final String NAME = "http-worker";
+
+  OtlpReceiver receiver;
+  AgentJvm app;
+  Path rules;
+  int port;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
+    receiver = OtlpReceiver.start();
+    port = HttpProbe.freePort();
+    AgentJvm.Builder builder = AgentJvm.builder(JettyServerApp.class).exportTo(receiver).testClasspath()
+        .property("spillway.rules", rules.toString()).args(Integer.toString(port));
+    Libraries.pool("jetty12", "").forEach(builder::classpath);
+    Libraries.pool("common", "slf4j").forEach(builder::classpath);
+    app = builder.start();
+    app.awaitAgentStarted();
+    app.awaitOutput("READY");
+  }
+
+  @AfterAll
+  void stop() {
+    if (app != null) {
+      assertThat(app.agentProblems()).isEmpty();
+      app.send("exit");
+      app.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void thePoolIsAnExecutorSeriesUnderItsOwnName() throws Exception {
+    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      MetricsView m = receiver.metrics();
+      assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", NAME, "jvm.executor.type", TYPE))
+          .hasValue(4);
+      assertThat(m.latest("jvm.executor.thread.core", "jvm.executor.name", NAME)).hasValue(4);
+      assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", NAME)).hasValue(2);
+      // The acceptor and the selector run in the pool for good.
+      assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", NAME,
+          "jvm.executor.thread.state", "active")).hasValue(2);
+    });
+    assertThat(receiver.metrics().latest("jvm.executor.task.completed", "jvm.executor.name", NAME)).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void aFullPoolClosesConnectionsAndEachRefusalIsCountedOnce() throws Exception {
+    List<HttpProbe> held = fill(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    }
+    // Jobs are counted, not connections: Jetty may refuse its own jobs too while the queue is full.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+        "jvm.executor.task.rejected", "jvm.executor.name", NAME, "jvm.executor.rejection.reason", "saturated",
+        "jvm.executor.rejection.policy", "abort").orElse(0)).isGreaterThanOrEqualTo(2));
+    drain(held);
+  }
+
+  @Test
+  @Order(3)
+  void aSheddingRuleRefusesTheSameWay() throws Exception {
+    int mark = app.errorMark();
+    Files.writeString(rules, AbstractTomcatExecutorIT.rule("front-door", "http-worker", 1));
+    app.awaitErrorAfter(mark, line -> line.contains("rules from " + rules + ": 1 rule"), Duration.ofSeconds(10));
+    List<HttpProbe> held = fill(1);
+    for (int i = 0; i < 2; i++) {
+      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    }
+    // Jetty runs its own jobs in the same pool (closing a refused connection's endpoint is one):
+    // the rule refuses those too, as Jetty's own full queue would. Every refusal is one shed.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      MetricsView m = receiver.metrics();
+      long shed = m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
+          "jvm.executor.rejection.reason", "shed").orElse(0);
+      assertThat(shed).isGreaterThanOrEqualTo(2);
+      assertThat(m.latest("spillway.shed", "spillway.rule.name", "front-door").orElse(0))
+          .isGreaterThanOrEqualTo(2);
+    });
+    // The rule off, Jetty serves as before.
+    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
+    app.awaitErrorAfter(mark, line -> line.contains("rule: nobody"), Duration.ofSeconds(10));
+    drain(held);
+    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+  }
+
+  /** Holds the two free threads with slow requests, one at a time, then queues {@code queued}. */
+  private List<HttpProbe> fill(int queued) throws Exception {
+    List<HttpProbe> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      int mark = app.outputMark();
+      held.add(HttpProbe.send(port, "/slow"));
+      app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
+    }
+    for (int i = 0; i < queued; i++) {
+      held.add(HttpProbe.send(port, "/slow"));
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+        "jvm.executor.queue.size", "jvm.executor.name", NAME)).hasValue(queued));
+    return held;
+  }
+
+  /**
+   * Lets the held requests finish: each gets its response, or was closed (Jetty's own full queue
+   * may have refused one of its jobs); then Jetty serves again.
+   */
+  private void drain(List<HttpProbe> held) throws Exception {
+    app.send("release " + held.size());
+    for (HttpProbe probe : held) {
+      String response = probe.response();
+      assertThat(response.equals(HttpProbe.CLOSED) || response.startsWith("HTTP/1.1 200")).as(response).isTrue();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> HttpProbe.get(port, "/fast").startsWith("HTTP/1.1 200"));
+  }
+}
