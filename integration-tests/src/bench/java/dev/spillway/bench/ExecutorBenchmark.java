@@ -1,5 +1,7 @@
 package dev.spillway.bench;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -30,7 +32,12 @@ import org.openjdk.jmh.annotations.TearDown;
  *       (into the queue: the worker is busy), one {@code getTask} that finds it there, one run,
  *       and whatever the agent does around each;
  *   <li>{@link Submit#execute}: {@code execute} alone, into the queue of a pool whose only worker
- *       is busy (the queue is cleared after each batch): what a submitting thread pays;
+ *       is busy (the queue is cleared after each batch): what a submitting thread pays. The
+ *       benchmark's class path has the OpenTelemetry API, so the agent reads the current span
+ *       (there is none) on every submit;
+ *   <li>{@link Submit#executeTraced}: the same inside a sampled span of the application's own SDK:
+ *       the agent reads the span and keeps the submission (up to 16 in flight; the worker never
+ *       takes these, so most submits find the slots full);
  *   <li>{@link Reject#executeRejected}: {@code execute} on a saturated pool (its one worker busy, a
  *       {@code SynchronousQueue} nobody takes from) whose {@code DiscardPolicy} drops the task: the
  *       rejection path, which a saturated pool with a caller-runs or discard policy takes for most
@@ -50,6 +57,8 @@ public class ExecutorBenchmark {
     private final BusyPool busy = new BusyPool();
     private ThreadPoolExecutor pool;
     private final Runnable task = () -> { };
+    private final SdkTracerProvider tracing = SdkTracerProvider.builder().build();
+    private final Span span = tracing.get("bench").spanBuilder("request").startSpan();
 
     @Setup(Level.Trial)
     public void start() {
@@ -58,6 +67,8 @@ public class ExecutorBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
+      span.end();
+      tracing.close();
       busy.stop();
     }
 
@@ -70,6 +81,14 @@ public class ExecutorBenchmark {
       int queued = pool.getQueue().size();
       pool.getQueue().clear();
       return queued;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int executeTraced() {
+      try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+        return execute();
+      }
     }
   }
 

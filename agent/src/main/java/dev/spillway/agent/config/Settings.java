@@ -107,6 +107,11 @@ public final class Settings {
       "Renames connection pools: `glob=name;glob=name`, matched against the derived"
           + " `db.client.connection.pool.name` (e.g. `db.internal:5432/orders=orders-db`).");
 
+  public static final Setting<Duration> EXECUTOR_SLOW_WAIT = Setting.duration("spillway.executor.slow-wait",
+      Duration.ofMillis(100),
+      "A task submitted inside a sampled span of the application that waits at least this long in an"
+          + " executor's queue is traced: one `jvm.executor.task.wait` span, child of the submitter's span.");
+
   public static final Setting<Duration> POOL_SLOW_ACQUIRE = Setting.duration("spillway.pool.slow-acquire",
       Duration.ofMillis(100),
       "A connection acquire that waits at least this long (or times out) is traced: one"
@@ -135,7 +140,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL, STARTUP,
       TIMING, TIMING_RATE,
-      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES,
+      EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_SLOW_WAIT,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
       PLUMBING_TRACKED, RULES, JMX_ENABLED, CONTROL_ENABLED);

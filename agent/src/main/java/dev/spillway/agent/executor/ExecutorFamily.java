@@ -38,6 +38,7 @@ public final class ExecutorFamily implements Family {
   private final ExecutorRegistry registry;
   private final TaskSampling sampling;
   private final ExecutorHookDelegate events;
+  private final long slowWaitNanos;
   private final ForkJoinPools forkJoinPools;
   private final WorkQueues workQueues;
   /**
@@ -58,6 +59,7 @@ public final class ExecutorFamily implements Family {
     this.forkJoinPools = new ForkJoinPools(pool -> registry.get(pool) != null, this::found);
     this.events = new ExecutorHookDelegate(registry,
         new ExecutorMetrics(early.meter("executor"), registry));
+    this.slowWaitNanos = config.get(Settings.EXECUTOR_SLOW_WAIT).toNanos();
   }
 
   @Override
@@ -126,6 +128,7 @@ public final class ExecutorFamily implements Family {
   @Override
   public void report(Telemetry telemetry) {
     events.setMetrics(new ExecutorMetrics(telemetry.meter("executor"), registry));
+    events.setSpans(new ExecutorSpans(telemetry.tracer("executor"), slowWaitNanos));
   }
 
   @Override
@@ -203,6 +206,7 @@ public final class ExecutorFamily implements Family {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);
         tracker.pending.sweep(now);
+        tracker.traced.sweep(now);
         if (rotate) {
           tracker.waits.rotate();
         }

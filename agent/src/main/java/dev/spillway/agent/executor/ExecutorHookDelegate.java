@@ -5,6 +5,7 @@ import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.shedding.Gate;
+import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.util.DetachableThreadLocal;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.concurrent.Delayed;
@@ -64,6 +65,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   private final ExecutorRegistry registry;
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
+  /** Null until the SDK is up. */
+  private volatile ExecutorSpans spans;
 
   ExecutorHookDelegate(ExecutorRegistry registry, ExecutorMetrics metrics) {
     this.registry = registry;
@@ -72,6 +75,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
 
   void setMetrics(ExecutorMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  void setSpans(ExecutorSpans spans) {
+    this.spans = spans;
   }
 
   @Override
@@ -110,8 +117,14 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
+        long submitted = 0;
         if (tracker.timed && tracker.sampler.sample()) {
-          tracker.pending.add(task, System.nanoTime());
+          submitted = System.nanoTime();
+          tracker.pending.add(task, submitted);
+        }
+        ExecutorSpans traces = spans;
+        if (traces != null) {
+          traces.submitted(tracker, executor, task, submitted);
         }
         return false;
       }
@@ -119,7 +132,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("execute-hook", "executor hook failed, tasks are admitted unmeasured: " + t);
       return false;
     }
-    return refuse(tracker, executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal, spans);
   }
 
   @Override
@@ -140,7 +153,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       AgentLog.warnOnce("schedule-hook", "scheduled executor hook failed, tasks are admitted: " + t);
       return false;
     }
-    return refuse(tracker, executor, (Runnable) task, refusal);
+    return refuse(tracker, executor, (Runnable) task, refusal, spans);
   }
 
   /**
@@ -148,12 +161,15 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
    * rule; {@code handler} hands the task to the pool's own handler, and the pool skips it.
    */
   private boolean refuse(ExecutorTracker tracker, Object pool, Runnable task,
-      BoundRule refusal) {
+      BoundRule refusal, ExecutorSpans spans) {
     if (refusal.rule().action() == Action.REJECT) {
       tracker.rejections.increment(RejectionReason.SHED, RejectionPolicy.ABORT);
+      shedEvent(spans, tracker, RejectionPolicy.ABORT, refusal);
       throw new RejectedExecutionException(refusal.message());
     }
-    tracker.rejections.increment(RejectionReason.SHED, tracker.view.policy(pool));
+    RejectionPolicy policy = tracker.view.policy(pool);
+    tracker.rejections.increment(RejectionReason.SHED, policy);
+    shedEvent(spans, tracker, policy, refusal);
     // Counted here: a rewritten JDK policy (an observed executor) must not count it again.
     Object[] refusing = handing.get();
     if (refusing == null) {
@@ -168,6 +184,17 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       refusing[0] = outer;
     }
     return true;
+  }
+
+  private static void shedEvent(ExecutorSpans spans, ExecutorTracker tracker, RejectionPolicy policy,
+      BoundRule refusal) {
+    try {
+      if (spans != null) {
+        spans.rejected(tracker, RejectionReason.SHED, policy, refusal.rule().name());
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("shed-event", "cannot add shed events to the application's spans: " + t);
+    }
   }
 
   /**
@@ -215,8 +242,14 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     ExecutorView view = tracker.view;
     RejectionReason reason = view.isShutdown(executor) ? RejectionReason.SHUTDOWN
         : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
-    tracker.rejections.increment(reason, view.policy(executor));
+    RejectionPolicy policy = view.policy(executor);
+    tracker.rejections.increment(reason, policy);
     tracker.pending.discard(task);
+    tracker.traced.discard(task);
+    ExecutorSpans traces = spans;
+    if (traces != null) {
+      traces.rejected(tracker, reason, policy, null);
+    }
   }
 
   @Override
@@ -245,6 +278,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     WorkerState state = stateFor(executor);
     worker.set(state);
     ExecutorTracker tracker = state.tracker;
+    if (tracker != null && firstTask != null) {
+      // Handed straight to a new thread: never waited, so no wait span either.
+      tracker.traced.takeSample(firstTask);
+    }
     if (tracker != null && firstTask != null && tracker.pending.take(firstTask) >= 0) {
       // Handed straight to a new thread: it never waited in the queue. Its run starts now, as in
       // afterGetTask: recording the wait is part of it.
@@ -295,6 +332,17 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     Gate gate = tracker.gate;
     if (gate != null && gate.watchesWait()) {
       gate.countDequeue();
+    }
+    PendingTasks.Sample traced = tracker.traced.takeSample(task);
+    if (traced != null) {
+      ExecutorSpans traces = spans;
+      try {
+        if (traces != null) {
+          traces.started(tracker, traced, System.nanoTime());
+        }
+      } catch (Throwable t) {
+        AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
+      }
     }
     long submitted = tracker.pending.take(task);
     if (submitted >= 0) {

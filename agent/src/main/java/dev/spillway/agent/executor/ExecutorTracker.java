@@ -4,6 +4,7 @@ import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.WaitSketch;
+import dev.spillway.agent.trace.EventBudget;
 import dev.spillway.agent.util.QueueCapacity;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,6 +43,10 @@ final class ExecutorTracker {
   /** Which tasks are timed. */
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
+  /** Submissions made inside a sampled trace, not started yet (see {@link ExecutorSpans}). */
+  final PendingTasks traced = new PendingTasks(ExecutorSpans.TRACED_IN_FLIGHT);
+  /** Bounds the span events of its rejections and sheds. */
+  final EventBudget events = new EventBudget(ExecutorSpans.EVENTS_PER_SECOND);
   /** Recent waits, for the command line's p99. */
   final WaitSketch waits = new WaitSketch();
   final Rejections rejections = new Rejections();

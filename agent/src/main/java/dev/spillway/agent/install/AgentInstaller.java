@@ -187,7 +187,7 @@ public final class AgentInstaller {
       // the costliest part of a first transformation. Class files are read without debug data.
       return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
               .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-          .with(AgentBuilder.PoolStrategy.Default.FAST)
+          .with(new LoadedTypeFallback())
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
           .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)

@@ -1,12 +1,10 @@
 package dev.spillway.agent.pool;
 
+import dev.spillway.agent.trace.AppSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
@@ -37,7 +35,7 @@ final class PoolSpans {
   }
 
   private final Tracer tracer;
-  private final AppSpans appSpans = new AppSpans();
+  private final AppSpans appSpans = AppSpans.get();
 
   PoolSpans(Tracer tracer) {
     this.tracer = tracer;
@@ -47,12 +45,14 @@ final class PoolSpans {
   void acquired(PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome, Throwable thrown) {
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
-    Context parent = Context.root();
-    AppSpans.Parent app = appSpans.current(poolClass);
-    if (app != null) {
-      parent = parent.with(Span.wrap(SpanContext.createFromRemoteParent(app.traceId, app.spanId,
-          TraceFlags.fromByte(app.flags), TraceState.getDefault())));
+    AppSpans.Parent app = appSpans.current(poolClass.getClassLoader());
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (app == null && context != null && context != poolClass.getClassLoader()) {
+      // A pool shared by applications (an application server's): their API is in the thread's
+      // context loader.
+      app = appSpans.current(context);
     }
+    Context parent = app == null ? Context.root() : app.context();
     Span span = tracer.spanBuilder(NAME)
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * in the same backend. It changes four things: {@code spillway.otel.<key>} overrides
  * {@code otel.<key>}; the OTLP protocol defaults to {@code http/protobuf}, as the specification
  * says (the SDK alone would pick gRPC); Spillway emits no logs, so the log exporter is off; and
- * exporters Spillway does not ship (a Prometheus endpoint meant for another agent, say) are
- * dropped with a warning instead of failing the whole SDK.
+ * exporters Spillway does not ship are dropped with a warning instead of failing the whole SDK.
+ * The Prometheus exporter (metrics only) is shipped and opt-in; beside the OpenTelemetry Java agent,
+ * which would serve the same port, Spillway takes it only with a port of its own.
  */
 final class OtelProperties {
 
@@ -30,14 +31,29 @@ final class OtelProperties {
   static final String LOGS_EXPORTER = "otel.logs.exporter";
   static final String PROTOCOL = "otel.exporter.otlp.protocol";
 
+  static final String MEMORY_MODE = "otel.java.exporter.memory_mode";
+  static final String PROMETHEUS = "prometheus";
+  static final String PROMETHEUS_PORT = "otel.exporter.prometheus.port";
+
   private static final Set<String> SUPPORTED_EXPORTERS =
       Set.of("otlp", "console", "logging", "logging-otlp", "none");
+  private static final Set<String> SUPPORTED_METRICS_EXPORTERS =
+      Set.of("otlp", PROMETHEUS, "console", "logging", "logging-otlp", "none");
 
   private OtelProperties() {}
 
   /** The properties that replace the shared ones for Spillway's SDK. */
   static Map<String, String> customize(ConfigProperties shared, Map<String, String> overrides,
       Consumer<String> warn) {
+    return customize(shared, overrides, false, warn);
+  }
+
+  /**
+   * The same; {@code otelAgent}: the OpenTelemetry Java agent runs in this JVM, and reads the same
+   * shared settings.
+   */
+  static Map<String, String> customize(ConfigProperties shared, Map<String, String> overrides,
+      boolean otelAgent, Consumer<String> warn) {
     Map<String, String> result = new LinkedHashMap<>(overrides);
     result.putIfAbsent(LOGS_EXPORTER, "none");
     // The SDK's own default is grpc; the specification's (and the Java agent's) is http/protobuf.
@@ -48,9 +64,23 @@ final class OtelProperties {
       boolean own = result.containsKey(key);
       String configured = own ? result.get(key) : shared.getString(key, "otlp");
       String usable = keepSupported(key, configured, own, warn);
+      if (key.equals(METRICS_EXPORTER) && otelAgent && !overrides.containsKey(PROMETHEUS_PORT)
+          && List.of(usable.split(",")).contains(PROMETHEUS)) {
+        usable = without(usable, PROMETHEUS);
+        warn.accept(name(key, own) + "=" + Printable.clip(configured, 100) + ": the OpenTelemetry Java agent in"
+            + " this JVM serves Prometheus on that port; Spillway uses " + usable + ". Set "
+            + name(PROMETHEUS_PORT, true) + " to serve Spillway's metrics on a port of their own");
+      }
       if (!usable.equals(configured)) {
         result.put(key, usable);
       }
+    }
+    String protocol = result.containsKey(PROTOCOL) ? result.get(PROTOCOL) : shared.getString(PROTOCOL);
+    if ((otelAgent || "grpc".equals(protocol)) && !overrides.containsKey(MEMORY_MODE)) {
+      // OkHttp sends (HttpSenders): it writes the request body later, on its own thread, while the
+      // next collection may already reuse the points that body is made of (reusable_data, the
+      // default): a corrupt request (ArrayIndexOutOfBounds, "unexpected end of stream").
+      result.put(MEMORY_MODE, "immutable_data");
     }
     for (Map.Entry<String, Long> positive : POSITIVE_MILLIS.entrySet()) {
       String key = positive.getKey();
@@ -114,15 +144,28 @@ final class OtelProperties {
       if (trimmed.isEmpty()) {
         continue;
       }
-      (SUPPORTED_EXPORTERS.contains(trimmed) ? kept : dropped).add(trimmed);
+      boolean metrics = key.equals(METRICS_EXPORTER);
+      ((metrics ? SUPPORTED_METRICS_EXPORTERS : SUPPORTED_EXPORTERS).contains(trimmed) ? kept : dropped).add(trimmed);
     }
     if (!dropped.isEmpty()) {
       String used = kept.isEmpty() ? "none" : String.join(",", kept);
       warn.accept(name(key, own) + "=" + Printable.clip(configured, 100) + ": Spillway does not ship "
           + Printable.clip(String.join(", ", dropped), 100)
-          + " (it exports with otlp, console, logging-otlp or none); Spillway uses " + used
+          + (key.equals(METRICS_EXPORTER) ? " (it exports with otlp, prometheus, console, logging-otlp or none)"
+              : " (it exports with otlp, console, logging-otlp or none)")
+          + "; Spillway uses " + used
           + (own ? "" : ". Set " + name(key, true) + " to choose for Spillway alone"));
       return used;
+    }
+    return kept.isEmpty() ? "none" : String.join(",", kept);
+  }
+
+  private static String without(String exporters, String dropped) {
+    List<String> kept = new ArrayList<>();
+    for (String name : exporters.split(",")) {
+      if (!name.equals(dropped)) {
+        kept.add(name);
+      }
     }
     return kept.isEmpty() ? "none" : String.join(",", kept);
   }

@@ -9,6 +9,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -79,16 +80,25 @@ public final class Telemetry {
 
   private static Telemetry start(SpillwayConfig config) {
     StringBuilder exporting = new StringBuilder();
+    boolean otelAgent = HttpSenders.otelAgentPresent();
     try {
       AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
-          .setServiceClassLoader(Telemetry.class.getClassLoader())
+          .setComponentLoader(new HttpSenders(
+              ComponentLoader.forClassLoader(Telemetry.class.getClassLoader()),
+              otelAgent))
           .disableShutdownHook()
           .addPropertiesCustomizer(shared ->
-              OtelProperties.customize(shared, config.otelOverrides(), AgentLog::warn))
+              OtelProperties.customize(shared, config.otelOverrides(), otelAgent, AgentLog::warn))
           // The SDK's own self-metrics (exporter counts, span processor queue) are not Spillway's
           // and would be exported under relocated scope names: only Spillway's scopes export.
           .addMeterProviderCustomizer((builder, props) -> SdkMeterProviderUtil.addMeterConfiguratorCondition(
               builder, scope -> !isSpillwayScope(scope.getName()), MeterConfig.disabled()))
+          .addMetricReaderCustomizer((reader, props) -> {
+            if (reader.getClass().getSimpleName().startsWith("Prometheus")) {
+              describePrometheus(exporting, props);
+            }
+            return reader;
+          })
           .addMetricExporterCustomizer((exporter, props) -> {
             describeExport(exporting, "metrics", exporter, props);
             return isOtlp(exporter)
@@ -128,6 +138,15 @@ public final class Telemetry {
     into.append("exporting ").append(signal).append(" every ").append(interval.toMillis()).append(" ms via ");
     into.append(isOtlp(exporter) ? "otlp to " + OtelProperties.endpoint(props, signal)
         : exporter.getClass().getSimpleName());
+  }
+
+  private static void describePrometheus(StringBuilder into, ConfigProperties props) {
+    if (into.length() > 0) {
+      into.append(", ");
+    }
+    into.append("serving metrics for Prometheus on http://")
+        .append(props.getString("otel.exporter.prometheus.host", "0.0.0.0")).append(':')
+        .append(props.getInt(OtelProperties.PROMETHEUS_PORT, 9464)).append("/metrics");
   }
 
   public Meter meter(String family) {

@@ -64,23 +64,59 @@ class OtelPropertiesTest {
 
   @Test
   void unsupportedExporterIsDroppedWithOneWarning() {
-    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "prometheus"), Map.of());
+    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "zipkin"), Map.of());
 
     assertThat(result).containsEntry("otel.metrics.exporter", "none");
     assertThat(warnings).singleElement().satisfies(warning -> assertThat(warning)
-        .startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=prometheus: ")
-        .contains("does not ship prometheus")
+        .startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=zipkin: ")
+        .contains("does not ship zipkin")
         .contains("Spillway uses none")
         .endsWith("Set spillway.otel.metrics.exporter to choose for Spillway alone"));
   }
 
   @Test
   void aBadSpillwayExporterNamesThatKeyAndSuggestsNoOther() {
-    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "prometheus"));
+    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "zipkin"));
 
     assertThat(result).containsEntry("otel.metrics.exporter", "none");
-    assertThat(warnings).containsExactly("spillway.otel.metrics.exporter=prometheus: Spillway does not ship"
-        + " prometheus (it exports with otlp, console, logging-otlp or none); Spillway uses none");
+    assertThat(warnings).containsExactly("spillway.otel.metrics.exporter=zipkin: Spillway does not ship"
+        + " zipkin (it exports with otlp, prometheus, console, logging-otlp or none); Spillway uses none");
+  }
+
+  @Test
+  void prometheusServesMetricsOnlyAndOnlyWhenChosen() {
+    Map<String, String> metrics = customize(Map.of("otel.metrics.exporter", "prometheus,otlp"), Map.of());
+    assertThat(metrics).doesNotContainKey("otel.metrics.exporter");
+    Map<String, String> traces = customize(Map.of("otel.traces.exporter", "prometheus"), Map.of());
+    assertThat(traces).containsEntry("otel.traces.exporter", "none");
+    assertThat(warnings).singleElement().asString().contains("does not ship prometheus");
+  }
+
+  @Test
+  void whenOkHttpSendsTheExporterDoesNotReuseItsDataUnlessSpillwaysOwnSettingSaysSo() {
+    assertThat(customize(Map.of(), Map.of())).doesNotContainKey("otel.java.exporter.memory_mode");
+    assertThat(OtelProperties.customize(shared(Map.of("otel.java.exporter.memory_mode", "reusable_data")),
+        Map.of(), true, warnings::add)).containsEntry("otel.java.exporter.memory_mode", "immutable_data");
+    assertThat(customize(Map.of("otel.exporter.otlp.protocol", "grpc"), Map.of()))
+        .containsEntry("otel.java.exporter.memory_mode", "immutable_data");
+    assertThat(OtelProperties.customize(shared(Map.of()), Map.of("otel.java.exporter.memory_mode", "reusable_data"),
+        true, warnings::add)).containsEntry("otel.java.exporter.memory_mode", "reusable_data");
+  }
+
+  @Test
+  void besideTheOpenTelemetryAgentPrometheusNeedsAPortOfItsOwn() {
+    Map<String, String> shared = Map.of("otel.metrics.exporter", "prometheus,otlp");
+    Map<String, String> dropped = OtelProperties.customize(shared(shared), Map.of(), true, warnings::add);
+    assertThat(dropped).containsEntry("otel.metrics.exporter", "otlp");
+    assertThat(warnings).containsExactly("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=prometheus,otlp: the"
+        + " OpenTelemetry Java agent in this JVM serves Prometheus on that port; Spillway uses otlp. Set"
+        + " spillway.otel.exporter.prometheus.port to serve Spillway's metrics on a port of their own");
+
+    warnings.clear();
+    Map<String, String> own = OtelProperties.customize(shared(shared),
+        Map.of("otel.exporter.prometheus.port", "9465"), true, warnings::add);
+    assertThat(own).doesNotContainKey("otel.metrics.exporter");
+    assertThat(warnings).isEmpty();
   }
 
   @Test
@@ -127,12 +163,12 @@ class OtelPropertiesTest {
   @Test
   void eachUnsupportedSignalGetsItsOwnWarning() {
     Map<String, String> result = customize(
-        Map.of("otel.metrics.exporter", "otlp,prometheus", "otel.traces.exporter", "jaeger"), Map.of());
+        Map.of("otel.metrics.exporter", "otlp,zipkin", "otel.traces.exporter", "jaeger"), Map.of());
 
     assertThat(result).containsEntry("otel.metrics.exporter", "otlp")
         .containsEntry("otel.traces.exporter", "none");
     assertThat(warnings).hasSize(2);
-    assertThat(warnings.get(0)).startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=otlp,prometheus: ");
+    assertThat(warnings.get(0)).startsWith("OTEL_METRICS_EXPORTER (otel.metrics.exporter)=otlp,zipkin: ");
     assertThat(warnings.get(1)).startsWith("OTEL_TRACES_EXPORTER (otel.traces.exporter)=jaeger: ");
   }
 
@@ -147,7 +183,7 @@ class OtelPropertiesTest {
 
   @Test
   void spillwayExporterOverrideWinsAndSilencesTheSharedProblem() {
-    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "otlp,prometheus"),
+    Map<String, String> result = customize(Map.of("otel.metrics.exporter", "otlp,zipkin"),
         Map.of("otel.metrics.exporter", "otlp", "otel.service.name", "spillway-side"));
 
     assertThat(result).containsEntry("otel.metrics.exporter", "otlp")
@@ -157,7 +193,7 @@ class OtelPropertiesTest {
 
   @Test
   void unsupportedSpillwayOverrideIsAlsoDropped() {
-    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "prometheus"));
+    Map<String, String> result = customize(Map.of(), Map.of("otel.metrics.exporter", "zipkin"));
 
     assertThat(result).containsEntry("otel.metrics.exporter", "none");
     assertThat(warnings).hasSize(1);

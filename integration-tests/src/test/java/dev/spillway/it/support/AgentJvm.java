@@ -274,6 +274,7 @@ public final class AgentJvm implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> afterAgent = new ArrayList<>();
     private final List<String> classpath = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
 
@@ -310,6 +311,12 @@ public final class AgentJvm implements AutoCloseable {
 
     public Builder jvmArg(String arg) {
       jvmArgs.add(arg);
+      return this;
+    }
+
+    /** A JVM option after Spillway's {@code -javaagent} (another agent listed after it). */
+    public Builder jvmArgAfterAgent(String arg) {
+      afterAgent.add(arg);
       return this;
     }
 
@@ -353,6 +360,7 @@ public final class AgentJvm implements AutoCloseable {
       if (agent) {
         command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
       }
+      command.addAll(afterAgent);
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.add("-cp");
       command.add(String.join(File.pathSeparator, classpath));

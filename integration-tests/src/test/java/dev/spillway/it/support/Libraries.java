@@ -37,6 +37,11 @@ public final class Libraries {
     return all;
   }
 
+  /** An application's own OpenTelemetry API and SDK (another version than the agent's). */
+  public static List<Path> openTelemetry() {
+    return jars(ISOLATION, "opentelemetry-");
+  }
+
   private static List<Path> jars(Path dir, String prefix) {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".jar"))

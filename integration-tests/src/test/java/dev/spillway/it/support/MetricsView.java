@@ -49,6 +49,19 @@ public final class MetricsView {
     return names;
   }
 
+  /** Metric names received from any scope (another agent's too), as "scope metric". */
+  public Set<String> allNames() {
+    Set<String> names = new TreeSet<>();
+    for (ResourceMetrics resource : received) {
+      for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+        for (Metric metric : scope.getMetricsList()) {
+          names.add(scope.getScope().getName() + " " + metric.getName());
+        }
+      }
+    }
+    return names;
+  }
+
   /** The last metric description received with this name, for unit and type checks. */
   public Optional<Metric> metric(String name) {
     Metric last = null;
