@@ -33,6 +33,8 @@ public final class WeavingGate implements ClassFileTransformer {
   static final long MAX_HOLD_MILLIS = 30_000;
 
   private final Set<String> internalNames;
+  /** {@link WovenTypes#NOT_HELD}, internal names. */
+  private final Set<String> notHeld = internal(WovenTypes.NOT_HELD);
   private final long holdMillis;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile ClassFileTransformer weaver;
@@ -63,6 +65,14 @@ public final class WeavingGate implements ClassFileTransformer {
    * Registers the gate first, before any class it rewrites can load unseen; those already loaded
    * are noted, for {@link #unwoven}.
    */
+  private static Set<String> internal(Set<String> binaryNames) {
+    Set<String> names = new java.util.HashSet<>();
+    for (String name : binaryNames) {
+      names.add(name.replace('.', '/'));
+    }
+    return Set.copyOf(names);
+  }
+
   static WeavingGate register(Instrumentation inst, Set<String> typeNames, long holdMillis) {
     WeavingGate gate = new WeavingGate(typeNames, holdMillis);
     inst.addTransformer(gate, true);
@@ -145,7 +155,7 @@ public final class WeavingGate implements ClassFileTransformer {
     ClassFileTransformer current = weaver;
     if (current == null) {
       // Only a class being defined waits: a retransformation (someone else's) goes on at once.
-      current = classBeingRedefined == null ? await() : null;
+      current = classBeingRedefined == null && !notHeld.contains(className) ? await() : null;
       if (current == null) {
         unwoven.add(className.replace('/', '.'));
         return null;

@@ -43,5 +43,14 @@ final class WovenTypes {
       "io.agroal.pool.ConnectionPool",
       "io.agroal.pool.ConnectionPool$CreateConnectionTask");
 
+  /**
+   * Rewritten, but never held at their first load: superclasses of JDK classes the agent itself
+   * loads while it builds the weaver (the rules parser's collections extend {@code AbstractQueue}).
+   * Held on an application thread, such a class would block the agent thread on that class's load
+   * until the hold timed out. What it misses until it is retransformed is small: {@code add}'s
+   * refusals are labelled {@code offer}.
+   */
+  static final Set<String> NOT_HELD = Set.of("java.util.AbstractQueue");
+
   private WovenTypes() {}
 }

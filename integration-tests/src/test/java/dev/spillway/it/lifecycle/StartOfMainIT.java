@@ -3,6 +3,7 @@ package dev.spillway.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spillway.it.apps.CollectionFirstApp;
 import dev.spillway.it.apps.QuickExitApp;
 import dev.spillway.it.apps.StartOfMainApp;
 import dev.spillway.it.support.AgentJvm;
@@ -10,11 +11,13 @@ import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14: with default settings, what a program builds and does in the first milliseconds of
@@ -53,6 +56,24 @@ class StartOfMainIT {
         assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
         assertThat(app.stderr()).as("%s", app).isEmpty();
       }
+    }
+  }
+
+  /**
+   * The gate once held {@code AbstractQueue} at main's first collection while the agent's rules
+   * parser needed it too: main then stood still for the whole 30 s hold.
+   */
+  @Test
+  void aCollectionOnMainsFirstLineDoesNotWaitForTheAgentsRulesParser(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, "rules:\n  - name: r\n    target: executor\n    match: x\n"
+        + "    when: { queue.size: \">= 5\" }\n");
+    try (AgentJvm app = AgentJvm.builder(CollectionFirstApp.class).javaHome(javaHome()).exportTo(receiver)
+        .agentArgs("rules=" + rules).start()) {
+      String first = app.awaitOutput(line -> line.startsWith("FIRST"), Duration.ofSeconds(60));
+      long millis = Long.parseLong(first.split(" ")[1]);
+      assertThat(millis).as("main waited on its first collection (the hold is 30 s)").isLessThan(10_000);
+      assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
     }
   }
 
