@@ -126,7 +126,7 @@ public final class Agent implements AgentMXBean {
       workQueues = queues;
     }
     if (config.get(Settings.EXECUTOR_ENABLED)) {
-      families.add(0, new ExecutorFamily(config, workQueues, early));
+      families.add(0, new ExecutorFamily(config, workQueues, early, attached));
     }
     if (config.get(Settings.POOL_ENABLED)) {
       families.add(new PoolFamily(config, early));

@@ -46,10 +46,17 @@ public final class ExecutorFamily implements Family {
    * rewritten (see {@link ExecutorInstrumentation}). Decided once the weaver is ready.
    */
   private volatile boolean observing;
+  /** Attached, or started in the background: application workers may predate the bytecode. */
+  private final boolean workersMayRun;
   private long lastHousekeeping = System.nanoTime();
   private long lastRotation = lastHousekeeping;
 
-  public ExecutorFamily(SpillwayConfig config, WorkQueues workQueues, Telemetry early) {
+  /**
+   * @param attached whether the agent arrives in a running JVM: then an executor class loaded
+   *     before it is observed, never rewritten (see {@link ExecutorInstrumentation})
+   */
+  public ExecutorFamily(SpillwayConfig config, WorkQueues workQueues, Telemetry early, boolean attached) {
+    this.workersMayRun = attached || config.get(Settings.STARTUP) == Settings.StartupMode.BACKGROUND;
     Plumbing.track(config.get(Settings.PLUMBING_TRACKED));
     this.workQueues = workQueues;
     this.sampling = new TaskSampling(config.get(Settings.TIMING),
@@ -149,9 +156,12 @@ public final class ExecutorFamily implements Family {
 
   @Override
   public void loadedUnwoven(Set<String> unwoven) {
-    // Loaded as it is, and not rewritten by an earlier agent (since detached) either. Never
-    // turned off again: the policies may already be woven.
-    if (unwoven.contains(ExecutorInstrumentation.EXECUTOR) && !ExecutorHooks.executorRewritten) {
+    // Loaded as it is while the application's workers may already run, and not rewritten by an
+    // earlier agent (since detached) either. When another agent loaded it in its premain, no
+    // application worker runs yet: it is rewritten. Never turned off again: the policies may
+    // already be woven.
+    if (workersMayRun && unwoven.contains(ExecutorInstrumentation.EXECUTOR)
+        && !ExecutorHooks.executorRewritten) {
       observing = true;
     }
   }

@@ -95,13 +95,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   /**
-   * Never {@code ThreadPoolExecutor} once loaded, not even to restore it at a detach: its workers'
-   * {@code runWorker} would stay in the old version (see the class). Woven, it calls hooks that
-   * are no-ops after a detach.
+   * {@code ThreadPoolExecutor} is never restored at a detach: its workers' {@code runWorker} would
+   * stay in the old version (see the class); woven, it calls hooks that are no-ops after a detach.
+   * Loaded before the agent, it is rewritten only when no application worker can run yet (another
+   * agent loaded it in its {@code premain}), not when it is observed.
    */
   @Override
-  public boolean retransforms(String typeName) {
-    return !typeName.equals(EXECUTOR);
+  public boolean retransforms(String typeName, boolean restoring) {
+    return !typeName.equals(EXECUTOR) || (!restoring && !observing.getAsBoolean());
   }
 
   @Override

@@ -114,7 +114,7 @@ public final class AgentInstaller {
       List<TypeInstrumentation> instrumentations) {
     Set<String> names = new HashSet<>();
     for (String name : gate.unwoven()) {
-      if (retransforms(instrumentations, name)) {
+      if (retransforms(instrumentations, name, false)) {
         names.add(name);
       }
     }
@@ -129,16 +129,17 @@ public final class AgentInstaller {
       List<TypeInstrumentation> instrumentations) {
     Set<String> all = new HashSet<>();
     for (Class<?> type : inst.getAllLoadedClasses()) {
-      if (gate.rewrites(type.getName()) && retransforms(instrumentations, type.getName())) {
+      if (gate.rewrites(type.getName()) && retransforms(instrumentations, type.getName(), true)) {
         all.add(type.getName());
       }
     }
     return retransform(inst, all);
   }
 
-  private static boolean retransforms(List<TypeInstrumentation> instrumentations, String name) {
+  private static boolean retransforms(List<TypeInstrumentation> instrumentations, String name,
+      boolean restoring) {
     for (TypeInstrumentation instrumentation : instrumentations) {
-      if (instrumentation.typeNames().contains(name) && !instrumentation.retransforms(name)) {
+      if (instrumentation.typeNames().contains(name) && !instrumentation.retransforms(name, restoring)) {
         return false;
       }
     }

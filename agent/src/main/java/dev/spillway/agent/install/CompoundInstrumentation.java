@@ -37,9 +37,9 @@ public final class CompoundInstrumentation implements TypeInstrumentation {
   }
 
   @Override
-  public boolean retransforms(String typeName) {
+  public boolean retransforms(String typeName, boolean restoring) {
     TypeInstrumentation part = byType.get(typeName);
-    return part == null || part.retransforms(typeName);
+    return part == null || part.retransforms(typeName, restoring);
   }
 
   @Override

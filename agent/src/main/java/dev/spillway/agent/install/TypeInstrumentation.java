@@ -26,10 +26,11 @@ public interface TypeInstrumentation {
 
   /**
    * Whether a loaded class of {@link #typeNames} may be retransformed: to rewrite it when it loaded
-   * before the agent, and to restore it at a detach. Not when a method that never returns (a
-   * worker's loop) would stay, for good, in the old version, which the JVM no longer compiles.
+   * before the agent, or ({@code restoring}) to give it its original bytecode at a detach. Not
+   * when a method that never returns (a worker's loop) would stay, for good, in the old version,
+   * which the JVM no longer compiles.
    */
-  default boolean retransforms(String typeName) {
+  default boolean retransforms(String typeName, boolean restoring) {
     return true;
   }
 

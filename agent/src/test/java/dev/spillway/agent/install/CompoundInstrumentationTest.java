@@ -15,7 +15,7 @@ class CompoundInstrumentationTest {
   private static TypeInstrumentation part(Set<String> names, Set<String> kept) {
     return new TypeInstrumentation() {
       @Override public Set<String> typeNames() { return names; }
-      @Override public boolean retransforms(String typeName) { return !kept.contains(typeName); }
+      @Override public boolean retransforms(String typeName, boolean restoring) { return !kept.contains(typeName); }
       @Override public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
         return builder;
       }
@@ -27,9 +27,9 @@ class CompoundInstrumentationTest {
     CompoundInstrumentation compound = new CompoundInstrumentation(List.of(
         part(Set.of("a.Jdk", "a.Worker"), Set.of("a.Jdk")), part(Set.of("b.Library"), Set.of())));
     assertThat(compound.typeNames()).containsExactlyInAnyOrder("a.Jdk", "a.Worker", "b.Library");
-    assertThat(compound.retransforms("a.Jdk")).isFalse();
-    assertThat(compound.retransforms("a.Worker")).isTrue();
-    assertThat(compound.retransforms("b.Library")).isTrue();
+    assertThat(compound.retransforms("a.Jdk", true)).isFalse();
+    assertThat(compound.retransforms("a.Worker", true)).isTrue();
+    assertThat(compound.retransforms("b.Library", true)).isTrue();
   }
 
   @Test
