@@ -52,12 +52,6 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
    * it stays on application threads; the task itself is not kept.
    */
   private final ThreadLocal<boolean[]> shedAtQueue = new ThreadLocal<>();
-  /**
-   * Whether any thread has a {@link #shedAtQueue} mark: until a rule refuses at an observed
-   * executor's queue (never, for executors rewritten as they loaded), a rejection reads one field
-   * instead of a thread-local, on a path that a saturated pool takes for most of its tasks.
-   */
-  private volatile boolean anyShedAtQueue;
   /** The executor whose handler a rule's refusal is calling on this thread, counted already. */
   private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
@@ -211,7 +205,6 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       }
       shed = new boolean[1];
       shedAtQueue.set(shed);
-      anyShedAtQueue = true;
     }
     // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
     shed[0] = refused;
@@ -225,16 +218,22 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       refusing[0] = null; // this very refusal, counted already; a nested one is not
       return;
     }
-    onReject(executor, task);
-  }
-
-  @Override
-  public void onReject(Object executor, Object task) {
-    boolean[] shed = anyShedAtQueue ? shedAtQueue.get() : null;
+    // Only an observed executor's policy is rewritten: the one place a queue's refusal is marked.
+    boolean[] shed = shedAtQueue.get();
     boolean ruled = shed != null && shed[0];
     if (ruled) {
       shed[0] = false;
     }
+    reject(executor, task, ruled);
+  }
+
+  @Override
+  public void onReject(Object executor, Object task) {
+    reject(executor, task, false);
+  }
+
+  /** @param ruled refused by a rule at an observed executor's work queue */
+  private void reject(Object executor, Object task, boolean ruled) {
     ExecutorTracker tracker = registry.track(executor, Sighting.SUBMITTED);
     if (tracker == ExecutorTracker.IGNORED) {
       return;

@@ -48,6 +48,8 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   static final Set<String> POLICIES = Set.of(EXECUTOR + "$AbortPolicy", EXECUTOR + "$CallerRunsPolicy",
       EXECUTOR + "$DiscardPolicy", EXECUTOR + "$DiscardOldestPolicy");
 
+  private static final Set<String> TYPE_NAMES = typeNames(EXECUTOR, WORKER, SCHEDULED);
+
   private final BooleanSupplier observing;
 
   private final AsmVisitorWrapper executor = new AsmVisitorWrapper.Compound(
@@ -81,9 +83,13 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   @Override
   public Set<String> typeNames() {
-    Set<String> names = new HashSet<>(POLICIES);
-    names.addAll(Set.of(EXECUTOR, WORKER, SCHEDULED));
-    return names;
+    return TYPE_NAMES;
+  }
+
+  private static Set<String> typeNames(String... names) {
+    Set<String> all = new HashSet<>(POLICIES);
+    all.addAll(Set.of(names));
+    return Set.copyOf(all);
   }
 
   @Override

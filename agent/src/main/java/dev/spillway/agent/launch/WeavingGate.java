@@ -54,25 +54,22 @@ public final class WeavingGate implements ClassFileTransformer {
    */
   WeavingGate(Set<String> typeNames, long holdMillis) {
     this.holdMillis = holdMillis;
-    List<String> names = new ArrayList<>(typeNames.size());
-    for (String name : typeNames) {
-      names.add(name.replace('.', '/'));
-    }
-    this.internalNames = Set.copyOf(names);
+    this.internalNames = internal(typeNames);
   }
 
-  /**
-   * Registers the gate first, before any class it rewrites can load unseen; those already loaded
-   * are noted, for {@link #unwoven}.
-   */
+  /** The internal names ({@code java/util/AbstractQueue}) of these binary names. */
   private static Set<String> internal(Set<String> binaryNames) {
-    Set<String> names = new java.util.HashSet<>();
+    List<String> names = new ArrayList<>(binaryNames.size());
     for (String name : binaryNames) {
       names.add(name.replace('.', '/'));
     }
     return Set.copyOf(names);
   }
 
+  /**
+   * Registers the gate first, before any class it rewrites can load unseen; those already loaded
+   * are noted, for {@link #unwoven}.
+   */
   static WeavingGate register(Instrumentation inst, Set<String> typeNames, long holdMillis) {
     WeavingGate gate = new WeavingGate(typeNames, holdMillis);
     inst.addTransformer(gate, true);
