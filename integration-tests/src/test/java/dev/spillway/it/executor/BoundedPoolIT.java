@@ -52,6 +52,8 @@ class BoundedPoolIT {
         MetricsView m = receiver.metrics();
         assertThat(m.latest("jvm.executor.queue.size", "jvm.executor.name", ORDERS)).hasValue(3);
         assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", ORDERS)).hasValue(4);
+        // The reports executor refuses after the orders one: an export may fall in between.
+        assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", "reports")).hasValue(1);
       });
       MetricsView m = receiver.metrics();
       assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", ORDERS)).hasValue(3);
