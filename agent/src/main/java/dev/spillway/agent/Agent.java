@@ -5,7 +5,9 @@ import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
+import dev.spillway.agent.install.JdkWeaver;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.jmx.Jmx;
 import dev.spillway.agent.launch.WeavingGate;
 import dev.spillway.agent.pool.PoolFamily;
@@ -137,7 +139,6 @@ public final class Agent implements AgentMXBean {
     for (Family family : families) {
       family.enforce(rules);
       family.start();
-      instrumentations.add(family.instrumentation());
       housekeeper.add(family::housekeeping);
       names.add(family.name());
     }
@@ -148,6 +149,16 @@ public final class Agent implements AgentMXBean {
         current.check();
       }
     });
+    JdkWeaver jdk = attached || config.get(Settings.STARTUP) == Settings.StartupMode.BACKGROUND ? null : jdkWeaver();
+    if (jdk != null) {
+      // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
+      gate.openEarly(jdk);
+      AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
+      AgentInstaller.weaveAhead(jdk, gate, jdk.typeNames());
+    }
+    for (Family family : families) {
+      instrumentations.add(family.instrumentation());
+    }
     ClassFileTransformer weaver = null;
     if (instrumentations.isEmpty()) {
       gate.close(inst);
@@ -173,7 +184,7 @@ public final class Agent implements AgentMXBean {
     // Before the SDK: sampling rates adapt from the first second (until then every task is
     // timed), and gone targets are released.
     housekeeper.start();
-    if (weaver != null) {
+    if (weaver != null && jdk == null) {
       // Off the application's threads: the JDK classes it has not loaded yet.
       Set<String> rewritten = new HashSet<>();
       for (TypeInstrumentation instrumentation : instrumentations) {
@@ -209,6 +220,25 @@ public final class Agent implements AgentMXBean {
     System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": " + summary);
+  }
+
+  /**
+   * The weaver of the JDK's classes that the families rewrite at their first load (see
+   * {@link JdkWeaver}); null for none.
+   */
+  private JdkWeaver jdkWeaver() {
+    List<WovenMethod> methods = new ArrayList<>();
+    for (Family family : families) {
+      methods.addAll(family.rewrittenAtLoad());
+    }
+    if (methods.isEmpty()) {
+      return null;
+    }
+    return new JdkWeaver(methods, name -> {
+      for (Family family : families) {
+        family.rewritten(name);
+      }
+    });
   }
 
   /** Watches {@code file} for rules from now on, instead of any file before; empty: none. */

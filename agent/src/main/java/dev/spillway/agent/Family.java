@@ -1,7 +1,10 @@
 package dev.spillway.agent;
 
+import dev.spillway.agent.install.JdkWeaver;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenMethod;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Set;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.status.StatusSource;
@@ -17,8 +20,20 @@ public interface Family extends StatusSource {
   /** Plural, for the start-up line: "executors". */
   String name();
 
-  /** The classes it rewrites and its advice. */
+  /** The classes it rewrites and its advice, for Byte Buddy. */
   TypeInstrumentation instrumentation();
+
+  /**
+   * What the {@link JdkWeaver} rewrites of the JDK's classes at their first load under
+   * {@code -javaagent}, before Byte Buddy is ready; the same entries as in {@link #instrumentation}.
+   */
+  default List<WovenMethod> rewrittenAtLoad() {
+    return List.of();
+  }
+
+  /** The {@link JdkWeaver} rewrote that class (binary name). */
+  default void rewritten(String typeName) {
+  }
 
   /** Applies shedding rules to its targets, from now on and after every rule change. */
   void enforce(RuleEngine rules);

@@ -12,6 +12,7 @@ import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.Rule;
 import dev.spillway.agent.shedding.RuleEngine;
@@ -147,6 +148,19 @@ public final class ExecutorFamily implements Family {
   public TypeInstrumentation instrumentation() {
     return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
         new TomcatExecutorInstrumentation(), new JettyThreadPoolInstrumentation()));
+  }
+
+  /** The JDK's executor; Tomcat's and Jetty's pools wait for Byte Buddy. */
+  @Override
+  public List<WovenMethod> rewrittenAtLoad() {
+    return ExecutorInstrumentation.rewrittenAtLoad();
+  }
+
+  @Override
+  public void rewritten(String typeName) {
+    if (typeName.equals(ExecutorInstrumentation.EXECUTOR)) {
+      ExecutorHooks.executorRewritten = true;
+    }
   }
 
   @Override

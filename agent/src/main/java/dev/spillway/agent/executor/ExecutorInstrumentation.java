@@ -1,13 +1,16 @@
 package dev.spillway.agent.executor;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
-
+import dev.spillway.agent.install.DirectAdvice;
+import dev.spillway.agent.install.JdkWeaver;
+import dev.spillway.agent.install.MethodCode;
+import dev.spillway.agent.install.MethodCode.Value;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenAdvice;
+import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -15,6 +18,8 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Advice for {@code ThreadPoolExecutor}, its worker, and {@code ScheduledThreadPoolExecutor}.
@@ -52,24 +57,64 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   private final BooleanSupplier observing;
 
-  private final AsmVisitorWrapper executor = new AsmVisitorWrapper.Compound(
+  private static final String HOOKS = "dev/spillway/bootstrap/ExecutorHooks";
+  private static final String OBJECT_OBJECT_VOID = "(Ljava/lang/Object;Ljava/lang/Object;)V";
+  private static final String OBJECT_THREAD_VOID = "(Ljava/lang/Object;Ljava/lang/Thread;)V";
+
+  /**
+   * What is woven into the JDK's classes, for both weavers: Byte Buddy's (attach, background
+   * start-up) and the {@link JdkWeaver} (under {@code -javaagent}).
+   */
+  public static final List<WovenMethod> JDK_METHODS = List.of(
       // Every public constructor delegates to the seven-argument one.
-      Advice.to(ConstructorAdvice.class).on(isConstructor().and(takesArguments(7))),
-      Advice.to(ExecuteAdvice.class).on(named("execute").and(takesArguments(Runnable.class))),
-      Advice.to(RejectAdvice.class).on(named("reject").and(takesArguments(Runnable.class))),
-      Advice.to(GetTaskAdvice.class).on(named("getTask").and(takesNoArguments())),
-      Advice.to(WorkerExitAdvice.class).on(named("processWorkerExit").and(takesArguments(2))));
+      new WovenMethod(EXECUTOR, Set.of(WovenMethod.CONSTRUCTOR), 7, ConstructorAdvice.class, ConstructorAdvice.DIRECT),
+      new WovenMethod(EXECUTOR, Set.of("execute"), 1, ExecuteAdvice.class, ExecuteAdvice.DIRECT),
+      new WovenMethod(EXECUTOR, Set.of("reject"), 1, RejectAdvice.class, RejectAdvice.DIRECT),
+      new WovenMethod(EXECUTOR, Set.of("getTask"), 0, GetTaskAdvice.class, GetTaskAdvice.DIRECT),
+      new WovenMethod(EXECUTOR, Set.of("processWorkerExit"), 2, WorkerExitAdvice.class, WorkerExitAdvice.DIRECT),
+      new WovenMethod(WORKER, Set.of(WovenMethod.CONSTRUCTOR), -1, WorkerCreatedAdvice.class, WorkerCreatedAdvice.DIRECT),
+      new WovenMethod(WORKER, Set.of("run"), 0, WorkerRunAdvice.class, WorkerRunAdvice.DIRECT),
+      new WovenMethod(WORKER, Set.of("isLocked"), 0, WorkerSeenAdvice.class, WorkerSeenAdvice.DIRECT),
+      new WovenMethod(SCHEDULED, Set.of("delayedExecute"), 1, ScheduleAdvice.class, ScheduleAdvice.DIRECT),
+      new WovenMethod(EXECUTOR + "$AbortPolicy", Set.of("rejectedExecution"), 2, PolicyAdvice.class, PolicyAdvice.DIRECT),
+      new WovenMethod(EXECUTOR + "$CallerRunsPolicy", Set.of("rejectedExecution"), 2, PolicyAdvice.class, PolicyAdvice.DIRECT),
+      new WovenMethod(EXECUTOR + "$DiscardPolicy", Set.of("rejectedExecution"), 2, PolicyAdvice.class, PolicyAdvice.DIRECT),
+      new WovenMethod(EXECUTOR + "$DiscardOldestPolicy", Set.of("rejectedExecution"), 2, PolicyAdvice.class,
+          PolicyAdvice.DIRECT));
 
-  private final AsmVisitorWrapper worker = new AsmVisitorWrapper.Compound(
-      Advice.to(WorkerCreatedAdvice.class).on(isConstructor()),
-      Advice.to(WorkerRunAdvice.class).on(named("run").and(takesNoArguments())),
-      Advice.to(WorkerSeenAdvice.class).on(named("isLocked").and(takesNoArguments())));
+  private final AsmVisitorWrapper executor = WovenAdvice.of(JDK_METHODS, EXECUTOR);
+  private final AsmVisitorWrapper worker = WovenAdvice.of(JDK_METHODS, WORKER);
+  private final AsmVisitorWrapper scheduled = WovenAdvice.of(JDK_METHODS, SCHEDULED);
+  /** The same for the four policies. */
+  private final AsmVisitorWrapper policy = WovenAdvice.of(JDK_METHODS, EXECUTOR + "$AbortPolicy");
 
-  private final AsmVisitorWrapper scheduled =
-      Advice.to(ScheduleAdvice.class).on(named("delayedExecute").and(takesArguments(1)));
+  /**
+   * What the {@link JdkWeaver} weaves at a class's first load under {@code -javaagent}: the JDK's
+   * executor, not the policies (only an observed executor's rejections are counted there, see
+   * the class, and under {@code -javaagent} none is observed).
+   */
+  public static List<WovenMethod> rewrittenAtLoad() {
+    List<WovenMethod> methods = new ArrayList<>();
+    for (WovenMethod method : JDK_METHODS) {
+      if (!POLICIES.contains(method.type())) {
+        methods.add(method);
+      }
+    }
+    return methods;
+  }
 
-  private final AsmVisitorWrapper policy =
-      Advice.to(PolicyAdvice.class).on(named("rejectedExecution").and(takesArguments(2)));
+  /** {@code skipOn = OnNonDefaultValue}, not suppressed: {@code if (hook(this, task)) return;}. */
+  private static DirectAdvice skipIfTrue(String hook) {
+    return new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.loadThis();
+        code.loadArgument(0);
+        code.invokeStatic(HOOKS, hook, "(Ljava/lang/Object;Ljava/lang/Object;)Z");
+        code.returnIfNonZero();
+      }
+    };
+  }
 
   /** Rewrites {@code ThreadPoolExecutor} itself: it had not loaded before the agent. */
   public ExecutorInstrumentation() {
@@ -124,6 +169,13 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   public static final class ConstructorAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void exit(MethodCode code) {
+        code.callSuppressed(HOOKS, "onConstructed", "(Ljava/lang/Object;)V", Value.THIS);
+      }
+    };
+
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object executor) {
       ExecutorHooks.onConstructed(executor);
@@ -135,6 +187,8 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
    * The hook guarantees that nothing else escapes; returning true skips {@code execute}.
    */
   public static final class ExecuteAdvice {
+    static final DirectAdvice DIRECT = skipIfTrue("onExecute");
+
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       return ExecutorHooks.onExecute(executor, task);
@@ -162,6 +216,13 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   static final class RejectAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.callSuppressed(HOOKS, "onReject", OBJECT_OBJECT_VOID, Value.THIS, Value.argument(0));
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       ExecutorHooks.onReject(executor, task);
@@ -173,6 +234,13 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
    * not woven then.
    */
   static final class PolicyAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.callSuppressed(HOOKS, "onPolicyReject", OBJECT_OBJECT_VOID, Value.argument(1), Value.argument(0));
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) Object task, @Advice.Argument(1) Object executor) {
       ExecutorHooks.onPolicyReject(executor, task);
@@ -180,6 +248,24 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   public static final class GetTaskAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.local("state", Type.getType(Object.class));
+        Label[] suppressed = code.beginSuppressed();
+        code.loadThis();
+        code.invokeStatic(HOOKS, "beforeGetTask", "(Ljava/lang/Object;)Ljava/lang/Object;");
+        code.storeLocal("state");
+        code.endSuppressed(suppressed);
+      }
+
+      @Override
+      public void exit(MethodCode code) {
+        code.callSuppressed(HOOKS, "afterGetTask", "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V",
+            Value.THIS, Value.local("state"), Value.RETURNED);
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(@Advice.This Object executor) {
       return ExecutorHooks.beforeGetTask(executor);
@@ -193,6 +279,18 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   public static final class WorkerExitAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.callSuppressed(HOOKS, "onWorkerExit", "(Ljava/lang/Object;)V", Value.THIS);
+      }
+
+      @Override
+      public void exit(MethodCode code) {
+        code.callSuppressed(HOOKS, "afterWorkerExit", "(Ljava/lang/Object;)V", Value.THIS);
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object executor) {
       ExecutorHooks.onWorkerExit(executor);
@@ -205,6 +303,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   public static final class WorkerCreatedAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void exit(MethodCode code) {
+        code.callSuppressed(HOOKS, "onWorkerCreated", OBJECT_THREAD_VOID, Value.field("this$0"),
+            Value.field("thread"));
+      }
+    };
+
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("thread") Thread thread) {
@@ -214,6 +320,13 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   /** {@code getActiveCount} asks every worker {@code isLocked()}: a look at each worker's thread. */
   public static final class WorkerSeenAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.callSuppressed(HOOKS, "onWorkerSeen", OBJECT_THREAD_VOID, Value.field("this$0"), Value.field("thread"));
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor, @Advice.FieldValue("thread") Thread thread) {
       ExecutorHooks.onWorkerSeen(executor, thread);
@@ -221,6 +334,14 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
   }
 
   public static final class WorkerRunAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.callSuppressed(HOOKS, "onWorkerStart", OBJECT_OBJECT_VOID, Value.field("this$0"),
+            Value.field("firstTask"));
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("this$0") Object executor,
         @Advice.FieldValue("firstTask") Object firstTask) {
@@ -230,6 +351,8 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
 
   /** As {@link ExecuteAdvice}. Periodic re-runs go through {@code reExecutePeriodic}: never shed. */
   static final class ScheduleAdvice {
+    static final DirectAdvice DIRECT = skipIfTrue("onSchedule");
+
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {
       return ExecutorHooks.onSchedule(executor, task);

@@ -38,6 +38,11 @@ public final class WeavingGate implements ClassFileTransformer {
   private final long holdMillis;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile ClassFileTransformer weaver;
+  /** Opened with the weaver for the JDK's classes, which comes before the full weaver: see {@link #openEarly}. */
+  private final CountDownLatch earlyReady = new CountDownLatch(1);
+  private volatile ClassFileTransformer early;
+  /** Internal names of the classes {@link #early} rewrites. */
+  private volatile Set<String> earlyNames = Set.of();
   /** JDK classes woven ahead, by internal name: {original, rewritten} bytecode. */
   private final Map<String, byte[][]> prewoven = new ConcurrentHashMap<>();
   /** Internal names of the rewritten classes whose definition came through here. */
@@ -100,9 +105,27 @@ public final class WeavingGate implements ClassFileTransformer {
     this.builder = thread;
   }
 
+  /**
+   * The weaver of the JDK's classes is ready before the full one: their held loads go on through
+   * it now, and every later load or retransformation of them (those it leaves as they are too,
+   * such as the rejection policies); the libraries' classes keep waiting for {@link #open}.
+   */
+  public void openEarly(ClassFileTransformer weaver) {
+    Set<String> jdk = new java.util.HashSet<>();
+    for (String name : internalNames) {
+      if (name.startsWith("java/")) {
+        jdk.add(name);
+      }
+    }
+    this.earlyNames = Set.copyOf(jdk);
+    this.early = weaver;
+    earlyReady.countDown();
+  }
+
   /** The weaver is ready: held class loads go on through it, and so does every later one. */
   public void open(ClassFileTransformer weaver) {
     this.weaver = weaver;
+    earlyReady.countDown();
     ready.countDown();
   }
 
@@ -123,6 +146,7 @@ public final class WeavingGate implements ClassFileTransformer {
   /** No weaver will come (the agent is off or failed to start): held class loads go on unchanged. */
   public void giveUp() {
     closed = true;
+    earlyReady.countDown();
     ready.countDown();
   }
 
@@ -130,6 +154,7 @@ public final class WeavingGate implements ClassFileTransformer {
   public void close(Instrumentation inst) {
     giveUp();
     weaver = null;
+    early = null;
     prewoven.clear();
     inst.removeTransformer(this);
   }
@@ -149,10 +174,10 @@ public final class WeavingGate implements ClassFileTransformer {
     if (classBeingRedefined == null) {
       defined.add(className);
     }
-    ClassFileTransformer current = weaver;
+    ClassFileTransformer current = weaverOf(className);
     if (current == null) {
       // Only a class being defined waits: a retransformation (someone else's) goes on at once.
-      current = classBeingRedefined == null && !notHeld.contains(className) ? await() : null;
+      current = classBeingRedefined == null && !notHeld.contains(className) ? await(className) : null;
       if (current == null) {
         unwoven.add(className.replace('/', '.'));
         return null;
@@ -167,16 +192,27 @@ public final class WeavingGate implements ClassFileTransformer {
     return current.transform(module, loader, className, classBeingRedefined, domain, classfileBuffer);
   }
 
-  /** The weaver, once ready; null on the builder's own thread, or when it is late or gone. */
-  private ClassFileTransformer await() {
+  /** The weaver of that class: the early one for its classes, once it is there, else the full one. */
+  private ClassFileTransformer weaverOf(String className) {
+    ClassFileTransformer first = early;
+    return first != null && earlyNames.contains(className) ? first : weaver;
+  }
+
+  /** The weaver of that class, once ready; null on the builder's own thread, or when it is late or gone. */
+  private ClassFileTransformer await(String className) {
     if (holdMillis == 0 || Thread.currentThread() == builder) {
       return null;
     }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis);
     try {
-      ready.await(holdMillis, TimeUnit.MILLISECONDS);
+      // Released by the early weaver (its classes), the full one or giving up; then the others wait on.
+      earlyReady.await(holdMillis, TimeUnit.MILLISECONDS);
+      if (!closed && weaverOf(className) == null) {
+        ready.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return closed ? null : weaver;
+    return closed ? null : weaverOf(className);
   }
 }

@@ -48,11 +48,11 @@ public final class PoolFamily implements Family {
   /** Every library the family instruments: to add one, a line here (see README, How it works). */
   private static List<PoolLibrary> libraries() {
     return List.of(
-        new PoolLibrary(PoolHooks.HIKARI, new HikariAdapter(), new HikariInstrumentation()),
-        new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), new CommonsPoolInstrumentation()),
-        new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), new TomcatJdbcInstrumentation()),
-        new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), new C3p0Instrumentation()),
-        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), new AgroalInstrumentation()));
+        new PoolLibrary(PoolHooks.HIKARI, new HikariAdapter(), HikariInstrumentation::new),
+        new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), CommonsPoolInstrumentation::new),
+        new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), TomcatJdbcInstrumentation::new),
+        new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), C3p0Instrumentation::new),
+        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), AgroalInstrumentation::new));
   }
 
   private final List<PoolLibrary> libraries = libraries();
@@ -79,7 +79,7 @@ public final class PoolFamily implements Family {
   public TypeInstrumentation instrumentation() {
     List<TypeInstrumentation> instrumentations = new ArrayList<>();
     for (PoolLibrary library : libraries) {
-      instrumentations.add(library.instrumentation);
+      instrumentations.add(library.instrumentation.get());
     }
     return new CompoundInstrumentation(instrumentations);
   }

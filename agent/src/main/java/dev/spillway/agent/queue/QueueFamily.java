@@ -6,6 +6,7 @@ import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.shedding.RuleEngine;
 import dev.spillway.agent.shedding.TargetKind;
@@ -57,6 +58,11 @@ public final class QueueFamily implements Family, WorkQueues {
   @Override
   public TypeInstrumentation instrumentation() {
     return new QueueInstrumentation();
+  }
+
+  @Override
+  public List<WovenMethod> rewrittenAtLoad() {
+    return QueueInstrumentation.METHODS;
   }
 
   @Override

@@ -1,25 +1,29 @@
 package dev.spillway.agent.queue;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
+import dev.spillway.agent.install.DirectAdvice;
+import dev.spillway.agent.install.JdkWeaver;
+import dev.spillway.agent.install.MethodCode;
+import dev.spillway.agent.install.MethodCode.Value;
 import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.install.WovenAdvice;
+import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.bootstrap.QueueHooks;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Advice for the JDK's blocking queues: {@code ArrayBlockingQueue}, {@code LinkedBlockingQueue},
@@ -48,44 +52,74 @@ public final class QueueInstrumentation implements TypeInstrumentation {
   /** The queue classes Spillway reports; {@code AbstractQueue} only for {@code add}'s refusals. */
   static final Set<String> QUEUES = Set.of(ARRAY, LINKED, DEQUE, PRIORITY, SYNCHRONOUS, TRANSFER, DELAY);
 
+  private static final String HOOKS = "dev/spillway/bootstrap/QueueHooks";
+  private static final Set<String> CONSTRUCTOR = Set.of(WovenMethod.CONSTRUCTOR);
+  private static final Set<String> TAKES = Set.of("poll", "take");
+
+  /**
+   * What is woven, for both weavers: Byte Buddy's (attach, background start-up) and the
+   * {@link JdkWeaver} (under {@code -javaagent}).
+   */
+  public static final List<WovenMethod> METHODS = methods();
+
+  private static List<WovenMethod> methods() {
+    List<WovenMethod> methods = new ArrayList<>();
+    // Classes whose every insert method does its own inserting.
+    for (String type : List.of(ARRAY, LINKED, SYNCHRONOUS)) {
+      common(methods, type);
+      methods.add(offer(type, 1, "offer"));
+      methods.add(offer(type, 3, "offer"));
+      methods.add(new WovenMethod(type, Set.of("put"), 1, PutAdvice.class, PutAdvice.DIRECT));
+    }
+    // put, add and the timed offer call offer(e).
+    for (String type : List.of(PRIORITY, DELAY)) {
+      common(methods, type);
+      methods.add(offer(type, 1, "offer"));
+    }
+    // Never full: every insert succeeds; tryTransfer fails when no consumer waits.
+    common(methods, TRANSFER);
+    methods.add(offer(TRANSFER, 1, "offer", "tryTransfer"));
+    methods.add(offer(TRANSFER, 3, "offer", "tryTransfer"));
+    methods.add(new WovenMethod(TRANSFER, Set.of("put", "add", "transfer"), 1, PutAdvice.class, PutAdvice.DIRECT));
+    // offer/put/poll/take/add/push go through the First/Last forms.
+    methods.add(new WovenMethod(DEQUE, CONSTRUCTOR, -1, ConstructorAdvice.class, ConstructorAdvice.DIRECT));
+    methods.add(offer(DEQUE, 1, "offerFirst", "offerLast"));
+    methods.add(offer(DEQUE, 3, "offerFirst", "offerLast"));
+    methods.add(new WovenMethod(DEQUE, Set.of("putFirst", "putLast"), 1, PutAdvice.class, PutAdvice.DIRECT));
+    methods.add(new WovenMethod(DEQUE, Set.of("pollFirst", "pollLast", "takeFirst", "takeLast"), 0,
+        TakeAdvice.class, TakeAdvice.DIRECT));
+    methods.add(new WovenMethod(DEQUE, Set.of("pollFirst", "pollLast"), 2, TakeAdvice.class, TakeAdvice.DIRECT));
+    methods.add(new WovenMethod(DEQUE, Set.of("addFirst", "addLast"), 1, AddRefusedAdvice.class,
+        AddRefusedAdvice.DIRECT));
+    methods.add(new WovenMethod(ABSTRACT, Set.of("add"), 1, AddRefusedAdvice.class, AddRefusedAdvice.DIRECT));
+    return List.copyOf(methods);
+  }
+
+  /** Constructors, and the takes: {@code poll()}, {@code take()}, the timed {@code poll}. */
+  private static void common(List<WovenMethod> methods, String type) {
+    methods.add(new WovenMethod(type, CONSTRUCTOR, -1, ConstructorAdvice.class, ConstructorAdvice.DIRECT));
+    methods.add(new WovenMethod(type, TAKES, 0, TakeAdvice.class, TakeAdvice.DIRECT));
+    methods.add(new WovenMethod(type, Set.of("poll"), 2, TakeAdvice.class, TakeAdvice.DIRECT));
+  }
+
+  /** {@link OfferAdvice} on {@code offer(e)} (1 argument) or the timed {@code offer(e, timeout, unit)} (3). */
+  private static WovenMethod offer(String type, int arguments, String... names) {
+    int operation = arguments == 1 ? QueueHooks.OFFER : QueueHooks.OFFER_TIMED;
+    return new WovenMethod(type, Set.of(names), arguments, OfferAdvice.class, operation, OfferAdvice.direct(operation));
+  }
+
   private final Map<String, AsmVisitorWrapper> advice = new HashMap<>();
 
   public QueueInstrumentation() {
-    Advice offer = offer(QueueHooks.OFFER);
-    Advice timedOffer = offer(QueueHooks.OFFER_TIMED);
-    AsmVisitorWrapper constructors = Advice.to(ConstructorAdvice.class).on(isConstructor());
-    AsmVisitorWrapper takes = Advice.to(TakeAdvice.class).on(methods(0, "poll", "take").or(methods(2, "poll")));
-    // Classes whose every insert method does its own inserting.
-    AsmVisitorWrapper plain = new AsmVisitorWrapper.Compound(constructors, takes,
-        offer.on(methods(1, "offer")),
-        timedOffer.on(methods(3, "offer")),
-        Advice.to(PutAdvice.class).on(methods(1, "put")));
-    advice.put(ARRAY, plain);
-    advice.put(LINKED, plain);
-    advice.put(SYNCHRONOUS, plain);
-    // put, add and the timed offer call offer(e).
-    AsmVisitorWrapper viaOffer = new AsmVisitorWrapper.Compound(constructors, takes,
-        offer.on(methods(1, "offer")));
-    advice.put(PRIORITY, viaOffer);
-    advice.put(DELAY, viaOffer);
-    // Never full: every insert succeeds; tryTransfer fails when no consumer waits.
-    advice.put(TRANSFER, new AsmVisitorWrapper.Compound(constructors, takes,
-        offer.on(methods(1, "offer", "tryTransfer")),
-        timedOffer.on(methods(3, "offer", "tryTransfer")),
-        Advice.to(PutAdvice.class).on(methods(1, "put", "add", "transfer"))));
-    // offer/put/poll/take/add/push go through the First/Last forms.
-    advice.put(DEQUE, new AsmVisitorWrapper.Compound(constructors,
-        offer.on(methods(1, "offerFirst", "offerLast")),
-        timedOffer.on(methods(3, "offerFirst", "offerLast")),
-        Advice.to(PutAdvice.class).on(methods(1, "putFirst", "putLast")),
-        Advice.to(TakeAdvice.class).on(methods(0, "pollFirst", "pollLast", "takeFirst", "takeLast")
-            .or(methods(2, "pollFirst", "pollLast"))),
-        Advice.to(AddRefusedAdvice.class).on(methods(1, "addFirst", "addLast"))));
-    advice.put(ABSTRACT, Advice.to(AddRefusedAdvice.class).on(methods(1, "add")));
-  }
-
-  private static ElementMatcher.Junction<MethodDescription> methods(int arguments, String... names) {
-    return namedOneOf(names).and(takesArguments(arguments));
+    // Each advice class is read once.
+    Map<Object, Advice> built = new HashMap<>();
+    built.put(QueueHooks.OFFER, offer(QueueHooks.OFFER));
+    built.put(QueueHooks.OFFER_TIMED, offer(QueueHooks.OFFER_TIMED));
+    for (WovenMethod method : METHODS) {
+      advice.computeIfAbsent(method.type(), type -> WovenAdvice.of(METHODS, type,
+          each -> each.operation() >= 0 ? built.get(each.operation())
+              : built.computeIfAbsent(each.advice(), advised -> Advice.to((Class<?>) advised))));
+    }
   }
 
   @Override
@@ -100,6 +134,13 @@ public final class QueueInstrumentation implements TypeInstrumentation {
   }
 
   static final class ConstructorAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void exit(MethodCode code) {
+        code.callSuppressed(HOOKS, "onConstructed", "(Ljava/lang/Object;)V", Value.THIS);
+      }
+    };
+
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object queue) {
       QueueHooks.onConstructed(queue);
@@ -123,6 +164,53 @@ public final class QueueInstrumentation implements TypeInstrumentation {
    * timed {@code offer(e, timeout, unit)}, told apart by the bound operation.
    */
   static final class OfferAdvice {
+    static DirectAdvice direct(int operation) {
+      return new DirectAdvice() {
+        @Override
+        public void enter(MethodCode code) {
+          code.keepArgument(0);
+          code.local("started", Type.LONG_TYPE);
+          code.local("refused", Type.BOOLEAN_TYPE);
+          Label[] suppressed = code.beginSuppressed();
+          Label admitted = new Label();
+          code.loadThis();
+          code.loadArgument(0);
+          code.invokeStatic(HOOKS, "beforeOffer", "(Ljava/lang/Object;Ljava/lang/Object;)J");
+          code.storeLocal("started");
+          code.loadLocal("started");
+          code.constant(QueueHooks.REFUSE);
+          code.instruction(Opcodes.LCMP);
+          code.jump(Opcodes.IFNE, admitted);
+          code.instruction(Opcodes.ICONST_1);
+          code.storeLocal("refused");
+          code.target(admitted);
+          code.endSuppressed(suppressed);
+          code.loadLocal("refused");
+          code.returnIfNonZero();
+        }
+
+        @Override
+        public void exit(MethodCode code) {
+          Label[] suppressed = code.beginSuppressed();
+          Label call = new Label();
+          code.loadReturned();
+          code.jump(Opcodes.IFEQ, call);
+          code.loadLocal("started");
+          code.instruction(Opcodes.LCONST_0);
+          code.instruction(Opcodes.LCMP);
+          code.jump(Opcodes.IFEQ, suppressed[3]);
+          code.target(call);
+          code.loadThis();
+          code.loadArgument(0);
+          code.loadReturned();
+          code.loadLocal("started");
+          code.constant(operation);
+          code.invokeStatic(HOOKS, "afterOffer", "(Ljava/lang/Object;Ljava/lang/Object;ZJI)V");
+          code.endSuppressed(suppressed);
+        }
+      };
+    }
+
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.This Object queue, @Advice.Argument(0) Object element,
         @Advice.Local("started") long started) {
@@ -144,6 +232,35 @@ public final class QueueInstrumentation implements TypeInstrumentation {
    * or being interrupted, and an unchecked exception there would break callers that rely on it.
    */
   static final class PutAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void enter(MethodCode code) {
+        code.keepArgument(0);
+        code.local("started", Type.LONG_TYPE);
+        Label[] suppressed = code.beginSuppressed();
+        code.loadThis();
+        code.loadArgument(0);
+        code.invokeStatic(HOOKS, "beforePut", "(Ljava/lang/Object;Ljava/lang/Object;)J");
+        code.storeLocal("started");
+        code.endSuppressed(suppressed);
+      }
+
+      /** Byte Buddy's exit runs on a throw too, and calls nothing then: woven at returns only. */
+      @Override
+      public void exit(MethodCode code) {
+        Label[] suppressed = code.beginSuppressed();
+        code.loadLocal("started");
+        code.instruction(Opcodes.LCONST_0);
+        code.instruction(Opcodes.LCMP);
+        code.jump(Opcodes.IFEQ, suppressed[3]);
+        code.loadThis();
+        code.loadArgument(0);
+        code.loadLocal("started");
+        code.invokeStatic(HOOKS, "afterPut", "(Ljava/lang/Object;Ljava/lang/Object;J)V");
+        code.endSuppressed(suppressed);
+      }
+    };
+
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@Advice.This Object queue, @Advice.Argument(0) Object element) {
       return QueueHooks.beforePut(queue, element);
@@ -159,6 +276,22 @@ public final class QueueInstrumentation implements TypeInstrumentation {
   }
 
   static final class TakeAdvice {
+    /** Byte Buddy's exit runs on a throw too, with no element then, and calls nothing: woven at returns only. */
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public void exit(MethodCode code) {
+        Label[] suppressed = code.beginSuppressed();
+        code.loadStatic(HOOKS, "watching", "Z");
+        code.jump(Opcodes.IFEQ, suppressed[3]);
+        code.loadReturned();
+        code.jump(Opcodes.IFNULL, suppressed[3]);
+        code.loadThis();
+        code.loadReturned();
+        code.invokeStatic(HOOKS, "afterTake", "(Ljava/lang/Object;Ljava/lang/Object;)V");
+        code.endSuppressed(suppressed);
+      }
+    };
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object queue, @Advice.Return Object element) {
       if (QueueHooks.watching && element != null) {
@@ -169,6 +302,18 @@ public final class QueueInstrumentation implements TypeInstrumentation {
 
   /** {@code add} is {@code offer} or an {@code IllegalStateException}: re-labels that refusal. */
   static final class AddRefusedAdvice {
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      @Override
+      public String thrownType() {
+        return "java/lang/IllegalStateException";
+      }
+
+      @Override
+      public void thrown(MethodCode code) {
+        code.callSuppressed(HOOKS, "onAddRefused", "(Ljava/lang/Object;)V", Value.THIS);
+      }
+    };
+
     @Advice.OnMethodExit(onThrowable = IllegalStateException.class, suppress = Throwable.class)
     static void exit(@Advice.This Object queue, @Advice.Thrown Throwable thrown) {
       if (thrown instanceof IllegalStateException) {

@@ -53,6 +53,46 @@ class WeavingGateTest {
     assertThat(load(gate, HELD)).isEqualTo(WOVEN);
   }
 
+  /** Under -javaagent the JDK's classes go on with the early (ASM) weaver; a library's wait for Byte Buddy. */
+  @Test
+  void theEarlyWeaverReleasesTheJdksClassesOnlyAndKeepsThemForGood() throws Exception {
+    String library = "com.zaxxer.hikari.pool.HikariPool";
+    byte[] early = {3};
+    ClassFileTransformer jdkWeaver = new ClassFileTransformer() {
+      @Override
+      public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+          java.security.ProtectionDomain domain, byte[] bytes) {
+        return early;
+      }
+    };
+    WeavingGate gate = new WeavingGate(Set.of(HELD, library), 60_000);
+    CompletableFuture<byte[]> jdk = loadAsync(gate, HELD);
+    CompletableFuture<byte[]> pool = loadAsync(gate, library);
+    Thread.sleep(50);
+    assertThat(jdk).isNotDone();
+
+    gate.openEarly(jdkWeaver);
+    assertThat(jdk.get(10, TimeUnit.SECONDS)).isEqualTo(early);
+    assertThat(pool).isNotDone();
+
+    gate.open(WEAVER);
+    assertThat(pool.get(10, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+    // Later loads and retransformations of a JDK class keep the early weaver's bytecode.
+    assertThat(load(gate, HELD)).isEqualTo(early);
+    assertThat(gate.transform(Object.class.getModule(), null, HELD.replace('.', '/'), Object.class, null, ORIGINAL))
+        .isEqualTo(early);
+  }
+
+  private static CompletableFuture<byte[]> loadAsync(WeavingGate gate, String binaryName) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return load(gate, binaryName);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, runnable -> new Thread(runnable).start());
+  }
+
   @Test
   void theThreadThatBuildsTheWeaverNeverWaitsForItself() throws Exception {
     WeavingGate gate = new WeavingGate(Set.of(HELD), 60_000);

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * Rewritten executors keep the JDK's behaviour exactly: the same checks print the same results
  * with and without the agent, and those results are what the JDK promises.
  */
-class ExecutorSemanticsIT {
+public class ExecutorSemanticsIT {
 
-  static final List<String> EXPECTED = List.of(
+  public static final List<String> EXPECTED = List.of(
       "CHECK priority-order [1, 2, 3, 4, 5]",
       "CHECK remove contains=true removed=true drained-identity=true",
       "CHECK handler-identity true hooks-identity true",
