@@ -60,10 +60,13 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
     try {
       byte[] woven = weave(className, classfileBuffer, methods);
-      rewritten.accept(className.replace('/', '.'));
+      String name = className.replace('/', '.');
+      rewritten.accept(name);
+      // As Byte Buddy's listener says it (TransformListener).
+      AgentLog.debug("instrumented " + name + (classBeingRedefined != null ? " (retransformed)" : ""));
       return woven;
     } catch (Throwable t) {
-      AgentLog.warnOnce("weave:" + className, "could not rewrite " + className.replace('/', '.')
+      AgentLog.warnOnce("transform:" + className, "could not instrument " + className.replace('/', '.')
           + ", it runs unchanged: " + t);
       return null;
     }
