@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  * The running agent, inside the isolated class loader. Started once per JVM by the launcher; a
  * second start (another attach) reconfigures this one instead, and {@link #detach} undoes it all.
  *
- * <p>Start-up order: settings, the hooks and the rules, the bytecode (the classes the gate held go
- * on, rewritten), and then, the application running meanwhile, the SDK, which receives what was
+ * <p>Start-up order: settings, the hooks and the rules, the JDK's bytecode (under {@code -javaagent}
+ * by the {@code JdkWeaver}: the JDK classes the gate held go on, rewritten), Byte Buddy's (the
+ * libraries' classes; everything after an attach or a background start), and then, the application running meanwhile, the SDK, which receives what was
  * measured before it. Any failure leaves the application running as it was, with one line saying
  * what went wrong.
  *

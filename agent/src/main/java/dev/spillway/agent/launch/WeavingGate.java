@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * queue or pool is then built unseen, and no worker thread starts in the JDK's unrewritten worker
  * loop (which the JVM stops compiling once the class is rewritten under it).
  *
+ * <p>Two weavers may open it: under {@code -javaagent} the JDK's classes go on as soon as the
+ * agent's own ASM weaver is there ({@link #openEarly}, within milliseconds of the hooks), the
+ * libraries' classes when Byte Buddy is ({@link #open}).
+ *
  * <p>It names JDK types only: it is loaded from the bootstrap class path, like the launcher, and
  * runs for every class the JVM loads, so a class it does not rewrite costs one set lookup.
  */
