@@ -155,7 +155,6 @@ public final class Agent implements AgentMXBean {
       // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
       gate.openEarly(jdk);
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
-      AgentInstaller.weaveAhead(jdk, gate, jdk.typeNames());
     }
     for (Family family : families) {
       instrumentations.add(family.instrumentation());
@@ -185,8 +184,11 @@ public final class Agent implements AgentMXBean {
     // Before the SDK: sampling rates adapt from the first second (until then every task is
     // timed), and gone targets are released.
     housekeeper.start();
-    if (weaver != null && jdk == null) {
-      // Off the application's threads: the JDK classes it has not loaded yet.
+    if (jdk != null) {
+      // Off the application's threads: the JDK classes it has not loaded yet. Only now: right
+      // after the release it would take the CPU from the application's own first loads.
+      AgentInstaller.weaveAhead(jdk, gate, jdk.typeNames());
+    } else if (weaver != null) {
       Set<String> rewritten = new HashSet<>();
       for (TypeInstrumentation instrumentation : instrumentations) {
         rewritten.addAll(instrumentation.typeNames());
