@@ -98,20 +98,13 @@ class TomcatAttachIT {
   void itsRefusalsAreCountedOnceEach() throws Exception {
     // One thread held, one request queued, the next two refused: the connection closed, each
     // refusal counted once (Tomcat's retry through TaskQueue.force is not a second one).
-    int mark = app.outputMark();
-    HttpProbe running = HttpProbe.send(port, "/slow");
-    app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
-    HttpProbe queued = HttpProbe.send(port, "/slow");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(1));
+    HttpProbe[] held = holdOneAndQueueOne();
     assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
     assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated",
         "jvm.executor.rejection.policy", "abort")).hasValue(2));
-    app.send("release 2");
-    assertThat(running.response()).endsWith("slow done");
-    assertThat(queued.response()).endsWith("slow done");
+    release(held);
   }
 
   @Test
@@ -125,12 +118,7 @@ class TomcatAttachIT {
 
     // One running, one queued: the rule fires on the next request, which the pool would have
     // refused anyway (full); then one the queue would have taken after the release of the first.
-    int mark = app.outputMark();
-    HttpProbe running = HttpProbe.send(port, "/slow");
-    app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
-    HttpProbe queued = HttpProbe.send(port, "/slow");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(1));
+    HttpProbe[] held = holdOneAndQueueOne();
     assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       MetricsView m = receiver.metrics();
@@ -140,8 +128,24 @@ class TomcatAttachIT {
       assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", name,
           "jvm.executor.rejection.reason", "saturated")).hasValue(2);
     });
-    app.send("release 2");
-    assertThat(running.response()).endsWith("slow done");
-    assertThat(queued.response()).endsWith("slow done");
+    release(held);
+  }
+
+  /** One request running on the only thread, one in the queue (1 place). */
+  private HttpProbe[] holdOneAndQueueOne() throws Exception {
+    int mark = app.outputMark();
+    HttpProbe running = HttpProbe.send(port, "/slow");
+    app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
+    HttpProbe queued = HttpProbe.send(port, "/slow");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(1));
+    return new HttpProbe[] {running, queued};
+  }
+
+  private void release(HttpProbe[] held) throws Exception {
+    app.send("release " + held.length);
+    for (HttpProbe probe : held) {
+      assertThat(probe.response()).endsWith("slow done");
+    }
   }
 }
