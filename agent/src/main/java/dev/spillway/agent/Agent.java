@@ -43,8 +43,8 @@ import java.util.function.Consumer;
  *
  * <p>Start-up order: settings, the hooks and the rules, the JDK's bytecode (under {@code -javaagent}
  * by the {@code JdkWeaver}: the JDK classes the gate held go on, rewritten), Byte Buddy's (the
- * libraries' classes; everything after an attach or a background start), and then, the application running meanwhile, the SDK, which receives what was
- * measured before it. Any failure leaves the application running as it was, with one line saying
+ * libraries' classes; everything after an attach or a background start), and then, the
+ * application running meanwhile, the SDK, which receives what was measured before it. Any failure leaves the application running as it was, with one line saying
  * what went wrong.
  *
  * <p>The command line learns what happened in a JVM it attached to from the system property
@@ -152,7 +152,8 @@ public final class Agent implements AgentMXBean {
         current.check();
       }
     });
-    JdkWeaver jdk = attached || config.get(Settings.STARTUP) == Settings.StartupMode.BACKGROUND ? null : jdkWeaver();
+    JdkWeaver jdk = attached || config.get(Settings.STARTUP) == Settings.StartupMode.BACKGROUND
+        ? null : jdkWeaver();
     if (jdk != null) {
       // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
       gate.openEarly(jdk);

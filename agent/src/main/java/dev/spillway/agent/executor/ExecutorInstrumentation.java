@@ -34,7 +34,9 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>Each advice reads its arguments and calls one {@link ExecutorHooks} method; it is inlined into
  * java.base, so it names bootstrap types only, and {@code suppress} keeps any failure of ours out of
- * the application.
+ * the application. Each advice class holds, as {@code DIRECT}, the same advice written for the
+ * {@link JdkWeaver} (which weaves these classes under {@code -javaagent}); {@link #JDK_METHODS}
+ * says where both go.
  *
  * <p><b>Observing.</b> When {@code ThreadPoolExecutor} loaded before the agent (an attach), it is
  * left exactly as it is: retransforming it would leave every running worker in the old version

@@ -37,6 +37,9 @@ import net.bytebuddy.jar.asm.Type;
  * through {@code offer}), only the one underneath is advised. {@code drainTo}, {@code remove(o)},
  * iterators and {@code clear} are not advised: they neither insert nor wait, and gauges read the
  * queue's size when metrics are collected.
+ *
+ * <p>Each advice class holds the same advice written for the {@link JdkWeaver} (which weaves these
+ * classes under {@code -javaagent}); {@link #METHODS} says where both go.
  */
 public final class QueueInstrumentation implements TypeInstrumentation {
 
