@@ -83,6 +83,10 @@ public final class MethodCode extends MethodVisitor {
     DirectAdvice onThrown = null;
     for (DirectAdvice each : advice) {
       exits |= overrides(each, "exit");
+      if (constructor && overrides(each, "enter")) {
+        // Before the super constructor's call, this is not yet an object the hooks may see.
+        throw new IllegalStateException("no entry advice in a constructor: " + owner);
+      }
       if (each.thrownType() != null) {
         if (onThrown != null || constructor) {
           throw new IllegalStateException("one thrown advice at most, not in a constructor: " + owner + "." + name);
