@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventBudget {
 
+  /** The budget of one executor or pool: events a second. */
+  public static final int PER_TARGET = 10;
+
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final int COUNT_BITS = 20;
   private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
