@@ -138,9 +138,16 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == null) {
         tracker = registry.track(executor, Sighting.SUBMITTED);
       }
+      if (tracker == ExecutorTracker.IGNORED) {
+        return false;
+      }
       Gate gate = tracker.gate;
-      refusal = tracker == ExecutorTracker.IGNORED || gate == null ? null : gate.admit();
+      refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
+        ExecutorSpans traces = spans;
+        if (traces != null) {
+          traces.submitted(tracker, executor, task, 0);
+        }
         return false;
       }
     } catch (Throwable t) {
@@ -315,9 +322,20 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       return;
     }
     if (tracker.scheduled) {
-      if (task instanceof Delayed && tracker.sampler.sample()) {
-        // A scheduled task waits from when it became due, which its own delay tells.
-        long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+      if (!(task instanceof Delayed)) {
+        return;
+      }
+      PendingTasks.Sample traced = tracker.traced.takeSample(task);
+      boolean sampled = tracker.sampler.sample();
+      if (traced == null && !sampled) {
+        return;
+      }
+      // A scheduled task waits from when it became due, which its own delay tells.
+      long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+      if (traced != null) {
+        waitSpan(tracker, traced.payload, overdue);
+      }
+      if (sampled) {
         long now = System.nanoTime();
         state.runStart = now;
         metrics.recordWait(tracker, overdue);
@@ -334,14 +352,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
     PendingTasks.Sample traced = tracker.traced.takeSample(task);
     if (traced != null) {
-      ExecutorSpans traces = spans;
-      try {
-        if (traces != null) {
-          traces.started(tracker, traced, System.nanoTime());
-        }
-      } catch (Throwable t) {
-        AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
-      }
+      waitSpan(tracker, traced.payload, System.nanoTime() - traced.submittedAt);
     }
     long submitted = tracker.pending.take(task);
     if (submitted >= 0) {
@@ -351,6 +362,18 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (gate != null) {
         gate.onDequeue(now - submitted, now);
       }
+    }
+  }
+
+  /** A worker took a traced task that waited {@code wait} nanoseconds: its span, if long enough. */
+  private void waitSpan(ExecutorTracker tracker, Object submission, long wait) {
+    ExecutorSpans traces = spans;
+    try {
+      if (traces != null) {
+        traces.waited(tracker, submission, wait);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
     }
   }
 
