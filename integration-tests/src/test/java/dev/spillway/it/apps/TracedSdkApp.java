@@ -11,19 +11,25 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An application with its own OpenTelemetry API and SDK (no OpenTelemetry agent). On {@code run}
- * it opens a span and, inside it, submits a task to {@code jobs} while its only worker is held
- * {@value #HOLD_MILLIS} ms, then submits two to {@code guarded} (one worker, held): the second is
- * refused by the test's shedding rule. Prints {@code span <traceId> <spanId>}, then, once the
+ * it holds the only worker of the scheduled executor {@code ticks} {@value #TICKS_HOLD_MILLIS} ms,
+ * opens a span and, inside it, schedules a task on {@code ticks} {@value #DELAY_MILLIS} ms ahead
+ * (so it is due well before the worker is free), submits a task to {@code jobs} while its only
+ * worker is held {@value #HOLD_MILLIS} ms, then submits two to {@code guarded} (one worker, held):
+ * the second is refused by the test's shedding rule. Prints {@code span <traceId> <spanId>}, then, once the
  * span ended, {@code event <name> <attributes>} for each event on it (Spillway's).
  */
 public final class TracedSdkApp {
 
   public static final long HOLD_MILLIS = 400;
+  public static final long TICKS_HOLD_MILLIS = 600;
+  public static final long DELAY_MILLIS = 300;
 
   public static void main(String[] args) throws Exception {
     // Waits for the agent first: a main that loads a queue class (the SDK's ConcurrentLinkedQueue)
@@ -38,13 +44,21 @@ public final class TracedSdkApp {
         Scenario.named("jobs"));
     ThreadPoolExecutor guarded = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         Scenario.named("guarded"));
+    ScheduledThreadPoolExecutor ticks = new ScheduledThreadPoolExecutor(1, Scenario.named("ticks"));
     CountDownLatch release = new CountDownLatch(1);
     guarded.execute(() -> await(release));
     Scenario.say("ready");
     Scenario.await("run");
 
+    CountDownLatch ticking = new CountDownLatch(1);
+    ticks.execute(() -> {
+      ticking.countDown();
+      sleep(TICKS_HOLD_MILLIS);
+    });
+    ticking.await();
     Span span = tracer.spanBuilder("request").startSpan();
     try (Scope ignored = span.makeCurrent()) {
+      ScheduledFuture<?> tick = ticks.schedule(() -> { }, DELAY_MILLIS, TimeUnit.MILLISECONDS);
       CountDownLatch running = new CountDownLatch(1);
       jobs.execute(() -> {
         running.countDown();
@@ -59,6 +73,7 @@ public final class TracedSdkApp {
       } catch (RejectedExecutionException e) {
         Scenario.say("shed " + e.getMessage());
       }
+      tick.get();
     } finally {
       span.end();
     }
