@@ -365,6 +365,22 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * Jetty's worker is about to run a job: only for its wait span, if it was submitted inside a
+   * trace (one lookup of the pool, and one volatile read when no traced job is in flight).
+   */
+  @Override
+  public void onTaskStart(Object executor, Object task) {
+    ExecutorTracker tracker = registry.get(executor);
+    if (tracker == null || tracker == ExecutorTracker.IGNORED) {
+      return;
+    }
+    PendingTasks.Sample traced = tracker.traced.takeSample(task);
+    if (traced != null) {
+      waitSpan(tracker, traced.payload, System.nanoTime() - traced.submittedAt);
+    }
+  }
+
   /** A worker took a traced task that waited {@code wait} nanoseconds: its span, if long enough. */
   private void waitSpan(ExecutorTracker tracker, Object submission, long wait) {
     ExecutorSpans traces = spans;

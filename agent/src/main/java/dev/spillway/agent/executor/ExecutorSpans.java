@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  *       periodic task's later runs are queued by the executor itself, in no request. A task
  *       scheduled far ahead holds its slot until it runs, or at most
  *       {@link dev.spillway.agent.timing.PendingTasks#MAX_AGE_NANOS} (ten minutes).
- *   <li>A pool whose workers' takes are not seen (Jetty's, see {@link ExecutorView#timesTasks})
- *       keeps no submission: no wait span.
+ *   <li>Jetty's pool, whose worker loop is not woven, tells when a worker starts a job
+ *       ({@code runJob}): from submit to then is the wait.
  *   <li>A rejection or a shed is an event on the submitter's current span, at most
  *       {@value #EVENTS_PER_SECOND} a second per executor.
  * </ul>
@@ -69,9 +69,6 @@ final class ExecutorSpans {
    * @param submitted the submit's clock reading, or 0 if the task was not timed
    */
   void submitted(ExecutorTracker tracker, Object executor, Object task, long submitted) {
-    if (!tracker.timed) {
-      return; // its workers' takes are not seen (Jetty's pool): the submission would never be taken
-    }
     AppSpans.Parent parent = app.currentSampled(Thread.currentThread().getContextClassLoader());
     if (parent != null) {
       tracker.traced.add(task, submitted != 0 ? submitted : System.nanoTime(),

@@ -15,12 +15,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An application with its own OpenTelemetry API and SDK (no OpenTelemetry agent). On {@code run}
- * it holds the only worker of the scheduled executor {@code ticks} {@value #TICKS_HOLD_MILLIS} ms,
- * opens a span and, inside it, schedules a task on {@code ticks} {@value #DELAY_MILLIS} ms ahead
- * (so it is due well before the worker is free), submits a task to {@code jobs} while its only
+ * it holds the only worker of the scheduled executor {@code ticks} {@value #TICKS_HOLD_MILLIS} ms
+ * and the only thread of Jetty's pool {@code jetty-jobs} {@value #HOLD_MILLIS} ms, opens a span
+ * and, inside it, submits a job to {@code jetty-jobs}, schedules a task on {@code ticks}
+ * {@value #DELAY_MILLIS} ms ahead (so it is due well before the worker is free), submits a task to {@code jobs} while its only
  * worker is held {@value #HOLD_MILLIS} ms, then submits two to {@code guarded} (one worker, held):
  * the second is refused by the test's shedding rule. Prints {@code span <traceId> <spanId>}, then, once the
  * span ended, {@code event <name> <attributes>} for each event on it (Spillway's).
@@ -45,6 +47,10 @@ public final class TracedSdkApp {
     ThreadPoolExecutor guarded = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         Scenario.named("guarded"));
     ScheduledThreadPoolExecutor ticks = new ScheduledThreadPoolExecutor(1, Scenario.named("ticks"));
+    QueuedThreadPool jetty = new QueuedThreadPool(1, 1);
+    jetty.setName("jetty-jobs");
+    jetty.setReservedThreads(0);
+    jetty.start();
     CountDownLatch release = new CountDownLatch(1);
     guarded.execute(() -> await(release));
     Scenario.say("ready");
@@ -55,9 +61,17 @@ public final class TracedSdkApp {
       ticking.countDown();
       sleep(TICKS_HOLD_MILLIS);
     });
+    CountDownLatch jettyHeld = new CountDownLatch(1);
+    jetty.execute(() -> {
+      jettyHeld.countDown();
+      sleep(HOLD_MILLIS);
+    });
     ticking.await();
+    jettyHeld.await();
     Span span = tracer.spanBuilder("request").startSpan();
     try (Scope ignored = span.makeCurrent()) {
+      CountDownLatch jettyRan = new CountDownLatch(1);
+      jetty.execute(jettyRan::countDown);
       ScheduledFuture<?> tick = ticks.schedule(() -> { }, DELAY_MILLIS, TimeUnit.MILLISECONDS);
       CountDownLatch running = new CountDownLatch(1);
       jobs.execute(() -> {
@@ -74,6 +88,7 @@ public final class TracedSdkApp {
         Scenario.say("shed " + e.getMessage());
       }
       tick.get();
+      jettyRan.await();
     } finally {
       span.end();
     }

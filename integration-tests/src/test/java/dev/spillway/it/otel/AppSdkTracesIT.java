@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An application with its own OpenTelemetry API and SDK, no OpenTelemetry agent: a task it submits
- * inside its span, to an executor whose only worker is held, makes Spillway's queue-wait span with
- * that span as parent; a shed inside the span is an event on it. The same application's HikariCP
+ * inside its span, to an executor whose only worker is held (the JDK's, Jetty's pool), makes
+ * Spillway's queue-wait span with that span as parent, a scheduled task one from when it was due;
+ * a shed inside the span is an event on it. The same application's HikariCP
  * pool: a timeout is an event on the caller's span and on Spillway's acquire span, a shed an
  * event on the caller's span, and a flood of sheds adds a bounded few.
  */
@@ -30,6 +31,8 @@ class AppSdkTracesIT {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       AgentJvm.Builder builder = AgentJvm.builder(TracedSdkApp.class).exportTo(receiver).agentArgs("rules=" + rules);
       Libraries.openTelemetry().forEach(builder::classpath);
+      Libraries.pool("jetty12", "jetty-util").forEach(builder::classpath);
+      Libraries.pool("common", "slf4j").forEach(builder::classpath);
       try (AgentJvm app = builder.start()) {
         app.awaitAgentStarted();
         app.send("start");
@@ -53,6 +56,14 @@ class AppSdkTracesIT {
         assertThat(OtelAgentIT.attribute(wait, "spillway.executor.wait.outcome")).isEqualTo("started");
         assertThat(OtelAgentIT.longAttribute(wait, "spillway.executor.queue.size")).isZero();
         assertThat(OtelAgentIT.duration(wait)).isGreaterThanOrEqualTo(TracedSdkApp.HOLD_MILLIS / 2 * 1_000_000L);
+
+        // Jetty's pool: the job waited for its only thread, from execute to runJob.
+        Span jetty = awaitSpan(receiver, app, "dev.spillway.executor", "jvm.executor.task.wait",
+            span -> "jetty-jobs".equals(OtelAgentIT.attribute(span, "jvm.executor.name")));
+        assertThat(OtelAgentIT.hex(jetty.getParentSpanId())).isEqualTo(ids[2]);
+        assertThat(OtelAgentIT.attribute(jetty, "jvm.executor.type"))
+            .isEqualTo("org.eclipse.jetty.util.thread.QueuedThreadPool");
+        assertThat(OtelAgentIT.duration(jetty)).isGreaterThanOrEqualTo(TracedSdkApp.HOLD_MILLIS / 2 * 1_000_000L);
 
         // The scheduled task: its wait runs from when it was due (about hold - delay), not from
         // when it was scheduled (about the hold).
