@@ -81,7 +81,7 @@ final class PoolSpans {
     if (outcome != Outcome.OK) {
       span.setStatus(StatusCode.ERROR, thrown == null ? outcome.value : thrown.getClass().getName());
     }
-    if (outcome == Outcome.TIMEOUT && tracker.events.tryTake(System.nanoTime())) {
+    if (outcome == Outcome.TIMEOUT && tracker.events.tryTake()) {
       String type = thrown == null ? null : thrown.getClass().getName();
       span.addEvent(TIMEOUT, type == null ? Attributes.of(POOL_NAME, series.name, WAIT, wait)
           : Attributes.of(POOL_NAME, series.name, WAIT, wait, EXCEPTION_TYPE, type),
@@ -94,7 +94,7 @@ final class PoolSpans {
 
   /** A shedding rule refused an acquire on the calling thread. */
   void shed(PoolTracker tracker, PoolSeries series, Class<?> poolClass, BoundRule refusal) {
-    if (tracker.events.tryTake(System.nanoTime())) {
+    if (tracker.events.tryTake()) {
       appEvent(poolClass, SHED, "spillway.target.kind", "pool", "spillway.target.name", series.name,
           "spillway.rule", refusal.rule().name(), "spillway.shed.reason", refusal.conditions());
     }

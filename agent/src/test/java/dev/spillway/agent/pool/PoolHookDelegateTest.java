@@ -293,7 +293,6 @@ class PoolHookDelegateTest {
     rule(Mode.ENFORCE);
     adapter.pending = 5;
     Span request = app.get("app").spanBuilder("request").startSpan();
-    long started = System.nanoTime();
     try (Scope ignored = request.makeCurrent()) {
       for (int i = 0; i < 1000; i++) {
         assertThatThrownBy(() -> events.onAcquire(pool, FAKE)).isInstanceOf(SQLTransientConnectionException.class);
@@ -301,13 +300,13 @@ class PoolHookDelegateTest {
     } finally {
       request.end();
     }
-    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     List<String> names = application.getFinishedSpanItems().get(0).getEvents().stream().map(EventData::getName)
         .collect(Collectors.toList());
     app.close();
     assertThat(registry.get(pool).sheds.sum()).isEqualTo(1000);
-    // Ten in each second the flood touched: the first, and one more per second boundary it crossed.
-    assertThat(names).hasSizeBetween(10, (int) (10 * (seconds + 2))).containsOnly("spillway.shed");
+    // Ten in each second of the agent's housekeeper (EventBudget.nextSecond): none ticks here,
+    // unless one left by another test crosses one second boundary.
+    assertThat(names).hasSizeBetween(10, 20).containsOnly("spillway.shed");
   }
 
   @Test
