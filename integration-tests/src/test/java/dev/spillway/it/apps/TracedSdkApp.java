@@ -19,18 +19,20 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An application with its own OpenTelemetry API and SDK (no OpenTelemetry agent). On {@code run}
- * it holds the only worker of the scheduled executor {@code ticks} {@value #TICKS_HOLD_MILLIS} ms
- * and the only thread of Jetty's pool {@code jetty-jobs} {@value #HOLD_MILLIS} ms, opens a span
- * and, inside it, submits a job to {@code jetty-jobs}, schedules a task on {@code ticks}
- * {@value #DELAY_MILLIS} ms ahead (so it is due well before the worker is free), submits a task to {@code jobs} while its only
- * worker is held {@value #HOLD_MILLIS} ms, then submits two to {@code guarded} (one worker, held):
- * the second is refused by the test's shedding rule. Prints {@code span <traceId> <spanId>}, then, once the
- * span ended, {@code event <name> <attributes>} for each event on it (Spillway's).
+ * it holds the only worker of the scheduled executor {@code ticks} and the only thread of Jetty's
+ * pool {@code jetty-jobs}, opens a span and, inside it: schedules a task on {@code ticks}
+ * {@value #DELAY_MILLIS} ms ahead and submits a job to {@code jetty-jobs}, and lets both held
+ * threads go {@value #WORKERS_HOLD_MILLIS} ms later (the scheduled task is then late by at least
+ * the difference, the job waited at least that long); submits a task to {@code jobs} while its
+ * only worker is held {@value #HOLD_MILLIS} ms; then submits two to {@code guarded} (one worker,
+ * held): the second is refused by the test's shedding rule. Prints {@code span <traceId>
+ * <spanId>}, then, once the span ended, {@code event <name> <attributes>} for each event on it
+ * (Spillway's).
  */
 public final class TracedSdkApp {
 
   public static final long HOLD_MILLIS = 400;
-  public static final long TICKS_HOLD_MILLIS = 600;
+  public static final long WORKERS_HOLD_MILLIS = 600;
   public static final long DELAY_MILLIS = 300;
 
   public static void main(String[] args) throws Exception {
@@ -56,23 +58,22 @@ public final class TracedSdkApp {
     Scenario.say("ready");
     Scenario.await("run");
 
-    CountDownLatch ticking = new CountDownLatch(1);
-    ticks.execute(() -> {
-      ticking.countDown();
-      sleep(TICKS_HOLD_MILLIS);
-    });
-    CountDownLatch jettyHeld = new CountDownLatch(1);
-    jetty.execute(() -> {
-      jettyHeld.countDown();
-      sleep(HOLD_MILLIS);
-    });
-    ticking.await();
-    jettyHeld.await();
+    CountDownLatch held = new CountDownLatch(2);
+    CountDownLatch letGo = new CountDownLatch(1);
+    Runnable holder = () -> {
+      held.countDown();
+      await(letGo);
+    };
+    ticks.execute(holder);
+    jetty.execute(holder);
+    held.await();
     Span span = tracer.spanBuilder("request").startSpan();
     try (Scope ignored = span.makeCurrent()) {
+      ScheduledFuture<?> tick = ticks.schedule(() -> { }, DELAY_MILLIS, TimeUnit.MILLISECONDS);
       CountDownLatch jettyRan = new CountDownLatch(1);
       jetty.execute(jettyRan::countDown);
-      ScheduledFuture<?> tick = ticks.schedule(() -> { }, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      sleep(WORKERS_HOLD_MILLIS);
+      letGo.countDown();
       CountDownLatch running = new CountDownLatch(1);
       jobs.execute(() -> {
         running.countDown();
