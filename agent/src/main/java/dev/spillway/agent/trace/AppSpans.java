@@ -137,7 +137,7 @@ public final class AppSpans {
     }
     try {
       Object span = (Object) api.currentSpan.invokeExact();
-      if (span == api.invalid || span == null) {
+      if (span == null || span == api.invalid) {
         return null; // no span current: the usual submit
       }
       Object context = api.getSpanContext.invoke(span);
@@ -286,7 +286,7 @@ public final class AppSpans {
       Class<?> span = current.getReturnType();
       this.getSpanContext = span.getMethod("getSpanContext");
       this.isRecording = span.getMethod("isRecording");
-      this.invalid = span.getMethod("getInvalid").invoke(null);
+      this.invalid = invalidSpan(span);
       Class<?> spanContext = getSpanContext.getReturnType();
       this.isValid = spanContext.getMethod("isValid");
       this.isSampled = spanContext.getMethod("isSampled");
@@ -319,6 +319,15 @@ public final class AppSpans {
       this.putLong = putLong;
       this.putDouble = putDouble;
       this.build = build;
+    }
+
+    /** {@code Span.getInvalid()}, or null for an API without it (then only the validity check tells). */
+    private static Object invalidSpan(Class<?> span) {
+      try {
+        return span.getMethod("getInvalid").invoke(null);
+      } catch (Exception | LinkageError e) {
+        return null;
+      }
     }
 
     static Api of(Method current) throws ReflectiveOperationException {
