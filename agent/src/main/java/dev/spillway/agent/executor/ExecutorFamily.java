@@ -20,6 +20,7 @@ import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Plumbing;
+import dev.spillway.agent.util.QueueSizes;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -180,6 +181,7 @@ public final class ExecutorFamily implements Family {
   /** Executors whose workers already run: found from those threads, named from them. */
   @Override
   public void discover(Instrumentation inst, Set<String> unwoven) {
+    QueueSizes.open(inst); // rules read work queues' sizes without their locks from now on
     forkJoinPools.scan();
     if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)
         && !unwoven.contains(TomcatExecutorInstrumentation.EXECUTOR)) {
