@@ -63,6 +63,12 @@ public final class ExecutorHooks {
     /** A worker got its next task (null when it is about to exit). */
     void afterGetTask(Object executor, Object workerState, Object task);
 
+    /**
+     * A worker of a pool whose {@code getTask} is not woven (Jetty's) is about to run a task it
+     * took from the queue.
+     */
+    void onTaskStart(Object executor, Object task);
+
     /** A worker exits, possibly because its task threw. */
     void onWorkerExit(Object executor);
 
@@ -91,6 +97,7 @@ public final class ExecutorHooks {
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
     @Override public Object beforeGetTask(Object executor) { return null; }
     @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
+    @Override public void onTaskStart(Object executor, Object task) {}
     @Override public void onWorkerExit(Object executor) {}
     @Override public void afterWorkerExit(Object executor) {}
   };
@@ -149,6 +156,10 @@ public final class ExecutorHooks {
 
   public static void afterGetTask(Object executor, Object workerState, Object task) {
     delegate.afterGetTask(executor, workerState, task);
+  }
+
+  public static void onTaskStart(Object executor, Object task) {
+    delegate.onTaskStart(executor, task);
   }
 
   public static void onWorkerExit(Object executor) {

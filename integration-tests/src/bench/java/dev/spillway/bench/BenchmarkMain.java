@@ -26,6 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>mvn -B -Pbench verify -pl integration-tests -am [-Dbench.include=Executor] [-Dbench.quick=true]
  *     [-Dbench.configurations='no agent;agent'] [-Dbench.rounds=3]
+ *     [-Dbench.other.jar=path/to/another/spillway-agent.jar]   (adds the configuration "other agent")
  *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
  *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
  */
@@ -71,6 +72,11 @@ public final class BenchmarkMain {
     configurations.put("agent attached after start", attachArgs(agentJar));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
+    // Another build of the agent (say, main's) beside this one, in the same run: a before and after.
+    String otherJar = System.getProperty("bench.other.jar", "");
+    if (!otherJar.isBlank()) {
+      configurations.put("other agent", agentArgs(new File(otherJar).getAbsolutePath(), ""));
+    }
     String only = System.getProperty("bench.configurations", "");
     if (!only.isBlank()) {
       List<String> kept = List.of(only.split("\\s*;\\s*"));

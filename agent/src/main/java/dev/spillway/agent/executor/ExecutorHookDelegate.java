@@ -141,9 +141,16 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == null) {
         tracker = registry.track(executor, Sighting.SUBMITTED);
       }
+      if (tracker == ExecutorTracker.IGNORED) {
+        return false;
+      }
       Gate gate = tracker.gate;
-      refusal = tracker == ExecutorTracker.IGNORED || gate == null ? null : gate.admit();
+      refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
+        ExecutorSpans traces = spans;
+        if (traces != null) {
+          traces.submitted(tracker, executor, task, 0);
+        }
         return false;
       }
     } catch (Throwable t) {
@@ -349,9 +356,20 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       return;
     }
     if (tracker.scheduled) {
-      if (task instanceof Delayed && tracker.sampler.sample()) {
-        // A scheduled task waits from when it became due, which its own delay tells.
-        long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+      if (!(task instanceof Delayed)) {
+        return;
+      }
+      PendingTasks.Sample traced = tracker.traced.takeSample(task);
+      boolean sampled = tracker.sampler.sample();
+      if (traced == null && !sampled) {
+        return;
+      }
+      // A scheduled task waits from when it became due, which its own delay tells.
+      long overdue = -((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+      if (traced != null) {
+        waitSpan(tracker, traced.payload, overdue);
+      }
+      if (sampled) {
         long now = System.nanoTime();
         state.runStart = now;
         metrics.recordWait(tracker, overdue);
@@ -368,14 +386,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
     PendingTasks.Sample traced = tracker.traced.takeSample(task);
     if (traced != null) {
-      ExecutorSpans traces = spans;
-      try {
-        if (traces != null) {
-          traces.started(tracker, traced, System.nanoTime());
-        }
-      } catch (Throwable t) {
-        AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
-      }
+      waitSpan(tracker, traced.payload, System.nanoTime() - traced.submittedAt);
     }
     long submitted = tracker.pending.take(task);
     if (submitted >= 0) {
@@ -385,6 +396,34 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (gate != null) {
         gate.onDequeue(now - submitted, now);
       }
+    }
+  }
+
+  /**
+   * Jetty's worker is about to run a job: only for its wait span, if it was submitted inside a
+   * trace (one lookup of the pool, and one volatile read when no traced job is in flight).
+   */
+  @Override
+  public void onTaskStart(Object executor, Object task) {
+    ExecutorTracker tracker = registry.get(executor);
+    if (tracker == null || tracker == ExecutorTracker.IGNORED) {
+      return;
+    }
+    PendingTasks.Sample traced = tracker.traced.takeSample(task);
+    if (traced != null) {
+      waitSpan(tracker, traced.payload, System.nanoTime() - traced.submittedAt);
+    }
+  }
+
+  /** A worker took a traced task that waited {@code wait} nanoseconds: its span, if long enough. */
+  private void waitSpan(ExecutorTracker tracker, Object submission, long wait) {
+    ExecutorSpans traces = spans;
+    try {
+      if (traces != null) {
+        traces.waited(tracker, submission, wait);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("wait-span", "cannot make queue-wait spans: " + t);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.spillway.agent.executor;
 
-import dev.spillway.agent.timing.PendingTasks;
 import dev.spillway.agent.trace.AppSpans;
+import dev.spillway.agent.trace.EventBudget;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  *       queue, {@value #WAIT}, child of the submitter's span. The submission is kept beside the
  *       task ({@link ExecutorTracker#traced}), never wrapped; at most
  *       {@value #TRACED_IN_FLIGHT} per executor at a time, the rest make no span.
+ *   <li>A scheduled executor's task waits by design until it is due: its span covers the time
+ *       from when it was due to when a worker took it, the lateness that the executor (busy
+ *       workers) added, not the delay the application asked for. Only a task's first run: a
+ *       periodic task's later runs are queued by the executor itself, in no request. A task
+ *       scheduled far ahead holds its slot until it runs, or at most
+ *       {@link dev.spillway.agent.timing.PendingTasks#MAX_AGE_NANOS} (ten minutes).
+ *   <li>Jetty's pool, whose worker loop is not woven, tells when a worker starts a job
+ *       ({@code runJob}): from submit to then is the wait.
  *   <li>A rejection or a shed is an event on the submitter's current span, at most
  *       {@value #EVENTS_PER_SECOND} a second per executor.
  * </ul>
@@ -29,7 +37,7 @@ final class ExecutorSpans {
   static final String REJECTED = "jvm.executor.task.rejected";
   static final String SHED = "spillway.shed";
   static final int TRACED_IN_FLIGHT = 16;
-  static final int EVENTS_PER_SECOND = 10;
+  static final int EVENTS_PER_SECOND = EventBudget.PER_TARGET;
 
   static final AttributeKey<Double> WAIT_TIME = AttributeKey.doubleKey("spillway.executor.wait_time");
   static final AttributeKey<Long> QUEUED = AttributeKey.longKey("spillway.executor.queue.size");
@@ -68,13 +76,15 @@ final class ExecutorSpans {
     }
   }
 
-  /** A worker took a traced task at {@code now}: its wait span, if it waited long enough. */
-  void started(ExecutorTracker tracker, PendingTasks.Sample traced, long now) {
-    long wait = now - traced.submittedAt;
-    if (wait < slowNanos || !(traced.payload instanceof Submission)) {
+  /**
+   * A worker took a traced task that waited {@code wait} nanoseconds (from submit, or for a
+   * scheduled task from when it was due): its wait span, if it waited long enough.
+   */
+  void waited(ExecutorTracker tracker, Object payload, long wait) {
+    if (wait < slowNanos || !(payload instanceof Submission)) {
       return;
     }
-    Submission submission = (Submission) traced.payload;
+    Submission submission = (Submission) payload;
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
     ExecutorSeries series = tracker.series;

@@ -97,6 +97,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         return start == 0 ? FLAGS + 1 : start;
       }
       tracker.sheds.increment();
+      shedEvent(tracker, pool, refusal);
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-acquire-hook", "connection pool hook failed, requests are admitted unmeasured: " + t);
       return 0;
@@ -148,7 +149,19 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown) {
     PoolSpans current = spans;
     if (current != null) {
-      current.acquired(registry.series(tracker), pool.getClass(), wait, outcome, thrown);
+      current.acquired(tracker, registry.series(tracker), pool.getClass(), wait, outcome, thrown);
+    }
+  }
+
+  /** The refusal as an event on the caller's span; a failure here never stops the refusal. */
+  private void shedEvent(PoolTracker tracker, Object pool, BoundRule refusal) {
+    PoolSpans current = spans;
+    try {
+      if (current != null) {
+        current.shed(tracker, registry.series(tracker), pool.getClass(), refusal);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-shed-event", "cannot add shed events to the application's spans: " + t);
     }
   }
 

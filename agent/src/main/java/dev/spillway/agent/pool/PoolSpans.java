@@ -1,7 +1,10 @@
 package dev.spillway.agent.pool;
 
+import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.trace.AppSpans;
+import dev.spillway.agent.trace.EventBudget;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -11,17 +14,29 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The span of a slow or failed connection acquire: one span, {@code db.client.connection.acquire},
- * for an acquire that waited at least {@code spillway.pool.slow-acquire} or timed out, made a child
- * of the application's current span when there is one ({@link AppSpans}), so that it shows inside
- * the request that waited. Fast acquires make no span.
+ * What connection pools add to the application's traces.
+ *
+ * <ul>
+ *   <li>The span of a slow or failed acquire: one span, {@value #NAME}, for an acquire that waited
+ *       at least {@code spillway.pool.slow-acquire} or timed out, made a child of the
+ *       application's current span when there is one ({@link AppSpans}), so that it shows inside
+ *       the request that waited. Fast acquires make no span.
+ *   <li>A timeout is also an event, {@value #TIMEOUT}, on that span and on the caller's current
+ *       span; a shedding rule's refusal is an event {@value #SHED} on the caller's current span
+ *       (it refuses before any wait, so no acquire span exists for it). At most
+ *       {@value EventBudget#PER_TARGET} events a second per pool, so that a flood of refusals is
+ *       not a flood of span data; the counters count every one anyway.
+ * </ul>
  */
 final class PoolSpans {
 
   static final String NAME = "db.client.connection.acquire";
+  static final String TIMEOUT = "db.client.connection.timeout";
+  static final String SHED = "spillway.shed";
   static final AttributeKey<String> POOL_NAME = PoolSeries.POOL_NAME;
   static final AttributeKey<Double> WAIT = AttributeKey.doubleKey("spillway.pool.wait_time");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("spillway.pool.acquire.outcome");
+  static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
 
   /** How an acquire ended. */
   enum Outcome {
@@ -42,28 +57,62 @@ final class PoolSpans {
   }
 
   /** Records an acquire of {@code waitNanos} that ended now, on the calling thread. */
-  void acquired(PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome, Throwable thrown) {
+  void acquired(PoolTracker tracker, PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome,
+      Throwable thrown) {
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
     AppSpans.Parent app = appSpans.current(poolClass.getClassLoader());
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    if (app == null && context != null && context != poolClass.getClassLoader()) {
+    ClassLoader context = contextLoader(poolClass);
+    if (app == null && context != null) {
       // A pool shared by applications (an application server's): their API is in the thread's
       // context loader.
       app = appSpans.current(context);
     }
     Context parent = app == null ? Context.root() : app.context();
+    double wait = Math.max(0, waitNanos) / 1e9;
     Span span = tracer.spanBuilder(NAME)
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)
         .setStartTimestamp(endNanos - Math.max(0, waitNanos), TimeUnit.NANOSECONDS)
         .setAttribute(POOL_NAME, series.name)
-        .setAttribute(WAIT, Math.max(0, waitNanos) / 1e9)
+        .setAttribute(WAIT, wait)
         .setAttribute(OUTCOME, outcome.value)
         .startSpan();
     if (outcome != Outcome.OK) {
       span.setStatus(StatusCode.ERROR, thrown == null ? outcome.value : thrown.getClass().getName());
     }
+    if (outcome == Outcome.TIMEOUT && tracker.events.tryTake()) {
+      String type = thrown == null ? null : thrown.getClass().getName();
+      span.addEvent(TIMEOUT, type == null ? Attributes.of(POOL_NAME, series.name, WAIT, wait)
+          : Attributes.of(POOL_NAME, series.name, WAIT, wait, EXCEPTION_TYPE, type),
+          endNanos, TimeUnit.NANOSECONDS);
+      appEvent(poolClass, TIMEOUT, POOL_NAME.getKey(), series.name, WAIT.getKey(), wait,
+          EXCEPTION_TYPE.getKey(), type);
+    }
     span.end(endNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A shedding rule refused an acquire on the calling thread. */
+  void shed(PoolTracker tracker, PoolSeries series, Class<?> poolClass, BoundRule refusal) {
+    if (tracker.events.tryTake()) {
+      appEvent(poolClass, SHED, "spillway.target.kind", "pool", "spillway.target.name", series.name,
+          "spillway.rule", refusal.rule().name(), "spillway.shed.reason", refusal.conditions());
+    }
+  }
+
+  /** An event on the application's current span: its API as the pool's loader sees it, or the thread's. */
+  private void appEvent(Class<?> poolClass, String name, Object... attributes) {
+    if (!appSpans.addEvent(poolClass.getClassLoader(), name, attributes)) {
+      ClassLoader context = contextLoader(poolClass);
+      if (context != null) {
+        appSpans.addEvent(context, name, attributes);
+      }
+    }
+  }
+
+  /** The thread's context loader when it is not the pool's own (already asked), else null. */
+  private static ClassLoader contextLoader(Class<?> poolClass) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context == poolClass.getClassLoader() ? null : context;
   }
 }

@@ -5,6 +5,7 @@ import dev.spillway.agent.shedding.TargetSignals;
 import dev.spillway.agent.timing.Sampler;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.timing.WaitSketch;
+import dev.spillway.agent.trace.EventBudget;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,6 +34,8 @@ final class PoolTracker {
 
   final LongAdder timeouts = new LongAdder();
   final LongAdder sheds = new LongAdder();
+  /** Bounds the span events of its timeouts and sheds (see {@link PoolSpans}). */
+  final EventBudget events = new EventBudget(EventBudget.PER_TARGET);
 
   /** Which acquires feed the wait and use-time histograms; see {@link TaskSampling}. */
   final Sampler sampler;

@@ -18,6 +18,7 @@ public final class BoundRule {
   private final CoDel codel;
   private final LongAdder sheds;
   private final String message;
+  private final String conditions;
 
   BoundRule(Rule rule, TargetKind kind, String targetName, LongAdder sheds) {
     this.rule = rule;
@@ -39,7 +40,8 @@ public final class BoundRule {
     for (Condition condition : rule.when()) {
       text.append(text.length() == 0 ? "" : ", ").append(condition);
     }
-    this.message = "shed by Spillway rule '" + rule.name() + "' (" + text + ") on " + kind.value() + " '"
+    this.conditions = text.toString();
+    this.message = "shed by Spillway rule '" + rule.name() + "' (" + conditions + ") on " + kind.value() + " '"
         + targetName + "'";
   }
 
@@ -49,6 +51,11 @@ public final class BoundRule {
 
   public String targetName() {
     return targetName;
+  }
+
+  /** The rule's conditions as written in its message, such as {@code pending >= 20}. */
+  public String conditions() {
+    return conditions;
   }
 
   /** The message of a refusal: names the rule, its conditions and the target. */

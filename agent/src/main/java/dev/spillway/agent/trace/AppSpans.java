@@ -6,6 +6,9 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 
@@ -24,6 +27,12 @@ import java.lang.reflect.Method;
  * </ul>
  * Methods are resolved on the public interfaces once; a loader without the API is remembered as
  * such. Nothing here ever fails the caller: any failure reads as "no current span".
+ *
+ * <p><b>The untraced submit.</b> Every submit to an executor asks {@link #currentSampled}, and
+ * most find no span. {@code Span.current()} then returns the API's one invalid span,
+ * {@code Span.getInvalid()}, the very instance: an identity check against it, kept per API,
+ * answers "none" after one call, through a method handle bound once (not {@code Method.invoke},
+ * which boxes, checks access and, on JDK 18 and later, goes through a handle it cannot inline).
  */
 public final class AppSpans {
 
@@ -127,22 +136,28 @@ public final class AppSpans {
       return null;
     }
     try {
-      Object context = context(api);
-      if (context == null || !Boolean.TRUE.equals(api.isSampled.invoke(context))) {
+      Object span = (Object) api.currentSpan.invokeExact();
+      if (span == null || span == api.invalid) {
+        return null; // no span current: the usual submit
+      }
+      Object context = api.getSpanContext.invoke(span);
+      if (context == null || !Boolean.TRUE.equals(api.isValid.invoke(context))
+          || !Boolean.TRUE.equals(api.isSampled.invoke(context))) {
         return null;
       }
       return new Parent((String) api.getTraceId.invoke(context), (String) api.getSpanId.invoke(context),
           (Byte) api.asByte.invoke(api.getTraceFlags.invoke(context)));
-    } catch (Exception | LinkageError e) {
+    } catch (Throwable e) {
       return null;
     }
   }
 
   /**
    * Adds an event to the application's current span, if one is current and recording; returns
-   * whether it did. {@code attributes} are key, value pairs of strings.
+   * whether it did. {@code attributes} are key, value pairs: a string key, then a
+   * {@code String}, {@code Long} or {@code Double} value (a null value is left out).
    */
-  public boolean addEvent(ClassLoader loader, String name, String... attributes) {
+  public boolean addEvent(ClassLoader loader, String name, Object... attributes) {
     Api api = rareApi(loader);
     if (api == null || api.addEvent == null) {
       return false;
@@ -154,8 +169,13 @@ public final class AppSpans {
       }
       Object builder = api.attributesBuilder.invoke(null);
       for (int i = 0; i + 1 < attributes.length; i += 2) {
-        if (attributes[i + 1] != null) {
-          builder = api.put.invoke(builder, attributes[i], attributes[i + 1]);
+        Object value = attributes[i + 1];
+        if (value instanceof Double) {
+          builder = api.putDouble.invoke(builder, attributes[i], value);
+        } else if (value instanceof Long) {
+          builder = api.putLong.invoke(builder, attributes[i], value);
+        } else if (value != null) {
+          builder = api.put.invoke(builder, attributes[i], value.toString());
         }
       }
       api.addEvent.invoke(span, name, api.build.invoke(builder));
@@ -238,6 +258,10 @@ public final class AppSpans {
   /** The methods of one OpenTelemetry API (the application's, or the agent's relocated one). */
   static final class Api {
     final Method current;
+    /** {@link #current} as a handle typed {@code ()Object}, for {@code invokeExact}. */
+    final MethodHandle currentSpan;
+    /** {@code Span.getInvalid()}: what {@code current} returns when no span is current. */
+    final Object invalid;
     final Method getSpanContext;
     final Method isRecording;
     final Method isValid;
@@ -250,15 +274,19 @@ public final class AppSpans {
     final Method addEvent;
     final Method attributesBuilder;
     final Method put;
+    final Method putLong;
+    final Method putDouble;
     final Method build;
 
     private Api(Method current) throws ReflectiveOperationException {
       this.current = current;
+      this.currentSpan = MethodHandles.publicLookup().unreflect(current).asType(MethodType.methodType(Object.class));
       // Resolved on the public interfaces the API declares, never on the (often hidden) classes
       // that implement them.
       Class<?> span = current.getReturnType();
       this.getSpanContext = span.getMethod("getSpanContext");
       this.isRecording = span.getMethod("isRecording");
+      this.invalid = invalidSpan(span);
       Class<?> spanContext = getSpanContext.getReturnType();
       this.isValid = spanContext.getMethod("isValid");
       this.isSampled = spanContext.getMethod("isSampled");
@@ -269,6 +297,8 @@ public final class AppSpans {
       Method addEvent = null;
       Method attributesBuilder = null;
       Method put = null;
+      Method putLong = null;
+      Method putDouble = null;
       Method build = null;
       try {
         // ...api.trace.Span -> ...api.common.Attributes, relocated or not.
@@ -277,6 +307,8 @@ public final class AppSpans {
         addEvent = span.getMethod("addEvent", String.class, attributes);
         attributesBuilder = attributes.getMethod("builder");
         put = attributesBuilder.getReturnType().getMethod("put", String.class, String.class);
+        putLong = attributesBuilder.getReturnType().getMethod("put", String.class, long.class);
+        putDouble = attributesBuilder.getReturnType().getMethod("put", String.class, double.class);
         build = attributesBuilder.getReturnType().getMethod("build");
       } catch (Exception | LinkageError e) {
         addEvent = null;
@@ -284,7 +316,18 @@ public final class AppSpans {
       this.addEvent = addEvent;
       this.attributesBuilder = attributesBuilder;
       this.put = put;
+      this.putLong = putLong;
+      this.putDouble = putDouble;
       this.build = build;
+    }
+
+    /** {@code Span.getInvalid()}, or null for an API without it (then only the validity check tells). */
+    private static Object invalidSpan(Class<?> span) {
+      try {
+        return span.getMethod("getInvalid").invoke(null);
+      } catch (Exception | LinkageError e) {
+        return null;
+      }
     }
 
     static Api of(Method current) throws ReflectiveOperationException {

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventBudget {
 
+  /** The budget of one executor or pool: events a second. */
+  public static final int PER_TARGET = 10;
+
   private static final int COUNT_BITS = 20;
   private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
   private static final long SECOND_MASK = Long.MAX_VALUE >>> COUNT_BITS;

@@ -21,11 +21,17 @@ import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -227,6 +233,80 @@ class PoolHookDelegateTest {
         .isInstanceOf(SQLTransientConnectionException.class)
         .hasMessage("shed by Spillway rule 'waiters' (pending >= 5) on pool 'orders'");
     assertThat(registry.get(pool).sheds.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aShedAndATimeoutAreEventsOnTheCallersSpanAndTheTimeoutOnItsAcquireSpanToo() {
+    InMemorySpanExporter spillway = InMemorySpanExporter.create();
+    Telemetry traced = Telemetry.of(OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spillway)).build())
+        .build());
+    // The application's own SDK: here the test's (unrelocated) OpenTelemetry, seen through the
+    // thread's context loader, as for a pool whose loader has no API (this one's is the JDK's).
+    InMemorySpanExporter application = InMemorySpanExporter.create();
+    SdkTracerProvider app = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(application))
+        .build();
+    events.report(new PoolMetrics(telemetry.meter("pool"), registry), new PoolSpans(traced.tracer("pool")));
+    try {
+      events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), new Object(), null);
+      rule(Mode.ENFORCE);
+      Span request = app.get("app").spanBuilder("request").startSpan();
+      try (Scope ignored = request.makeCurrent()) {
+        events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), null, new TimeoutException("waited"));
+        adapter.pending = 5;
+        assertThatThrownBy(() -> events.onAcquire(pool, FAKE)).isInstanceOf(SQLTransientConnectionException.class);
+      } finally {
+        request.end();
+      }
+      List<EventData> onRequest = application.getFinishedSpanItems().get(0).getEvents();
+      assertThat(onRequest).extracting(EventData::getName)
+          .containsExactly("db.client.connection.timeout", "spillway.shed");
+      EventData timeout = onRequest.get(0);
+      assertThat(timeout.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+          .isEqualTo("orders");
+      assertThat(timeout.getAttributes().get(AttributeKey.stringKey("exception.type")))
+          .isEqualTo(TimeoutException.class.getName());
+      assertThat(timeout.getAttributes().get(AttributeKey.doubleKey("spillway.pool.wait_time"))).isNotNull();
+      EventData shed = onRequest.get(1);
+      assertThat(shed.getAttributes().get(AttributeKey.stringKey("spillway.rule"))).isEqualTo("waiters");
+      assertThat(shed.getAttributes().get(AttributeKey.stringKey("spillway.target.kind"))).isEqualTo("pool");
+      assertThat(shed.getAttributes().get(AttributeKey.stringKey("spillway.target.name"))).isEqualTo("orders");
+      assertThat(shed.getAttributes().get(AttributeKey.stringKey("spillway.shed.reason"))).isEqualTo("pending >= 5");
+
+      SpanData acquire = spillway.getFinishedSpanItems().get(0);
+      assertThat(acquire.getName()).isEqualTo("db.client.connection.acquire");
+      assertThat(acquire.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+      assertThat(acquire.getEvents()).extracting(EventData::getName).containsExactly("db.client.connection.timeout");
+    } finally {
+      app.close();
+      traced.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aFloodOfShedsAddsAtMostTenEventsASecondToTheCallersSpan() {
+    InMemorySpanExporter application = InMemorySpanExporter.create();
+    SdkTracerProvider app = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(application))
+        .build();
+    events.report(new PoolMetrics(telemetry.meter("pool"), registry), new PoolSpans(telemetry.tracer("pool")));
+    events.afterAcquire(pool, FAKE, events.onAcquire(pool, FAKE), new Object(), null);
+    rule(Mode.ENFORCE);
+    adapter.pending = 5;
+    Span request = app.get("app").spanBuilder("request").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      for (int i = 0; i < 1000; i++) {
+        assertThatThrownBy(() -> events.onAcquire(pool, FAKE)).isInstanceOf(SQLTransientConnectionException.class);
+      }
+    } finally {
+      request.end();
+    }
+    List<String> names = application.getFinishedSpanItems().get(0).getEvents().stream().map(EventData::getName)
+        .collect(Collectors.toList());
+    app.close();
+    assertThat(registry.get(pool).sheds.sum()).isEqualTo(1000);
+    // Ten in each second of the agent's housekeeper (EventBudget.nextSecond): none ticks here,
+    // unless one left by another test crosses one second boundary.
+    assertThat(names).hasSizeBetween(10, 20).containsOnly("spillway.shed");
   }
 
   @Test

@@ -24,17 +24,19 @@ class AppSpansTest {
       .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
   private final ClassLoader loader = AppSpansTest.class.getClassLoader();
 
-  /** Stands for the OpenTelemetry agent's Java8BytecodeBridge: a static method giving a span. */
-  public static Span bridgeSpan = Span.getInvalid();
+  /** Stands for the OpenTelemetry agent's Java8BytecodeBridge: a public static method giving a span. */
+  public static final class Bridge {
+    static Span span = Span.getInvalid();
 
-  public static Span currentSpan() {
-    return bridgeSpan;
+    public static Span currentSpan() {
+      return span;
+    }
   }
 
   @AfterEach
   void close() {
     provider.close();
-    bridgeSpan = Span.getInvalid();
+    Bridge.span = Span.getInvalid();
   }
 
   private static AppSpans withoutAgent() {
@@ -44,7 +46,7 @@ class AppSpansTest {
   private static AppSpans withAgent() {
     return new AppSpans(() -> {
       try {
-        return AppSpans.Api.of(AppSpansTest.class.getMethod("currentSpan"));
+        return AppSpans.Api.of(Bridge.class.getMethod("currentSpan"));
       } catch (ReflectiveOperationException e) {
         throw new AssertionError(e);
       }
@@ -82,7 +84,7 @@ class AppSpansTest {
   @Test
   void theOpenTelemetryAgentsSpanWinsOverTheLoadersApi() {
     Span agentSpan = provider.get("agent").spanBuilder("server").startSpan();
-    bridgeSpan = agentSpan;
+    Bridge.span = agentSpan;
     // No span is current in the application's API: the agent's bridge is the truth.
     AppSpans.Parent parent = withAgent().currentSampled(new ClassLoader(null) {});
     agentSpan.end();
@@ -106,6 +108,29 @@ class AppSpansTest {
     assertThat(events.get(0).getAttributes().get(AttributeKey.stringKey("jvm.executor.rejection.reason")))
         .isEqualTo("saturated");
     assertThat(events.get(0).getAttributes().size()).isEqualTo(2);
+  }
+
+  @Test
+  void anEventCarriesNumbersAsNumbers() {
+    Span span = provider.get("app").spanBuilder("request").startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      assertThat(withoutAgent().addEvent(loader, "db.client.connection.timeout",
+          "spillway.pool.wait_time", 0.25, "attempts", 3L)).isTrue();
+    } finally {
+      span.end();
+    }
+    EventData event = exporter.getFinishedSpanItems().get(0).getEvents().get(0);
+    assertThat(event.getAttributes().get(AttributeKey.doubleKey("spillway.pool.wait_time"))).isEqualTo(0.25);
+    assertThat(event.getAttributes().get(AttributeKey.longKey("attempts"))).isEqualTo(3L);
+  }
+
+  @Test
+  void anInvalidSpanMadeCurrentIsNoParent() {
+    Span invalid = Span.wrap(SpanContext.getInvalid());
+    try (Scope ignored = invalid.makeCurrent()) {
+      assertThat(withoutAgent().currentSampled(loader)).isNull();
+      assertThat(withAgent().currentSampled(loader)).isNull();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.spillway.it.apps;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
@@ -14,11 +16,14 @@ import org.apache.catalina.startup.Tomcat;
  * An embedded Tomcat (tomcat-embed-core on the class path; compiled against 10.1, runs on 11 too)
  * with its connector's own executor, as Spring Boot builds it. Arguments: port, maxThreads,
  * maxQueueSize. {@code GET /slow} holds its worker thread until the test sends {@code release}
- * (prints {@code IN_SLOW <n>} on entry); {@code GET /fast} answers at once. Commands:
- * {@code release <n>} lets n held requests finish; {@code exit}.
+ * (prints {@code IN_SLOW <n>} on entry); {@code GET /fast} answers at once; {@code GET /async}
+ * starts an async task ({@code AsyncContext.start}, which Tomcat queues on the connector's
+ * executor) and keeps its worker {@value #ASYNC_HOLD_MILLIS} ms more, then the task writes
+ * {@code async done}. Commands: {@code release <n>} lets n held requests finish; {@code exit}.
  */
 public final class TomcatServerApp {
 
+  public static final long ASYNC_HOLD_MILLIS = 400;
   static final Semaphore HELD = new Semaphore(0);
   static final AtomicInteger ENTERED = new AtomicInteger();
 
@@ -50,6 +55,27 @@ public final class TomcatServerApp {
       }
     });
     context.addServletMappingDecoded("/fast", "fast");
+    Wrapper async = Tomcat.addServlet(context, "async", new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+        AsyncContext started = req.startAsync();
+        started.start(() -> {
+          try {
+            started.getResponse().getWriter().write("async done");
+          } catch (IOException e) {
+            Scenario.say("ASYNC_FAILED " + e);
+          }
+          started.complete();
+        });
+        try {
+          Thread.sleep(ASYNC_HOLD_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    async.setAsyncSupported(true);
+    context.addServletMappingDecoded("/async", "async");
     tomcat.start();
     Scenario.say("READY port=" + connector.getLocalPort());
     while (true) {

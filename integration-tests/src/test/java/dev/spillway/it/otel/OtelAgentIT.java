@@ -15,12 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +35,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * agent. Both export to one OTLP receiver. The application is an HTTP service that declares no
  * OpenTelemetry API (the usual case with the agent), served by the JDK's HTTP server, which the
  * agent traces: Spillway's spans must land inside the agent's SERVER span of the request that
- * waited, Spillway's exports must not become the application's CLIENT spans or HTTP client
- * metrics, everything Spillway rewrites is rewritten, and neither agent prints a warning.
+ * waited, a pool's timeout and a rule's shed must be events on that span, Spillway's exports must
+ * not become the application's CLIENT spans or HTTP client metrics, everything Spillway rewrites
+ * is rewritten, and neither agent prints a warning.
  */
 class OtelAgentIT {
 
@@ -111,6 +114,25 @@ class OtelAgentIT {
     // Ten a second per executor: a flood that straddles a second boundary may add twenty.
     assertThat(flood.getEventsList()).as("events of 5000 rejections").hasSizeBetween(1, 20);
 
+    // A pool's timeout and a rule's shed are events on the request's span; the timeout on
+    // Spillway's acquire span too.
+    assertThat(get(port, "/timeout")).contains("request timed out after");
+    Span timeoutServer = await(() -> serverSpan("/timeout"), "the SERVER span of /timeout");
+    assertThat(timeoutServer.getEventsList()).extracting(Span.Event::getName)
+        .containsExactly("db.client.connection.timeout");
+    assertThat(attribute(timeoutServer.getEvents(0).getAttributesList(), "db.client.connection.pool.name"))
+        .isEqualTo("short-db");
+    Span timedOut = await(() -> first(span -> span.getName().equals("db.client.connection.acquire")
+        && span.getParentSpanId().equals(timeoutServer.getSpanId())), "the acquire span of /timeout");
+    assertThat(attribute(timedOut, "spillway.pool.acquire.outcome")).isEqualTo("timeout");
+    assertThat(timedOut.getEventsList()).extracting(Span.Event::getName).containsExactly("db.client.connection.timeout");
+    assertThat(get(port, "/shed")).startsWith("shed by Spillway rule 'short-db-backlog'");
+    Span shedServer = await(() -> serverSpan("/shed"), "the SERVER span of /shed");
+    assertThat(shedServer.getEventsList()).extracting(Span.Event::getName).containsExactly("spillway.shed");
+    assertThat(attribute(shedServer.getEvents(0).getAttributesList(), "spillway.rule")).isEqualTo("short-db-backlog");
+    assertThat(attribute(shedServer.getEvents(0).getAttributesList(), "spillway.target.kind")).isEqualTo("pool");
+    assertThat(attribute(shedServer.getEvents(0).getAttributesList(), "spillway.target.name")).isEqualTo("short-db");
+
     // Both agents export: Spillway's executor metrics and the OpenTelemetry agent's server metrics.
     awaitTrue(() -> receiver.metrics().names().contains("jvm.executor.queue.size")
         && receiver.metrics().allNames().contains("io.opentelemetry.java-http-server http.server.request.duration"),
@@ -133,7 +155,12 @@ class OtelAgentIT {
   }
 
   /** Starts the application as {@code order} says; returns its HTTP port. */
-  int start(Order order) {
+  int start(Order order) throws Exception {
+    Path rules = Files.createTempFile("otel-agent-it-rules", ".yaml");
+    rules.toFile().deleteOnExit();
+    Files.writeString(rules, String.join("\n", "rules:", "  - name: short-db-backlog", "    target: pool",
+        "    match: short-db", "    when:", "      pending: \">= 1\"", ""));
+    String args = "log.level=debug,rules=" + rules;
     AgentJvm.Builder builder = AgentJvm.builder(TracedServerApp.class).exportTo(receiver)
         .property("otel.logs.exporter", "none")
         .property("otel.metric.export.interval", "200");
@@ -142,10 +169,10 @@ class OtelAgentIT {
     String otelAgent = "-javaagent:" + OTEL_AGENT.toAbsolutePath();
     switch (order) {
       case OTEL_AGENT_FIRST:
-        builder.jvmArg(otelAgent).agentArgs("log.level=debug");
+        builder.jvmArg(otelAgent).agentArgs(args);
         break;
       case SPILLWAY_FIRST:
-        builder.jvmArgAfterAgent(otelAgent).agentArgs("log.level=debug");
+        builder.jvmArgAfterAgent(otelAgent).agentArgs(args);
         break;
       default:
         builder.jvmArg(otelAgent).withoutAgent().jvmArg("-XX:+EnableDynamicAgentLoading");
@@ -155,7 +182,7 @@ class OtelAgentIT {
     int port = Integer.parseInt(app.awaitOutput(line -> line.startsWith("listening "), Duration.ofSeconds(60))
         .substring("listening ".length()));
     if (order == Order.SPILLWAY_ATTACHED) {
-      Cli.Result attach = Cli.run("attach", Long.toString(app.pid()), "log.level=debug");
+      Cli.Result attach = Cli.run("attach", Long.toString(app.pid()), args);
       assertThat(attach.exitCode).as("%s", attach).isZero();
     } else {
       app.awaitAgentStarted();
@@ -171,7 +198,13 @@ class OtelAgentIT {
   }
 
   Span serverSpan(String path) {
-    return first(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER && path.equals(attribute(span, "url.path")));
+    return serverSpan(receiver, path);
+  }
+
+  /** The first SERVER span (the OpenTelemetry agent's) of a request to {@code path}, or null. */
+  static Span serverSpan(OtlpReceiver receiver, String path) {
+    return first(receiver,
+        span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER && path.equals(attribute(span, "url.path")));
   }
 
   List<Span> spillwaySpans(String scope, String name) {
@@ -223,6 +256,10 @@ class OtelAgentIT {
   }
 
   Span first(Predicate<Span> test) {
+    return first(receiver, test);
+  }
+
+  static Span first(OtlpReceiver receiver, Predicate<Span> test) {
     for (ResourceSpans resource : receiver.spans()) {
       for (ScopeSpans scope : resource.getScopeSpansList()) {
         for (Span span : scope.getSpansList()) {
@@ -243,7 +280,13 @@ class OtelAgentIT {
         && (line.contains("] WARN ") || line.contains("] ERROR "))).collect(Collectors.toList());
   }
 
-  <T> T await(java.util.function.Supplier<T> lookup, String what) {
+  <T> T await(Supplier<T> lookup, String what) {
+    return awaitFound(lookup, () -> "no " + what + " within 30 s; spans: " + summary() + "; metrics: "
+        + receiver.metrics().allNames() + "\n" + app);
+  }
+
+  /** What {@code lookup} finds (not null), within 30 s; else fails, saying {@code failure}. */
+  static <T> T awaitFound(Supplier<T> lookup, Supplier<String> failure) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       T found = lookup.get();
@@ -251,8 +294,7 @@ class OtelAgentIT {
         return found;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " within 30 s; spans: " + summary() + "; metrics: "
-            + receiver.metrics().allNames() + "\n" + app);
+        throw new AssertionError(failure.get());
       }
       pause();
     }

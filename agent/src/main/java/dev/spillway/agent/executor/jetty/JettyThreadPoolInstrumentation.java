@@ -8,6 +8,7 @@ import dev.spillway.agent.executor.ExecutorInstrumentation;
 import dev.spillway.agent.executor.ExecutorView;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.pool.LibraryCheck;
+import dev.spillway.bootstrap.ExecutorHooks;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.asm.Advice;
@@ -19,9 +20,10 @@ import net.bytebuddy.dynamic.DynamicType;
  * Advice for Jetty 12's {@code QueuedThreadPool} ({@code jetty-util}, tested: 12.1), the pool
  * that runs a Jetty server's acceptors, selectors and requests: only {@code execute}, where a
  * shedding rule refuses and where the pool's own refusal (a full bounded job queue, or a stopped
- * pool) leaves as a {@code RejectedExecutionException}, counted once. Its worker loop is not
- * woven (so a running pool is never left in an old version of it after an attach): no task
- * timing. A pool is found at its first {@code execute} after the agent, which a serving Jetty
+ * pool) leaves as a {@code RejectedExecutionException}, counted once; and {@code runJob}, which
+ * a worker calls for each job it took, where a job submitted inside a trace ends its wait (its
+ * wait span). Its worker loop is not woven (so a running pool is never left in an old version of
+ * it after an attach): no task timing. A pool is found at its first {@code execute} after the agent, which a serving Jetty
  * makes on every request.
  */
 public final class JettyThreadPoolInstrumentation implements TypeInstrumentation {
@@ -30,6 +32,7 @@ public final class JettyThreadPoolInstrumentation implements TypeInstrumentation
 
   private final LibraryCheck check = new LibraryCheck("Jetty QueuedThreadPool", List.of(
       method(POOL, "execute", "java.lang.Runnable"),
+      method(POOL, "runJob", "java.lang.Runnable"),
       method(POOL, "getThreads"),
       method(POOL, "getBusyThreads"),
       method(POOL, "getMinThreads"),
@@ -40,8 +43,9 @@ public final class JettyThreadPoolInstrumentation implements TypeInstrumentation
       method(POOL, "isRunning"),
       method(POOL, "isStopped")));
 
-  private final AsmVisitorWrapper pool = Advice.to(ExecutorInstrumentation.LibraryExecuteAdvice.class)
-      .on(named("execute").and(takesArguments(Runnable.class)));
+  private final AsmVisitorWrapper pool = new AsmVisitorWrapper.Compound(
+      Advice.to(ExecutorInstrumentation.LibraryExecuteAdvice.class).on(named("execute").and(takesArguments(Runnable.class))),
+      Advice.to(RunJobAdvice.class).on(named("runJob").and(takesArguments(Runnable.class))));
 
   /** The view of a Jetty thread pool, or null for any other object. */
   public static ExecutorView view(Object pool) {
@@ -61,5 +65,13 @@ public final class JettyThreadPoolInstrumentation implements TypeInstrumentation
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
     return builder.visit(pool);
+  }
+
+  /** A worker is about to run a job it took from the queue: the end of a traced job's wait. */
+  static final class RunJobAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object pool, @Advice.Argument(0) Object job) {
+      ExecutorHooks.onTaskStart(pool, job);
+    }
   }
 }
