@@ -96,7 +96,8 @@ public final class Settings {
 
   public static final Setting<Boolean> POOL_ENABLED = Setting.flag("spillway.pool.enabled", true,
       "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0, Agroal"
-          + " (db.client.connection.* metrics, slow-acquire spans, shedding).");
+          + " (db.client.connection.* metrics, slow-acquire spans, shedding), and HTTP client pools: Apache"
+          + " HttpClient 5 and 4.5, OkHttp (http.client.* metrics; see Connection pools).");
 
   public static final Setting<Integer> POOL_MAX_TRACKED = Setting.integer(
       "spillway.pool.max-tracked", 200, 1, 100_000,

@@ -15,6 +15,19 @@ public abstract class PoolAdapter {
   /** Library name for log lines: "HikariCP". */
   public abstract String library();
 
+  /** What its pools pool, and so the names they report under. */
+  public PoolDomain domain() {
+    return PoolDomain.DB;
+  }
+
+  /**
+   * Whether shedding rules apply to its pools: false where the library has no acquire that can be
+   * refused (the advice only finds the pool), so that no rule is shown as bound to it.
+   */
+  public boolean sheds() {
+    return true;
+  }
+
   /** Whether {@code pool} is a pool this adapter reads (the advice may see subclasses and lookalikes). */
   public boolean accepts(Object pool) {
     return true;
@@ -65,6 +78,14 @@ public abstract class PoolAdapter {
     return new SQLTransientConnectionException(message);
   }
 
+  /**
+   * As {@link #refusal(String, boolean)}, for a library whose exception type is in the pool's own
+   * class loader (an HTTP client's "no connection available"), made through {@code pool}'s class.
+   */
+  public Throwable refusal(Object pool, String message, boolean jdbc) {
+    return refusal(message, jdbc);
+  }
+
   /** A pool's state at one collection; -1 for what the pool cannot tell. */
   public static final class PoolState {
     public long used = -1;
@@ -75,9 +96,17 @@ public abstract class PoolAdapter {
     public long idleMax = -1;
     /** Connections handed out since the pool started, where the pool counts them itself. */
     public long borrowed = -1;
+    /** HTTP: most connections to one route (host and port) by default. */
+    public long maxPerRoute = -1;
+    /** HTTP request dispatchers (OkHttp): calls running now, waiting for a slot, and the limits. */
+    public long activeRequests = -1;
+    public long queuedRequests = -1;
+    public long requestLimit = -1;
+    public long requestLimitPerHost = -1;
 
     void clear() {
-      used = idle = pending = max = idleMin = idleMax = borrowed = -1;
+      used = idle = pending = max = idleMin = idleMax = borrowed = maxPerRoute = -1;
+      activeRequests = queuedRequests = requestLimit = requestLimitPerHost = -1;
     }
   }
 }

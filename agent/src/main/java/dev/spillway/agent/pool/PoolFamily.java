@@ -16,6 +16,13 @@ import dev.spillway.agent.pool.commonspool.CommonsPoolInstrumentation;
 import dev.spillway.agent.pool.hikari.HikariAdapter;
 import dev.spillway.agent.pool.PoolAdapter.PoolState;
 import dev.spillway.agent.pool.hikari.HikariInstrumentation;
+import dev.spillway.agent.pool.httpclient4.HttpClient4Adapter;
+import dev.spillway.agent.pool.httpclient4.HttpClient4Instrumentation;
+import dev.spillway.agent.pool.httpclient5.HttpClient5Adapter;
+import dev.spillway.agent.pool.httpclient5.HttpClient5Instrumentation;
+import dev.spillway.agent.pool.okhttp.OkHttpConnectionPoolAdapter;
+import dev.spillway.agent.pool.okhttp.OkHttpDispatcherAdapter;
+import dev.spillway.agent.pool.okhttp.OkHttpInstrumentation;
 import dev.spillway.agent.pool.tomcat.TomcatJdbcAdapter;
 import dev.spillway.agent.pool.tomcat.TomcatJdbcInstrumentation;
 import dev.spillway.agent.shedding.Gate;
@@ -31,9 +38,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connection-pool family, wired: one registry, one set of {@code db.client.connection.*}
- * instruments and one hook implementation for every library; each library brings its advice and
- * an adapter that reads its pools.
+ * The connection-pool family, wired: one registry, one set of instruments per {@link PoolDomain}
+ * ({@code db.client.connection.*} for JDBC pools, {@code http.client.*} for HTTP clients' pools)
+ * and one hook implementation for every library; each library brings its advice and an adapter
+ * that reads its pools.
  */
 public final class PoolFamily implements Family {
 
@@ -52,7 +60,12 @@ public final class PoolFamily implements Family {
         new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), new CommonsPoolInstrumentation()),
         new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), new TomcatJdbcInstrumentation()),
         new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), new C3p0Instrumentation()),
-        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), new AgroalInstrumentation()));
+        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), new AgroalInstrumentation()),
+        new PoolLibrary(PoolHooks.HTTPCLIENT5, new HttpClient5Adapter(), new HttpClient5Instrumentation()),
+        new PoolLibrary(PoolHooks.HTTPCLIENT4, new HttpClient4Adapter(), new HttpClient4Instrumentation()),
+        new PoolLibrary(PoolHooks.OKHTTP_DISPATCHER, new OkHttpDispatcherAdapter(), new OkHttpInstrumentation()),
+        // Woven by the line above: one instrumentation finds both of OkHttp's objects.
+        new PoolLibrary(PoolHooks.OKHTTP_POOL, new OkHttpConnectionPoolAdapter(), null));
   }
 
   private final List<PoolLibrary> libraries = libraries();
@@ -79,7 +92,9 @@ public final class PoolFamily implements Family {
   public TypeInstrumentation instrumentation() {
     List<TypeInstrumentation> instrumentations = new ArrayList<>();
     for (PoolLibrary library : libraries) {
-      instrumentations.add(library.instrumentation);
+      if (library.instrumentation != null) {
+        instrumentations.add(library.instrumentation);
+      }
     }
     return new CompoundInstrumentation(instrumentations);
   }
@@ -91,7 +106,7 @@ public final class PoolFamily implements Family {
 
   private void bind(RuleEngine engine, PoolTracker tracker) {
     PoolSeries series = tracker.series;
-    if (series != null && tracker.pool() != null) {
+    if (series != null && tracker.pool() != null && tracker.adapter.sheds()) {
       Gate gate = engine.gate(TargetKind.POOL, series.name, tracker.signals);
       if (gate != null && gate.watchesWait()) {
         clock.fine(); // controlled delay reads waits of a few milliseconds

@@ -101,7 +101,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       AgentLog.warnOnce("pool-acquire-hook", "connection pool hook failed, requests are admitted unmeasured: " + t);
       return 0;
     }
-    throw sneaky(tracker.adapter.refusal(refusal.message(), dataSource.get() != null));
+    throw sneaky(tracker.adapter.refusal(pool, refusal.message(), dataSource.get() != null));
   }
 
   @Override
@@ -237,6 +237,21 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   public void exitDataSource(Object previous) {
     // set, not remove: the thread's entry stays for its next getConnection.
     dataSource.set(previous);
+  }
+
+  @Override
+  public void onUse(Object pool, int library) {
+    try {
+      PoolTracker tracker = registry.get(pool);
+      if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
+        tracker = registry.track(pool, library, null);
+        if (tracker != PoolTracker.IGNORED) {
+          registry.series(tracker); // named on the thread that uses it: see the adapters' fallback names
+        }
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-use-hook", "connection pool hook failed: " + t);
+    }
   }
 
   /** Drops borrow times of items the pools have let go. */

@@ -5,7 +5,8 @@ import dev.spillway.agent.install.TypeInstrumentation;
 /**
  * One pool library, as the pool family registers it: the number its advice passes to the hooks
  * (a {@code PoolHooks} constant), its adapter (how its pools are read) and its instrumentation
- * (what is woven where). Each lives in the library's own folder under {@code pool/}.
+ * (what is woven where; null when another library's instrumentation also weaves this one's
+ * classes). Each lives in the library's own folder under {@code pool/}.
  */
 final class PoolLibrary {
 

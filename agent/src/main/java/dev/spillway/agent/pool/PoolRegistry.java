@@ -29,7 +29,8 @@ final class PoolRegistry {
   private final PoolAdapter[] adapters;
   private final PoolNaming naming;
   private final TaskSampling sampling;
-  private final PoolSeries overflow = PoolSeries.overflow();
+  /** The overflow series of each domain: JDBC and HTTP pools never share a series. */
+  private final PoolSeries[] overflow = {PoolSeries.overflow(PoolDomain.DB), PoolSeries.overflow(PoolDomain.HTTP)};
 
   /** Final counts of pools that are gone, until reported. */
   private final FinalCounts<Retired> retired = new FinalCounts<>();
@@ -98,14 +99,15 @@ final class PoolRegistry {
       if (tracker.series != null) {
         return tracker.series;
       }
+      PoolDomain domain = tracker.adapter.domain();
       if (tracker.released) {
-        return overflow; // gone unnamed, asked for by a stray late record: no name for the dead
+        return overflow[domain.ordinal()]; // gone unnamed, asked for by a stray late record: no name for the dead
       }
       if (names.isFullOrTaken(base)) {
         live();
       }
       String name = names.claim(base);
-      tracker.series = name == null ? overflow : new PoolSeries(name, false);
+      tracker.series = name == null ? overflow[domain.ordinal()] : new PoolSeries(name, domain, false);
       return tracker.series;
     }
   }
@@ -195,7 +197,7 @@ final class PoolRegistry {
     return trackers.all();
   }
 
-  PoolSeries overflowSeries() {
-    return overflow;
+  PoolSeries overflowSeries(PoolDomain domain) {
+    return overflow[domain.ordinal()];
   }
 }

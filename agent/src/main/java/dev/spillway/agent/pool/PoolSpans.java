@@ -11,15 +11,16 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The span of a slow or failed connection acquire: one span, {@code db.client.connection.acquire},
+ * The span of a slow or failed connection acquire: one span, {@code db.client.connection.acquire}
+ * ({@code http.client.connection.acquire} for an HTTP client's pool),
  * for an acquire that waited at least {@code spillway.pool.slow-acquire} or timed out, made a child
  * of the application's current span when there is one ({@link AppSpans}), so that it shows inside
  * the request that waited. Fast acquires make no span.
  */
 final class PoolSpans {
 
-  static final String NAME = "db.client.connection.acquire";
-  static final AttributeKey<String> POOL_NAME = PoolSeries.POOL_NAME;
+  /** The JDBC span's name; an HTTP client pool's is {@code http.client.connection.acquire}. */
+  static final String NAME = PoolDomain.DB.acquireSpan();
   static final AttributeKey<Double> WAIT = AttributeKey.doubleKey("spillway.pool.wait_time");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("spillway.pool.acquire.outcome");
 
@@ -53,11 +54,11 @@ final class PoolSpans {
       app = appSpans.current(context);
     }
     Context parent = app == null ? Context.root() : app.context();
-    Span span = tracer.spanBuilder(NAME)
+    Span span = tracer.spanBuilder(series.domain.acquireSpan())
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)
         .setStartTimestamp(endNanos - Math.max(0, waitNanos), TimeUnit.NANOSECONDS)
-        .setAttribute(POOL_NAME, series.name)
+        .setAttribute(series.domain.poolName, series.name)
         .setAttribute(WAIT, Math.max(0, waitNanos) / 1e9)
         .setAttribute(OUTCOME, outcome.value)
         .startSpan();

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.PoolApp;
+import dev.spillway.it.support.AcquireSpans;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
 import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,18 +200,9 @@ abstract class AbstractPoolIT {
 
       // Each borrower's wait is a span inside the borrower's own (application) span.
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(acquireSpans().stream().filter(s -> borrowerSpans.containsKey(hex(s.getTraceId()))))
-              .hasSize(BORROWERS));
-      List<String> outcomes = new ArrayList<>();
-      for (Span span : acquireSpans()) {
-        String traceId = hex(span.getTraceId());
-        if (borrowerSpans.containsKey(traceId)) {
-          assertThat(hex(span.getParentSpanId())).as("parent of the acquire span in trace %s", traceId)
-              .isEqualTo(borrowerSpans.get(traceId));
-          assertThat(attribute(span, "db.client.connection.pool.name")).isEqualTo(name);
-          outcomes.add(attribute(span, "spillway.pool.acquire.outcome"));
-        }
-      }
+          assertThat(AcquireSpans.inTraces(acquireSpans(), borrowerSpans)).isEqualTo(BORROWERS));
+      List<String> outcomes = AcquireSpans.outcomesUnder(acquireSpans(), borrowerSpans,
+          "db.client.connection.pool.name", name);
       assertThat(outcomes).containsExactlyInAnyOrder("ok", "ok", "timeout", "timeout");
 
       app.send("exit");
@@ -226,36 +213,11 @@ abstract class AbstractPoolIT {
   }
 
   List<Span> acquireSpans() {
-    List<Span> spans = new ArrayList<>();
-    for (ResourceSpans resource : receiver.spans()) {
-      for (ScopeSpans scope : resource.getScopeSpansList()) {
-        if (scope.getScope().getName().equals("dev.spillway.pool")) {
-          for (Span span : scope.getSpansList()) {
-            if (span.getName().equals("db.client.connection.acquire")) {
-              spans.add(span);
-            }
-          }
-        }
-      }
-    }
-    return spans;
+    return AcquireSpans.named(receiver, "db.client.connection.acquire");
   }
 
   private static long histogramCount(MetricsView view, String metric, String name) {
     return view.latestHistogram(metric, "db.client.connection.pool.name", name)
         .map(HistogramDataPoint::getCount).orElse(-1L);
-  }
-
-  private static String attribute(Span span, String key) {
-    for (KeyValue kv : span.getAttributesList()) {
-      if (kv.getKey().equals(key)) {
-        return kv.getValue().getStringValue();
-      }
-    }
-    return null;
-  }
-
-  private static String hex(com.google.protobuf.ByteString bytes) {
-    return HexFormat.of().formatHex(bytes.toByteArray());
   }
 }
