@@ -21,10 +21,12 @@ public abstract class PoolAdapter {
   }
 
   /**
-   * Whether shedding rules apply to its pools: false where the library has no acquire that can be
-   * refused (the advice only finds the pool), so that no rule is shown as bound to it.
+   * Whether the agent sees the acquires of {@code pool}, so times them, counts their timeouts and
+   * can refuse them: false where the advice only finds the pool (OkHttp, HttpClient 5's async
+   * manager), whose {@code timeouts} are then left out rather than reported as 0, and to which no
+   * shedding rule is bound.
    */
-  public boolean sheds() {
+  public boolean seesAcquires(Object pool) {
     return true;
   }
 

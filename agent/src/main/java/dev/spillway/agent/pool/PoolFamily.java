@@ -106,7 +106,8 @@ public final class PoolFamily implements Family {
 
   private void bind(RuleEngine engine, PoolTracker tracker) {
     PoolSeries series = tracker.series;
-    if (series != null && tracker.pool() != null && tracker.adapter.sheds()) {
+    Object pool = tracker.pool();
+    if (series != null && pool != null && tracker.adapter.seesAcquires(pool)) {
       Gate gate = engine.gate(TargetKind.POOL, series.name, tracker.signals);
       if (gate != null && gate.watchesWait()) {
         clock.fine(); // controlled delay reads waits of a few milliseconds

@@ -214,9 +214,12 @@ final class PoolMetrics {
     final boolean[] unknown = new boolean[11];
     long timeouts;
     long sheds;
+    /** Whether a pool of the series has its acquires seen, so its timeouts counted. */
+    boolean timed;
 
     /** What pools gone under this name counted. */
     void add(PoolRegistry.Retired retired) {
+      timed = true;
       timeouts += retired.timeouts;
       sheds += retired.sheds;
     }
@@ -237,6 +240,8 @@ final class PoolMetrics {
       }
       timeouts += tracker.timeouts.sum();
       sheds += tracker.sheds.sum();
+      Object pool = tracker.pool();
+      timed |= pool != null && tracker.adapter.seesAcquires(pool);
     }
 
     void record(PoolSeries series, Instruments to, ObservableLongMeasurement shedCounts) {
@@ -251,7 +256,9 @@ final class PoolMetrics {
       record(to.queuedRequests, 8, series.attributes);
       record(to.requestLimit, 9, series.attributes);
       record(to.requestLimitPerHost, 10, series.attributes);
-      to.timeouts.record(timeouts, series.attributes);
+      if (timed || timeouts > 0) {
+        to.timeouts.record(timeouts, series.attributes);
+      }
       if (sheds > 0) {
         shedCounts.record(sheds, series.attributes);
       }

@@ -38,6 +38,17 @@ public final class HttpClient5Adapter extends ApacheConnPoolAdapter {
     return false;
   }
 
+  /** The async manager's leases complete on an I/O thread: not timed, so no timeouts counted. */
+  @Override
+  public boolean seesAcquires(Object pool) {
+    for (Class<?> type = pool.getClass(); type != null; type = type.getSuperclass()) {
+      if (type.getName().equals(ASYNC)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public boolean isClosed(Object pool) throws Exception {
     return (Boolean) closed.get(pool);

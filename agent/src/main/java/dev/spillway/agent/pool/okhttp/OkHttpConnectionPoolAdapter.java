@@ -28,7 +28,7 @@ public final class OkHttpConnectionPoolAdapter extends HttpPoolAdapter {
   }
 
   @Override
-  public boolean sheds() {
+  public boolean seesAcquires(Object pool) {
     return false;
   }
 

@@ -31,7 +31,7 @@ public final class OkHttpDispatcherAdapter extends HttpPoolAdapter {
   }
 
   @Override
-  public boolean sheds() {
+  public boolean seesAcquires(Object pool) {
     return false;
   }
 
