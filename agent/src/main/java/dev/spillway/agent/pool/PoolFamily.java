@@ -146,6 +146,12 @@ public final class PoolFamily implements Family {
       long shed = tracker.sheds.sum();
       // Completed acquires where the pool counts them itself (commons-pool2, DBCP2; Tomcat JDBC's
       // borrowed count leaves out connections created for the borrower); elsewhere unknown: counting every acquire would cost the acquire path an increment.
+      if (state.activeRequests >= 0) {
+        // A request dispatcher (OkHttp's): its queue, its running calls and its limit.
+        state.pending = state.queuedRequests;
+        state.used = state.activeRequests;
+        state.max = state.requestLimit;
+      }
       rows.add(new TargetStatus("pool", series.name, tracker.type, state.pending, -1, state.used, state.max,
           tracker.timeouts.sum() + shed, shed, state.borrowed, tracker.waits.percentile(0.99),
           gate == null ? "" : gate.activeRules()));

@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,13 +131,8 @@ abstract class AbstractHttpClientPoolIT {
       assertThat(Long.parseLong(tried[2])).isLessThan(TIMEOUT_MILLIS / 10);
 
       // The command line sees the same state.
-      Cli.Result status = Cli.run("status", Long.toString(app.pid()), "--json");
-      assertThat(status.exitCode).as("%s", status).isZero();
-      Matcher row = Pattern.compile("\\{\"kind\": \"pool\", \"name\": \"" + Pattern.quote(name) + "\"[^}]*}")
-          .matcher(status.out);
-      assertThat(row.find()).as("%s", status).isTrue();
-      assertThat(row.group()).contains("\"depth\": " + BORROWERS, "\"active\": " + SIZE, "\"max\": " + SIZE,
-          "\"rejected\": 1", "\"shed\": 1");
+      assertThat(Cli.statusRow(app.pid(), "pool", name)).contains("\"depth\": " + BORROWERS,
+          "\"active\": " + SIZE, "\"max\": " + SIZE, "\"rejected\": 1", "\"shed\": 1");
 
       // Two held requests answered, one at a time: each connection goes to a waiting borrower; the
       // others time out with the client's own exception.

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.HttpClientApp;
 import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Cli;
 import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
@@ -76,6 +77,10 @@ abstract class AbstractOkHttpIT {
       assertThat(m.latest("http.client.connection.max", POOL_NAME, USER)).isEmpty();
       assertThat(m.attributeValues("http.client.open_connections", POOL_NAME)).containsExactly(USER);
       assertThat(m.metric("http.client.active_requests").orElseThrow().getUnit()).isEqualTo("{request}");
+
+      // The command line shows the dispatcher as a queue: its queued calls, running calls and limit.
+      assertThat(Cli.statusRow(app.pid(), "pool", DISPATCHER))
+          .contains("\"depth\": " + QUEUED, "\"active\": " + SIZE, "\"max\": " + SIZE);
 
       assertThat(app.ask("release-all", "RELEASED")).isEqualTo("RELEASED all");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
