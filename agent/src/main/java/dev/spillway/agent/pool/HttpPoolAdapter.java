@@ -53,9 +53,9 @@ public abstract class HttpPoolAdapter extends PoolAdapter {
     return null;
   }
 
-  /** The application class on the current thread's stack, asked when the pool is first used. */
+  /** The application class on the stack of the thread that first uses the pool. */
   @Override
-  public String fallbackName(Object pool, Object owner) {
+  public String nameAtFirstSight(Object pool) {
     StackFrame frame = CallSites.ownerFrame(f -> CallSites.startsWithAny(f.getClassName(), NOT_APPLICATION)
         || CallSites.startsWithAny(f.getClassName(), libraryPackages));
     if (frame == null) {

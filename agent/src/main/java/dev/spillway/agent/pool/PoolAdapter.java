@@ -67,6 +67,16 @@ public abstract class PoolAdapter {
   /** The JDBC URL the pool connects to, or null. */
   public abstract String jdbcUrl(Object pool, Object owner) throws Exception;
 
+  /**
+   * A name only the thread that first meets {@code pool} can tell (the application code using
+   * it), or null: asked once, on that thread, when the pool is first seen, before any other thread
+   * (a metrics collection) may name it. It comes after the configured name and the URL, before
+   * {@link #fallbackName}.
+   */
+  public String nameAtFirstSight(Object pool) {
+    return null;
+  }
+
   /** A last-resort stable name (a factory or data source class), or null. */
   public String fallbackName(Object pool, Object owner) throws Exception {
     return null;

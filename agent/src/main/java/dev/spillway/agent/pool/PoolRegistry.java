@@ -76,7 +76,13 @@ final class PoolRegistry {
     if (adapter == null || !adapter.accepts(pool)) {
       return PoolTracker.IGNORED;
     }
-    return new PoolTracker(pool, adapter, owner, sampling.newSampler());
+    String firstSight = null;
+    try {
+      firstSight = adapter.nameAtFirstSight(pool);
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.debug("cannot name a " + adapter.library() + " pool from its first use", e);
+    }
+    return new PoolTracker(pool, adapter, owner, sampling.newSampler(), firstSight);
   }
 
   /**
@@ -132,7 +138,8 @@ final class PoolRegistry {
         AgentLog.debug("cannot read the JDBC URL of a " + adapter.library() + " pool", e);
       }
       try {
-        fallback = configured == null && url == null ? adapter.fallbackName(pool, owner) : null;
+        fallback = configured != null || url != null ? null
+            : tracker.firstSightName != null ? tracker.firstSightName : adapter.fallbackName(pool, owner);
       } catch (Exception | LinkageError e) {
         AgentLog.debug("cannot name a " + adapter.library() + " pool", e);
       }

@@ -59,8 +59,8 @@ public final class OkHttpDispatcherAdapter extends HttpPoolAdapter {
    * the same code, keeps the plain name.
    */
   @Override
-  public String fallbackName(Object pool, Object owner) {
-    String user = super.fallbackName(pool, owner);
+  public String nameAtFirstSight(Object pool) {
+    String user = super.nameAtFirstSight(pool);
     return user == null ? null : user + ".dispatcher";
   }
 }
