@@ -106,7 +106,8 @@ public final class Settings {
 
   public static final Setting<String> POOL_NAMES = Setting.text("spillway.pool.names", "",
       "Renames connection pools: `glob=name;glob=name`, matched against the derived"
-          + " `db.client.connection.pool.name` (e.g. `db.internal:5432/orders=orders-db`).");
+          + " `db.client.connection.pool.name` or `http.client.connection.pool.name` (e.g."
+          + " `db.internal:5432/orders=orders-db`).");
 
   public static final Setting<Duration> EXECUTOR_SLOW_WAIT = Setting.duration("spillway.executor.slow-wait",
       Duration.ofMillis(100),
@@ -116,7 +117,8 @@ public final class Settings {
   public static final Setting<Duration> POOL_SLOW_ACQUIRE = Setting.duration("spillway.pool.slow-acquire",
       Duration.ofMillis(100),
       "A connection acquire that waits at least this long (or times out) is traced: one"
-          + " `db.client.connection.acquire` span, child of the application's current span.");
+          + " `db.client.connection.acquire` span (`http.client.connection.acquire` for an HTTP client's pool),"
+          + " child of the application's current span.");
 
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"
