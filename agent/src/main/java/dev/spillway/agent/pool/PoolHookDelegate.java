@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * here. Timeouts are told apart from other failures by the library's adapter; slow or timed-out
  * acquires make a span.
  *
- * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC), so they
- * cannot recurse, and need no re-entrancy guard.
+ * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC, and exports
+ * through the JDK's HTTP client or the agent's relocated OkHttp, neither of which is woven), so
+ * they cannot recurse, and need no re-entrancy guard.
  *
  * <p>Nothing escapes to the application except a shedding rule's deliberate refusal: the decision
  * is made inside a catch-all that admits the request on any failure of ours, and the refusal is
