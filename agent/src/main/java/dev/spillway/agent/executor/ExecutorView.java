@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.util.QueueCapacity;
+import dev.spillway.agent.util.QueueSizes;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -54,7 +55,7 @@ public abstract class ExecutorView {
 
   /** Tasks waiting. */
   public int queueSize(Object executor) {
-    return queue(executor).size();
+    return QueueSizes.of(queue(executor));
   }
 
   /**

@@ -27,6 +27,7 @@ final class WovenTypes {
       "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy",
       "org.apache.tomcat.util.threads.ThreadPoolExecutor",
       "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
+      "org.apache.tomcat.util.threads.TaskQueue",
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
       // blocking queues
       "java.util.AbstractQueue",
