@@ -247,7 +247,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
         tracker = registry.track(pool, library, null);
         if (tracker != PoolTracker.IGNORED) {
-          registry.series(tracker); // named on the thread that uses it: see the adapters' fallback names
+          registry.series(tracker); // named now, as at an acquire (its name was taken on this thread: nameAtFirstSight)
         }
       }
     } catch (Throwable t) {
