@@ -3,11 +3,9 @@ package dev.spillway.it.httpclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spillway.it.apps.HttpClientApp;
 import dev.spillway.it.support.AcquireSpans;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
@@ -75,12 +73,7 @@ abstract class AbstractHttpClientPoolIT {
   }
 
   AgentJvm.Builder application() {
-    AgentJvm.Builder builder = AgentJvm.builder(HttpClientApp.class).javaHome(javaHome())
-        .args(client(), Integer.toString(SIZE), Integer.toString(TIMEOUT_MILLIS));
-    Libraries.pool(libraryJars(), "").forEach(builder::classpath);
-    Libraries.pool("common", "slf4j").forEach(builder::classpath);
-    Libraries.openTelemetry().forEach(builder::classpath);
-    return builder;
+    return HttpClientScenario.application(client(), libraryJars(), SIZE, TIMEOUT_MILLIS).javaHome(javaHome());
   }
 
   @Test
@@ -97,10 +90,7 @@ abstract class AbstractHttpClientPoolIT {
         ""));
     try (AgentJvm app = application().exportTo(receiver).property("spillway.rules", rules.toString()).start()) {
       app.awaitAgentStarted();
-      app.send("go");
-      app.awaitOutput("READY");
-      assertThat(app.ask("hold", "HELD")).isEqualTo("HELD " + SIZE);
-      app.send("wait " + BORROWERS);
+      HttpClientScenario.holdAllAndWait(app, SIZE, BORROWERS);
       Map<String, String> borrowerSpans = new LinkedHashMap<>();
       for (int i = 0; i < BORROWERS; i++) {
         String[] line = app.awaitOutput("BORROWER " + (i + 1) + " ").split(" ");

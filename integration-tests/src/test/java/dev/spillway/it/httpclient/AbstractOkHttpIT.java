@@ -3,10 +3,8 @@ package dev.spillway.it.httpclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spillway.it.apps.HttpClientApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Path;
@@ -47,19 +45,10 @@ abstract class AbstractOkHttpIT {
 
   @Test
   void reportsTheDispatcherQueueAndTheConnections() {
-    AgentJvm.Builder builder = AgentJvm.builder(HttpClientApp.class).exportTo(receiver)
-        .args("okHttp", Integer.toString(SIZE), "60000");
-    Libraries.pool(libraryJars(), "").forEach(builder::classpath);
-    Libraries.openTelemetry().forEach(builder::classpath);
-    try (AgentJvm app = builder.start()) {
+    try (AgentJvm app = HttpClientScenario.application("okHttp", libraryJars(), SIZE, 60_000)
+        .exportTo(receiver).start()) {
       app.awaitAgentStarted();
-      app.send("go");
-      app.awaitOutput("READY");
-      assertThat(app.ask("hold", "HELD")).isEqualTo("HELD " + SIZE);
-      app.send("wait " + QUEUED);
-      for (int i = 0; i < QUEUED; i++) {
-        app.awaitOutput("BORROWER " + (i + 1) + " ");
-      }
+      HttpClientScenario.holdAllAndWait(app, SIZE, QUEUED);
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
         MetricsView m = receiver.metrics();
         assertThat(m.latest("http.client.active_requests", POOL_NAME, DISPATCHER)).hasValue(SIZE);
@@ -82,9 +71,7 @@ abstract class AbstractOkHttpIT {
       assertThat(Cli.statusRow(app.pid(), "pool", DISPATCHER))
           .contains("\"depth\": " + QUEUED, "\"active\": " + SIZE, "\"max\": " + SIZE);
 
-      assertThat(app.ask("release-all", "RELEASED")).isEqualTo("RELEASED all");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(app.stdout().stream().filter(line -> line.startsWith("GOT "))).hasSize(QUEUED));
+      HttpClientScenario.releaseAll(app, QUEUED);
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
         MetricsView now = receiver.metrics();
         assertThat(now.latest("http.client.active_requests", POOL_NAME, DISPATCHER)).hasValue(0);

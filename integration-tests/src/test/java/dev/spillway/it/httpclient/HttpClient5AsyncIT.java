@@ -3,9 +3,7 @@ package dev.spillway.it.httpclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.spillway.it.apps.HttpClientApp;
 import dev.spillway.it.support.AgentJvm;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.time.Duration;
@@ -40,20 +38,10 @@ class HttpClient5AsyncIT {
 
   @Test
   void readsTheAsyncManager() {
-    AgentJvm.Builder builder = AgentJvm.builder(HttpClientApp.class).exportTo(receiver)
-        .args("httpClient5Async", Integer.toString(SIZE), "60000");
-    Libraries.pool("httpclient55", "").forEach(builder::classpath);
-    Libraries.pool("common", "slf4j").forEach(builder::classpath);
-    Libraries.openTelemetry().forEach(builder::classpath);
-    try (AgentJvm app = builder.start()) {
+    try (AgentJvm app = HttpClientScenario.application("httpClient5Async", "httpclient55", SIZE, 60_000)
+        .exportTo(receiver).start()) {
       app.awaitAgentStarted();
-      app.send("go");
-      app.awaitOutput("READY");
-      assertThat(app.ask("hold", "HELD")).isEqualTo("HELD " + SIZE);
-      app.send("wait " + WAITING);
-      for (int i = 0; i < WAITING; i++) {
-        app.awaitOutput("BORROWER " + (i + 1) + " ");
-      }
+      HttpClientScenario.holdAllAndWait(app, SIZE, WAITING);
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
         MetricsView m = receiver.metrics();
         assertThat(m.latest("http.client.open_connections", POOL_NAME, NAME, STATE, "active")).hasValue(SIZE);
@@ -64,9 +52,7 @@ class HttpClient5AsyncIT {
       });
       assertThat(receiver.metrics().latest("http.client.connection.timeouts", POOL_NAME, NAME)).isEmpty();
 
-      assertThat(app.ask("release-all", "RELEASED")).isEqualTo("RELEASED all");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(app.stdout().stream().filter(line -> line.startsWith("GOT "))).hasSize(WAITING));
+      HttpClientScenario.releaseAll(app, WAITING);
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
         MetricsView now = receiver.metrics();
         assertThat(now.latest("http.client.connection.pending_requests", POOL_NAME, NAME)).hasValue(0);
