@@ -2,7 +2,7 @@ package dev.spillway.bootstrap;
 
 /**
  * What advice inlined into JDBC connection pools (HikariCP, commons-pool2 and DBCP2, Tomcat JDBC,
- * c3p0, Agroal) calls.
+ * c3p0, Agroal) and HTTP client pools (Apache HttpClient 5 and 4.5, OkHttp) calls.
  *
  * <p>As {@link ExecutorHooks}: each hook hands over to a {@link Delegate} held in a volatile field,
  * a no-op object until the agent is up. The pools are loaded by application class loaders, which
@@ -18,8 +18,16 @@ public final class PoolHooks {
   public static final int TOMCAT = 2;
   public static final int C3P0 = 3;
   public static final int AGROAL = 4;
+  /** Apache HttpClient 5, classic and async connection managers. */
+  public static final int HTTPCLIENT5 = 5;
+  /** Apache HttpClient 4.5's pooling connection manager. */
+  public static final int HTTPCLIENT4 = 6;
+  /** OkHttp's {@code Dispatcher}. */
+  public static final int OKHTTP_DISPATCHER = 7;
+  /** OkHttp's connection pool ({@code RealConnectionPool}). */
+  public static final int OKHTTP_POOL = 8;
   /** How many libraries there are: the size of arrays indexed by the constants above. */
-  public static final int LIBRARIES = 5;
+  public static final int LIBRARIES = 9;
 
   /** The agent's side of the pool hooks. Implementations never throw, but for a deliberate shed. */
   public interface Delegate {
@@ -59,6 +67,12 @@ public final class PoolHooks {
 
     /** The data source's {@code getConnection} returned or threw. */
     void exitDataSource(Object previous);
+
+    /**
+     * {@code pool} is in use, where its library has no acquire the agent can time (OkHttp's
+     * dispatcher and connection pool, HttpClient 5's async manager): it is found, nothing else.
+     */
+    void onUse(Object pool, int library);
   }
 
   /** The delegate used until the agent is up and after it is detached: does nothing. */
@@ -70,6 +84,7 @@ public final class PoolHooks {
     @Override public void afterCreate(Object pool, int library, long start, Object created, Throwable thrown) {}
     @Override public Object enterDataSource(Object dataSource) { return null; }
     @Override public void exitDataSource(Object previous) {}
+    @Override public void onUse(Object pool, int library) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -106,5 +121,9 @@ public final class PoolHooks {
 
   public static void exitDataSource(Object previous) {
     delegate.exitDataSource(previous);
+  }
+
+  public static void onUse(Object pool, int library) {
+    delegate.onUse(pool, library);
   }
 }

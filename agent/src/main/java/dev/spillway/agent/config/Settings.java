@@ -96,7 +96,8 @@ public final class Settings {
 
   public static final Setting<Boolean> POOL_ENABLED = Setting.flag("spillway.pool.enabled", true,
       "Instruments JDBC connection pools: HikariCP, commons-pool2 and DBCP2, Tomcat JDBC, c3p0, Agroal"
-          + " (db.client.connection.* metrics, slow-acquire spans, shedding).");
+          + " (db.client.connection.* metrics, slow-acquire spans, shedding), and HTTP client pools: Apache"
+          + " HttpClient 5 and 4.5, OkHttp (http.client.* metrics; see Connection pools).");
 
   public static final Setting<Integer> POOL_MAX_TRACKED = Setting.integer(
       "spillway.pool.max-tracked", 200, 1, 100_000,
@@ -105,7 +106,8 @@ public final class Settings {
 
   public static final Setting<String> POOL_NAMES = Setting.text("spillway.pool.names", "",
       "Renames connection pools: `glob=name;glob=name`, matched against the derived"
-          + " `db.client.connection.pool.name` (e.g. `db.internal:5432/orders=orders-db`).");
+          + " `db.client.connection.pool.name` or `http.client.connection.pool.name` (e.g."
+          + " `db.internal:5432/orders=orders-db`).");
 
   public static final Setting<Duration> EXECUTOR_SLOW_WAIT = Setting.duration("spillway.executor.slow-wait",
       Duration.ofMillis(100),
@@ -115,7 +117,8 @@ public final class Settings {
   public static final Setting<Duration> POOL_SLOW_ACQUIRE = Setting.duration("spillway.pool.slow-acquire",
       Duration.ofMillis(100),
       "A connection acquire that waits at least this long (or times out) is traced: one"
-          + " `db.client.connection.acquire` span, child of the application's current span.");
+          + " `db.client.connection.acquire` span (`http.client.connection.acquire` for an HTTP client's pool),"
+          + " child of the application's current span.");
 
   public static final Setting<String> RULES = Setting.text("spillway.rules", "",
       "Path of a shedding-rules file (YAML, see Shedding rules). Checked every second; a change takes"

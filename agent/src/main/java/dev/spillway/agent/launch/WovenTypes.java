@@ -11,6 +11,12 @@ import java.util.Set;
 final class WovenTypes {
 
   static final Set<String> NAMES = Set.of(
+      // HTTP client pools; OkHttp's names joined at run time, as in pool/okhttp/OkHttpNames
+      "org.apache.hc.client5.http.impl.classic.InternalExecRuntime",
+      "org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager",
+      "org.apache.http.impl.conn.PoolingHttpClientConnectionManager",
+      String.join("", "ok", "http3.Dispatcher"),
+      String.join("", "ok", "http3.internal.connection.RealConnectionPool"),
       // executors
       "java.util.concurrent.ThreadPoolExecutor",
       "java.util.concurrent.ThreadPoolExecutor$Worker",

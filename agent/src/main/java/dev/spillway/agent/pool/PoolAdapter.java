@@ -15,6 +15,21 @@ public abstract class PoolAdapter {
   /** Library name for log lines: "HikariCP". */
   public abstract String library();
 
+  /** What its pools pool, and so the names they report under. */
+  public PoolDomain domain() {
+    return PoolDomain.DB;
+  }
+
+  /**
+   * Whether the agent sees the acquires of {@code pool}, so times them, counts their timeouts and
+   * can refuse them: false where the advice only finds the pool (OkHttp, HttpClient 5's async
+   * manager), whose {@code timeouts} are then left out rather than reported as 0, and to which no
+   * shedding rule is bound.
+   */
+  public boolean seesAcquires(Object pool) {
+    return true;
+  }
+
   /** Whether {@code pool} is a pool this adapter reads (the advice may see subclasses and lookalikes). */
   public boolean accepts(Object pool) {
     return true;
@@ -52,6 +67,16 @@ public abstract class PoolAdapter {
   /** The JDBC URL the pool connects to, or null. */
   public abstract String jdbcUrl(Object pool, Object owner) throws Exception;
 
+  /**
+   * A name only the thread that first meets {@code pool} can tell (the application code using
+   * it), or null: asked once, on that thread, when the pool is first seen, before any other thread
+   * (a metrics collection) may name it. It comes after the configured name and the URL, before
+   * {@link #fallbackName}.
+   */
+  public String nameAtFirstSight(Object pool) {
+    return null;
+  }
+
   /** A last-resort stable name (a factory or data source class), or null. */
   public String fallbackName(Object pool, Object owner) throws Exception {
     return null;
@@ -65,6 +90,14 @@ public abstract class PoolAdapter {
     return new SQLTransientConnectionException(message);
   }
 
+  /**
+   * As {@link #refusal(String, boolean)}, for a library whose exception type is in the pool's own
+   * class loader (an HTTP client's "no connection available"), made through {@code pool}'s class.
+   */
+  public Throwable refusal(Object pool, String message, boolean jdbc) {
+    return refusal(message, jdbc);
+  }
+
   /** A pool's state at one collection; -1 for what the pool cannot tell. */
   public static final class PoolState {
     public long used = -1;
@@ -75,9 +108,17 @@ public abstract class PoolAdapter {
     public long idleMax = -1;
     /** Connections handed out since the pool started, where the pool counts them itself. */
     public long borrowed = -1;
+    /** HTTP: most connections to one route (host and port) by default. */
+    public long maxPerRoute = -1;
+    /** HTTP request dispatchers (OkHttp): calls running now, waiting for a slot, and the limits. */
+    public long activeRequests = -1;
+    public long queuedRequests = -1;
+    public long requestLimit = -1;
+    public long requestLimitPerHost = -1;
 
     void clear() {
-      used = idle = pending = max = idleMin = idleMax = borrowed = -1;
+      used = idle = pending = max = idleMin = idleMax = borrowed = maxPerRoute = -1;
+      activeRequests = queuedRequests = requestLimit = requestLimitPerHost = -1;
     }
   }
 }

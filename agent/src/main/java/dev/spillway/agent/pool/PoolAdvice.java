@@ -29,6 +29,19 @@ public final class PoolAdvice {
     return mapping.to(Acquire.class);
   }
 
+  /**
+   * As {@link #acquire}, on a method of an object that acquires from the pool held in its field
+   * {@code manager} (HttpClient 5's exec runtime, whose {@code acquireEndpoint} leases and waits).
+   */
+  public Advice acquireByManager() {
+    return mapping.to(AcquireByManager.class);
+  }
+
+  /** On a method that shows the pool ({@code this}) in use, where nothing is timed. */
+  public Advice use() {
+    return mapping.to(Use.class);
+  }
+
   /** On a method that takes back the item given as its first argument. */
   public Advice release() {
     return mapping.to(Release.class);
@@ -76,6 +89,26 @@ public final class PoolAdvice {
     static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter long start,
         @Advice.Return Object item, @Advice.Thrown Throwable thrown) {
       PoolHooks.afterAcquire(pool, library, start, item, thrown);
+    }
+  }
+
+  static final class AcquireByManager {
+    @Advice.OnMethodEnter
+    static long enter(@Advice.FieldValue("manager") Object pool, @Library int library) {
+      return PoolHooks.onAcquire(pool, library);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.FieldValue("manager") Object pool, @Library int library, @Advice.Enter long start,
+        @Advice.Thrown Throwable thrown) {
+      PoolHooks.afterAcquire(pool, library, start, null, thrown);
+    }
+  }
+
+  static final class Use {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object pool, @Library int library) {
+      PoolHooks.onUse(pool, library);
     }
   }
 

@@ -16,6 +16,13 @@ import dev.spillway.agent.pool.commonspool.CommonsPoolInstrumentation;
 import dev.spillway.agent.pool.hikari.HikariAdapter;
 import dev.spillway.agent.pool.PoolAdapter.PoolState;
 import dev.spillway.agent.pool.hikari.HikariInstrumentation;
+import dev.spillway.agent.pool.httpclient4.HttpClient4Adapter;
+import dev.spillway.agent.pool.httpclient4.HttpClient4Instrumentation;
+import dev.spillway.agent.pool.httpclient5.HttpClient5Adapter;
+import dev.spillway.agent.pool.httpclient5.HttpClient5Instrumentation;
+import dev.spillway.agent.pool.okhttp.OkHttpConnectionPoolAdapter;
+import dev.spillway.agent.pool.okhttp.OkHttpDispatcherAdapter;
+import dev.spillway.agent.pool.okhttp.OkHttpInstrumentation;
 import dev.spillway.agent.pool.tomcat.TomcatJdbcAdapter;
 import dev.spillway.agent.pool.tomcat.TomcatJdbcInstrumentation;
 import dev.spillway.agent.shedding.Gate;
@@ -31,9 +38,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connection-pool family, wired: one registry, one set of {@code db.client.connection.*}
- * instruments and one hook implementation for every library; each library brings its advice and
- * an adapter that reads its pools.
+ * The connection-pool family, wired: one registry, one set of instruments per {@link PoolDomain}
+ * ({@code db.client.connection.*} for JDBC pools, {@code http.client.*} for HTTP clients' pools)
+ * and one hook implementation for every library; each library brings its advice and an adapter
+ * that reads its pools.
  */
 public final class PoolFamily implements Family {
 
@@ -52,7 +60,12 @@ public final class PoolFamily implements Family {
         new PoolLibrary(PoolHooks.COMMONS_POOL, new CommonsPoolAdapter(), CommonsPoolInstrumentation::new),
         new PoolLibrary(PoolHooks.TOMCAT, new TomcatJdbcAdapter(), TomcatJdbcInstrumentation::new),
         new PoolLibrary(PoolHooks.C3P0, new C3p0Adapter(), C3p0Instrumentation::new),
-        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), AgroalInstrumentation::new));
+        new PoolLibrary(PoolHooks.AGROAL, new AgroalAdapter(), AgroalInstrumentation::new),
+        new PoolLibrary(PoolHooks.HTTPCLIENT5, new HttpClient5Adapter(), HttpClient5Instrumentation::new),
+        new PoolLibrary(PoolHooks.HTTPCLIENT4, new HttpClient4Adapter(), HttpClient4Instrumentation::new),
+        new PoolLibrary(PoolHooks.OKHTTP_DISPATCHER, new OkHttpDispatcherAdapter(), OkHttpInstrumentation::new),
+        // Woven by the line above: one instrumentation finds both of OkHttp's objects.
+        new PoolLibrary(PoolHooks.OKHTTP_POOL, new OkHttpConnectionPoolAdapter(), null));
   }
 
   private final List<PoolLibrary> libraries = libraries();
@@ -79,7 +92,9 @@ public final class PoolFamily implements Family {
   public TypeInstrumentation instrumentation() {
     List<TypeInstrumentation> instrumentations = new ArrayList<>();
     for (PoolLibrary library : libraries) {
-      instrumentations.add(library.instrumentation.get());
+      if (library.instrumentation != null) {
+        instrumentations.add(library.instrumentation.get());
+      }
     }
     return new CompoundInstrumentation(instrumentations);
   }
@@ -91,7 +106,8 @@ public final class PoolFamily implements Family {
 
   private void bind(RuleEngine engine, PoolTracker tracker) {
     PoolSeries series = tracker.series;
-    if (series != null && tracker.pool() != null) {
+    Object pool = tracker.pool();
+    if (series != null && pool != null && tracker.adapter.seesAcquires(pool)) {
       Gate gate = engine.gate(TargetKind.POOL, series.name, tracker.signals);
       if (gate != null && gate.watchesWait()) {
         clock.fine(); // controlled delay reads waits of a few milliseconds
@@ -130,6 +146,12 @@ public final class PoolFamily implements Family {
       long shed = tracker.sheds.sum();
       // Completed acquires where the pool counts them itself (commons-pool2, DBCP2; Tomcat JDBC's
       // borrowed count leaves out connections created for the borrower); elsewhere unknown: counting every acquire would cost the acquire path an increment.
+      if (state.activeRequests >= 0) {
+        // A request dispatcher (OkHttp's): its queue, its running calls and its limit.
+        state.pending = state.queuedRequests;
+        state.used = state.activeRequests;
+        state.max = state.requestLimit;
+      }
       rows.add(new TargetStatus("pool", series.name, tracker.type, state.pending, -1, state.used, state.max,
           tracker.timeouts.sum() + shed, shed, state.borrowed, tracker.waits.percentile(0.99),
           gate == null ? "" : gate.activeRules()));

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * here. Timeouts are told apart from other failures by the library's adapter; slow or timed-out
  * acquires make a span.
  *
- * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC), so they
- * cannot recurse, and need no re-entrancy guard.
+ * <p>The hooks call nothing that is instrumented (the SDK pools nothing through JDBC, and exports
+ * through the JDK's HTTP client or the agent's relocated OkHttp, neither of which is woven), so
+ * they cannot recurse, and need no re-entrancy guard.
  *
  * <p>Nothing escapes to the application except a shedding rule's deliberate refusal: the decision
  * is made inside a catch-all that admits the request on any failure of ours, and the refusal is
@@ -102,7 +103,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       AgentLog.warnOnce("pool-acquire-hook", "connection pool hook failed, requests are admitted unmeasured: " + t);
       return 0;
     }
-    throw sneaky(tracker.adapter.refusal(refusal.message(), dataSource.get() != null));
+    throw sneaky(tracker.adapter.refusal(pool, refusal.message(), dataSource.get() != null));
   }
 
   @Override
@@ -250,6 +251,21 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   public void exitDataSource(Object previous) {
     // set, not remove: the thread's entry stays for its next getConnection.
     dataSource.set(previous);
+  }
+
+  @Override
+  public void onUse(Object pool, int library) {
+    try {
+      PoolTracker tracker = registry.get(pool);
+      if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
+        tracker = registry.track(pool, library, null);
+        if (tracker != PoolTracker.IGNORED) {
+          registry.series(tracker); // named now, as at an acquire (its name was taken on this thread: nameAtFirstSight)
+        }
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-use-hook", "connection pool hook failed: " + t);
+    }
   }
 
   /** Drops borrow times of items the pools have let go. */

@@ -29,7 +29,8 @@ final class PoolRegistry {
   private final PoolAdapter[] adapters;
   private final PoolNaming naming;
   private final TaskSampling sampling;
-  private final PoolSeries overflow = PoolSeries.overflow();
+  /** The overflow series of each domain: JDBC and HTTP pools never share a series. */
+  private final PoolSeries[] overflow = {PoolSeries.overflow(PoolDomain.DB), PoolSeries.overflow(PoolDomain.HTTP)};
 
   /** Final counts of pools that are gone, until reported. */
   private final FinalCounts<Retired> retired = new FinalCounts<>();
@@ -75,7 +76,13 @@ final class PoolRegistry {
     if (adapter == null || !adapter.accepts(pool)) {
       return PoolTracker.IGNORED;
     }
-    return new PoolTracker(pool, adapter, owner, sampling.newSampler());
+    String firstSight = null;
+    try {
+      firstSight = adapter.nameAtFirstSight(pool);
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.debug("cannot name a " + adapter.library() + " pool from its first use", e);
+    }
+    return new PoolTracker(pool, adapter, owner, sampling.newSampler(), firstSight);
   }
 
   /**
@@ -98,14 +105,15 @@ final class PoolRegistry {
       if (tracker.series != null) {
         return tracker.series;
       }
+      PoolDomain domain = tracker.adapter.domain();
       if (tracker.released) {
-        return overflow; // gone unnamed, asked for by a stray late record: no name for the dead
+        return overflow[domain.ordinal()]; // gone unnamed, asked for by a stray late record: no name for the dead
       }
       if (names.isFullOrTaken(base)) {
         live();
       }
       String name = names.claim(base);
-      tracker.series = name == null ? overflow : new PoolSeries(name, false);
+      tracker.series = name == null ? overflow[domain.ordinal()] : new PoolSeries(name, domain, false);
       return tracker.series;
     }
   }
@@ -130,7 +138,8 @@ final class PoolRegistry {
         AgentLog.debug("cannot read the JDBC URL of a " + adapter.library() + " pool", e);
       }
       try {
-        fallback = configured == null && url == null ? adapter.fallbackName(pool, owner) : null;
+        fallback = configured != null || url != null ? null
+            : tracker.firstSightName != null ? tracker.firstSightName : adapter.fallbackName(pool, owner);
       } catch (Exception | LinkageError e) {
         AgentLog.debug("cannot name a " + adapter.library() + " pool", e);
       }
@@ -195,7 +204,7 @@ final class PoolRegistry {
     return trackers.all();
   }
 
-  PoolSeries overflowSeries() {
-    return overflow;
+  PoolSeries overflowSeries(PoolDomain domain) {
+    return overflow[domain.ordinal()];
   }
 }

@@ -5,19 +5,21 @@ import io.opentelemetry.api.common.Attributes;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The identity one or more pools report under, {@code db.client.connection.pool.name}, with its
- * attribute sets prebuilt so that nothing is allocated when recording. All pools past the cap
- * share the one overflow series.
+ * The identity one or more pools report under, {@code db.client.connection.pool.name} (or
+ * {@code http.client.connection.pool.name}, see {@link PoolDomain}), with its attribute sets
+ * prebuilt so that nothing is allocated when recording. All pools of a domain past the cap share
+ * its one overflow series.
  */
 final class PoolSeries {
 
-  static final AttributeKey<String> POOL_NAME = AttributeKey.stringKey("db.client.connection.pool.name");
-  static final AttributeKey<String> STATE = AttributeKey.stringKey("db.client.connection.state");
+  /** The JDBC pool name; {@link PoolDomain#poolName} gives each domain's. */
+  static final AttributeKey<String> POOL_NAME = PoolDomain.DB.poolName;
 
   /** The name every pool past {@code spillway.pool.max-tracked} reports under. */
   static final String OVERFLOW = "_overflow";
 
   final String name;
+  final PoolDomain domain;
   final boolean overflow;
   final Attributes attributes;
   final Attributes used;
@@ -27,15 +29,16 @@ final class PoolSeries {
   final LongAdder retiredTimeouts = new LongAdder();
   final LongAdder retiredSheds = new LongAdder();
 
-  PoolSeries(String name, boolean overflow) {
+  PoolSeries(String name, PoolDomain domain, boolean overflow) {
     this.name = name;
+    this.domain = domain;
     this.overflow = overflow;
-    this.attributes = Attributes.of(POOL_NAME, name);
-    this.used = attributes.toBuilder().put(STATE, "used").build();
-    this.idle = attributes.toBuilder().put(STATE, "idle").build();
+    this.attributes = Attributes.of(domain.poolName, name);
+    this.used = attributes.toBuilder().put(domain.state, domain.used).build();
+    this.idle = attributes.toBuilder().put(domain.state, "idle").build();
   }
 
-  static PoolSeries overflow() {
-    return new PoolSeries(OVERFLOW, true);
+  static PoolSeries overflow(PoolDomain domain) {
+    return new PoolSeries(OVERFLOW, domain, true);
   }
 }

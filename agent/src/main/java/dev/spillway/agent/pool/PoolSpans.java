@@ -17,23 +17,25 @@ import java.util.concurrent.TimeUnit;
  * What connection pools add to the application's traces.
  *
  * <ul>
- *   <li>The span of a slow or failed acquire: one span, {@value #NAME}, for an acquire that waited
- *       at least {@code spillway.pool.slow-acquire} or timed out, made a child of the
+ *   <li>The span of a slow or failed acquire: one span, {@code db.client.connection.acquire}
+ *       ({@code http.client.connection.acquire} for an HTTP client's pool), for an acquire that
+ *       waited at least {@code spillway.pool.slow-acquire} or timed out, made a child of the
  *       application's current span when there is one ({@link AppSpans}), so that it shows inside
  *       the request that waited. Fast acquires make no span.
- *   <li>A timeout is also an event, {@value #TIMEOUT}, on that span and on the caller's current
- *       span; a shedding rule's refusal is an event {@value #SHED} on the caller's current span
- *       (it refuses before any wait, so no acquire span exists for it). At most
+ *   <li>A timeout is also an event, {@code db.client.connection.timeout} (or
+ *       {@code http.client.connection.timeout}), on that span and on the caller's current span; a
+ *       shedding rule's refusal is an event {@value #SHED} on the caller's current span (it
+ *       refuses before any wait, so no acquire span exists for it). At most
  *       {@value EventBudget#PER_TARGET} events a second per pool, so that a flood of refusals is
  *       not a flood of span data; the counters count every one anyway.
  * </ul>
  */
 final class PoolSpans {
 
-  static final String NAME = "db.client.connection.acquire";
-  static final String TIMEOUT = "db.client.connection.timeout";
+  /** The JDBC names; an HTTP client pool's are its {@link PoolDomain}'s. */
+  static final String NAME = PoolDomain.DB.acquireSpan();
+  static final String TIMEOUT = PoolDomain.DB.name("timeout");
   static final String SHED = "spillway.shed";
-  static final AttributeKey<String> POOL_NAME = PoolSeries.POOL_NAME;
   static final AttributeKey<Double> WAIT = AttributeKey.doubleKey("spillway.pool.wait_time");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("spillway.pool.acquire.outcome");
   static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
@@ -70,11 +72,12 @@ final class PoolSpans {
     }
     Context parent = app == null ? Context.root() : app.context();
     double wait = Math.max(0, waitNanos) / 1e9;
-    Span span = tracer.spanBuilder(NAME)
+    AttributeKey<String> poolName = series.domain.poolName;
+    Span span = tracer.spanBuilder(series.domain.acquireSpan())
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)
         .setStartTimestamp(endNanos - Math.max(0, waitNanos), TimeUnit.NANOSECONDS)
-        .setAttribute(POOL_NAME, series.name)
+        .setAttribute(poolName, series.name)
         .setAttribute(WAIT, wait)
         .setAttribute(OUTCOME, outcome.value)
         .startSpan();
@@ -83,10 +86,11 @@ final class PoolSpans {
     }
     if (outcome == Outcome.TIMEOUT && tracker.events.tryTake()) {
       String type = thrown == null ? null : thrown.getClass().getName();
-      span.addEvent(TIMEOUT, type == null ? Attributes.of(POOL_NAME, series.name, WAIT, wait)
-          : Attributes.of(POOL_NAME, series.name, WAIT, wait, EXCEPTION_TYPE, type),
+      String timeout = series.domain.name("timeout");
+      span.addEvent(timeout, type == null ? Attributes.of(poolName, series.name, WAIT, wait)
+          : Attributes.of(poolName, series.name, WAIT, wait, EXCEPTION_TYPE, type),
           endNanos, TimeUnit.NANOSECONDS);
-      appEvent(poolClass, TIMEOUT, POOL_NAME.getKey(), series.name, WAIT.getKey(), wait,
+      appEvent(poolClass, timeout, poolName.getKey(), series.name, WAIT.getKey(), wait,
           EXCEPTION_TYPE.getKey(), type);
     }
     span.end(endNanos, TimeUnit.NANOSECONDS);

@@ -42,7 +42,11 @@ final class PoolTracker {
   /** Recent acquire waits, for {@code spillway status}. */
   final WaitSketch waits = new WaitSketch();
 
-  PoolTracker(Object pool, PoolAdapter adapter, Object owner, Sampler sampler) {
+  /** What the thread that first met the pool could tell of its name; see {@link PoolAdapter#nameAtFirstSight}. */
+  final String firstSightName;
+
+  PoolTracker(Object pool, PoolAdapter adapter, Object owner, Sampler sampler, String firstSightName) {
+    this.firstSightName = firstSightName;
     this.pool = new WeakReference<>(pool);
     this.adapter = adapter;
     this.type = pool.getClass().getName();
@@ -51,6 +55,7 @@ final class PoolTracker {
   }
 
   private PoolTracker() {
+    this.firstSightName = null;
     this.pool = new WeakReference<>(null);
     this.adapter = null;
     this.type = "";

@@ -4,27 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.PoolApp;
+import dev.spillway.it.support.AcquireSpans;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
 import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,13 +148,8 @@ abstract class AbstractPoolIT {
       assertThat(Long.parseLong(fields[2])).isLessThan(TIMEOUT_MILLIS / 10);
 
       // The command line sees the same state, read from the pool's own getters.
-      Cli.Result status = Cli.run("status", Long.toString(app.pid()), "--json");
-      assertThat(status.exitCode).as("%s", status).isZero();
-      Matcher row = Pattern.compile("\\{\"kind\": \"pool\", \"name\": \"" + Pattern.quote(name) + "\"[^}]*}")
-          .matcher(status.out);
-      assertThat(row.find()).as("%s", status).isTrue();
-      assertThat(row.group()).contains("\"depth\": " + BORROWERS, "\"active\": " + SIZE, "\"max\": " + SIZE,
-          "\"rejected\": 1", "\"shed\": 1",
+      assertThat(Cli.statusRow(app.pid(), "pool", name)).contains("\"depth\": " + BORROWERS,
+          "\"active\": " + SIZE, "\"max\": " + SIZE, "\"rejected\": 1", "\"shed\": 1",
           "\"completed\": " + (expectedCompleted() < 0 ? "null" : Long.toString(expectedCompleted())));
 
       // Two connections back, one at a time (Agroal 2.5 can miss the wake-up of a waiter when two
@@ -204,18 +193,9 @@ abstract class AbstractPoolIT {
 
       // Each borrower's wait is a span inside the borrower's own (application) span.
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(acquireSpans().stream().filter(s -> borrowerSpans.containsKey(hex(s.getTraceId()))))
-              .hasSize(BORROWERS));
-      List<String> outcomes = new ArrayList<>();
-      for (Span span : acquireSpans()) {
-        String traceId = hex(span.getTraceId());
-        if (borrowerSpans.containsKey(traceId)) {
-          assertThat(hex(span.getParentSpanId())).as("parent of the acquire span in trace %s", traceId)
-              .isEqualTo(borrowerSpans.get(traceId));
-          assertThat(attribute(span, "db.client.connection.pool.name")).isEqualTo(name);
-          outcomes.add(attribute(span, "spillway.pool.acquire.outcome"));
-        }
-      }
+          assertThat(AcquireSpans.inTraces(acquireSpans(), borrowerSpans)).isEqualTo(BORROWERS));
+      List<String> outcomes = AcquireSpans.outcomesUnder(acquireSpans(), borrowerSpans,
+          "db.client.connection.pool.name", name);
       assertThat(outcomes).containsExactlyInAnyOrder("ok", "ok", "timeout", "timeout");
 
       app.send("exit");
@@ -226,36 +206,11 @@ abstract class AbstractPoolIT {
   }
 
   List<Span> acquireSpans() {
-    List<Span> spans = new ArrayList<>();
-    for (ResourceSpans resource : receiver.spans()) {
-      for (ScopeSpans scope : resource.getScopeSpansList()) {
-        if (scope.getScope().getName().equals("dev.spillway.pool")) {
-          for (Span span : scope.getSpansList()) {
-            if (span.getName().equals("db.client.connection.acquire")) {
-              spans.add(span);
-            }
-          }
-        }
-      }
-    }
-    return spans;
+    return AcquireSpans.named(receiver, "db.client.connection.acquire");
   }
 
   private static long histogramCount(MetricsView view, String metric, String name) {
     return view.latestHistogram(metric, "db.client.connection.pool.name", name)
         .map(HistogramDataPoint::getCount).orElse(-1L);
-  }
-
-  private static String attribute(Span span, String key) {
-    for (KeyValue kv : span.getAttributesList()) {
-      if (kv.getKey().equals(key)) {
-        return kv.getValue().getStringValue();
-      }
-    }
-    return null;
-  }
-
-  private static String hex(com.google.protobuf.ByteString bytes) {
-    return HexFormat.of().formatHex(bytes.toByteArray());
   }
 }

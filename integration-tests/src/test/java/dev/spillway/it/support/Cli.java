@@ -1,11 +1,15 @@
 package dev.spillway.it.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs the real command line, {@code java -jar spillway-agent.jar ...}, and captures what it says. */
 public final class Cli {
@@ -31,6 +35,19 @@ public final class Cli {
   }
 
   private Cli() {}
+
+  /**
+   * The JSON row of one target in {@code status <pid> --json} ({@code kind} {@code pool},
+   * {@code executor}, ...); fails the test when the command fails or has no such row.
+   */
+  public static String statusRow(long pid, String kind, String name) {
+    Result status = run("status", Long.toString(pid), "--json");
+    assertThat(status.exitCode).as("%s", status).isZero();
+    Matcher row = Pattern.compile("\\{\"kind\": \"" + kind + "\", \"name\": \"" + Pattern.quote(name) + "\"[^}]*}")
+        .matcher(status.out);
+    assertThat(row.find()).as("%s", status).isTrue();
+    return row.group();
+  }
 
   public static Result run(String... args) {
     return run(Path.of(System.getProperty("java.home")), args);

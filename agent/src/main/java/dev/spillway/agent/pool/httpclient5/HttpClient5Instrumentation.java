@@ -1,0 +1,78 @@
+package dev.spillway.agent.pool.httpclient5;
+
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.field;
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.method;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.pool.LibraryCheck;
+import dev.spillway.agent.pool.PoolAdvice;
+import dev.spillway.bootstrap.PoolHooks;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+
+/**
+ * Advice for Apache HttpClient 5 (tested: 5.4, 5.5).
+ *
+ * <ul>
+ *   <li>Classic acquire: {@code InternalExecRuntime.acquireEndpoint}, which leases from its
+ *       {@code manager} and waits for the lease: the whole wait of a request for a connection, on
+ *       the caller's thread, timed, its {@code ConnectionRequestTimeoutException} counted as a
+ *       timeout. The pool is the manager (a {@code PoolingHttpClientConnectionManager}; any other
+ *       manager is ignored). A shedding rule's refusal is thrown there, before the lease, as a
+ *       {@code ConnectionRequestTimeoutException}: the caller's {@code execute} throws it as it
+ *       would after waiting out the pool's timeout.
+ *   <li>Async: {@code PoolingAsyncClientConnectionManager.lease} only finds the manager; its lease
+ *       completes on an I/O thread, later, so it is neither timed nor refused.
+ * </ul>
+ *
+ * The manager's own {@code lease} is not woven: it returns at once, before any wait.
+ */
+public final class HttpClient5Instrumentation implements TypeInstrumentation {
+
+  static final String RUNTIME = "org.apache.hc.client5.http.impl.classic.InternalExecRuntime";
+  static final String ROUTE = "org.apache.hc.client5.http.HttpRoute";
+  static final String CONTEXT = "org.apache.hc.client5.http.protocol.HttpClientContext";
+  static final String STATS = "org.apache.hc.core5.pool.PoolStats";
+
+  private final LibraryCheck check = new LibraryCheck("Apache HttpClient 5", List.of(
+      method(RUNTIME, "acquireEndpoint", "java.lang.String", ROUTE, "java.lang.Object", CONTEXT),
+      field(RUNTIME, "manager"),
+      method(HttpClient5Adapter.CLASSIC, "getTotalStats"),
+      method(HttpClient5Adapter.CLASSIC, "getDefaultMaxPerRoute"),
+      method(HttpClient5Adapter.CLASSIC, "isClosed"),
+      method(HttpClient5Adapter.ASYNC, "lease", "java.lang.String", ROUTE, "java.lang.Object",
+          "org.apache.hc.core5.util.Timeout", "org.apache.hc.core5.concurrent.FutureCallback"),
+      method(HttpClient5Adapter.ASYNC, "getTotalStats"),
+      method(HttpClient5Adapter.ASYNC, "getDefaultMaxPerRoute"),
+      method(HttpClient5Adapter.ASYNC, "isClosed"),
+      method(STATS, "getLeased"),
+      method(STATS, "getAvailable"),
+      method(STATS, "getPending"),
+      method(STATS, "getMax")));
+
+  private static final PoolAdvice ADVICE = new PoolAdvice(PoolHooks.HTTPCLIENT5);
+
+  private final AsmVisitorWrapper runtime =
+      ADVICE.acquireByManager().on(named("acquireEndpoint").and(takesArguments(4)));
+  private final AsmVisitorWrapper async = ADVICE.use().on(named("lease").and(takesArguments(5)));
+
+  @Override
+  public Set<String> typeNames() {
+    return Set.of(RUNTIME, HttpClient5Adapter.ASYNC);
+  }
+
+  @Override
+  public boolean appliesTo(TypeDescription type, ClassLoader loader) {
+    return check.accepts(loader);
+  }
+
+  @Override
+  public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
+    return builder.visit(type.getName().equals(RUNTIME) ? runtime : async);
+  }
+}

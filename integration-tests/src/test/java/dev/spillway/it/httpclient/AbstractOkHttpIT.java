@@ -1,0 +1,87 @@
+package dev.spillway.it.httpclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Cli;
+import dev.spillway.it.support.MetricsView;
+import dev.spillway.it.support.OtlpReceiver;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OkHttp's dispatcher and connection pool, read exactly over real OTLP: a dispatcher of
+ * {@link #SIZE} slots all held by calls the application's real HTTP server answers only when told,
+ * {@link #QUEUED} more calls waiting in the dispatcher, one connection per running call; then
+ * everything answered. One subclass per OkHttp version.
+ */
+abstract class AbstractOkHttpIT {
+
+  static final int SIZE = 3;
+  static final int QUEUED = 4;
+  static final String POOL_NAME = AbstractHttpClientPoolIT.POOL_NAME;
+  static final String STATE = AbstractHttpClientPoolIT.STATE;
+  /** The application class that first used both (the first, blocking round trip). */
+  static final String USER = "dev.spillway.it.apps.httpclients.OkHttpFactory";
+  static final String DISPATCHER = USER + ".dispatcher";
+
+  OtlpReceiver receiver;
+
+  abstract String libraryJars();
+
+  @BeforeEach
+  void startReceiver() throws Exception {
+    receiver = OtlpReceiver.start();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.close();
+  }
+
+  @Test
+  void reportsTheDispatcherQueueAndTheConnections() {
+    try (AgentJvm app = HttpClientScenario.application("okHttp", libraryJars(), SIZE, 60_000)
+        .exportTo(receiver).start()) {
+      app.awaitAgentStarted();
+      HttpClientScenario.holdAllAndWait(app, SIZE, QUEUED);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        MetricsView m = receiver.metrics();
+        assertThat(m.latest("http.client.active_requests", POOL_NAME, DISPATCHER)).hasValue(SIZE);
+        assertThat(m.latest("http.client.queued_requests", POOL_NAME, DISPATCHER)).hasValue(QUEUED);
+        assertThat(m.latest("http.client.request.limit", POOL_NAME, DISPATCHER)).hasValue(SIZE);
+        assertThat(m.latest("http.client.request.limit_per_host", POOL_NAME, DISPATCHER)).hasValue(SIZE);
+        assertThat(m.latest("http.client.open_connections", POOL_NAME, USER, STATE, "active")).hasValue(SIZE);
+        assertThat(m.latest("http.client.open_connections", POOL_NAME, USER, STATE, "idle")).hasValue(0);
+        assertThat(m.latest("http.client.connection.idle.max", POOL_NAME, USER)).hasValue(SIZE);
+      });
+      MetricsView m = receiver.metrics();
+      // The dispatcher has no connections, the pool no request slots, and OkHttp no connection limit.
+      assertThat(m.latest("http.client.open_connections", POOL_NAME, DISPATCHER, STATE, "active")).isEmpty();
+      assertThat(m.latest("http.client.active_requests", POOL_NAME, USER)).isEmpty();
+      assertThat(m.latest("http.client.connection.max", POOL_NAME, USER)).isEmpty();
+      assertThat(m.attributeValues("http.client.open_connections", POOL_NAME)).containsExactly(USER);
+      assertThat(m.metric("http.client.active_requests").orElseThrow().getUnit()).isEqualTo("{request}");
+
+      // The command line shows the dispatcher as a queue: its queued calls, running calls and limit.
+      assertThat(Cli.statusRow(app.pid(), "pool", DISPATCHER))
+          .contains("\"depth\": " + QUEUED, "\"active\": " + SIZE, "\"max\": " + SIZE);
+
+      HttpClientScenario.releaseAll(app, QUEUED);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        MetricsView now = receiver.metrics();
+        assertThat(now.latest("http.client.active_requests", POOL_NAME, DISPATCHER)).hasValue(0);
+        assertThat(now.latest("http.client.queued_requests", POOL_NAME, DISPATCHER)).hasValue(0);
+        assertThat(now.latest("http.client.open_connections", POOL_NAME, USER, STATE, "active")).hasValue(0);
+        assertThat(now.latest("http.client.open_connections", POOL_NAME, USER, STATE, "idle")).hasValue(SIZE);
+      });
+      app.send("exit");
+      assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(app.agentProblems()).isEmpty();
+    }
+  }
+}
