@@ -28,12 +28,7 @@ class PrometheusIT {
   @Test
   void servesTheExpositionOnTheStandardHostAndPort() throws Exception {
     int port = freePort();
-    AgentJvm.Builder builder = AgentJvm.builder(TracedSdkApp.class)
-        .env("OTEL_METRICS_EXPORTER", "prometheus")
-        .env("OTEL_TRACES_EXPORTER", "none")
-        .env("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
-        .env("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(port));
-    Libraries.openTelemetry().forEach(builder::classpath);
+    AgentJvm.Builder builder = app("prometheus", port);
     try (AgentJvm app = builder.start()) {
       assertThat(app.awaitAgentStarted()).contains("serving metrics for Prometheus on http://127.0.0.1:" + port
           + "/metrics");
@@ -63,12 +58,7 @@ class PrometheusIT {
   @Test
   void opensNoPortUnlessChosen() throws Exception {
     int port = freePort();
-    AgentJvm.Builder builder = AgentJvm.builder(TracedSdkApp.class)
-        .env("OTEL_METRICS_EXPORTER", "none")
-        .env("OTEL_TRACES_EXPORTER", "none")
-        .env("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
-        .env("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(port));
-    Libraries.openTelemetry().forEach(builder::classpath);
+    AgentJvm.Builder builder = app("none", port);
     try (AgentJvm app = builder.start()) {
       app.awaitAgentStarted();
       app.send("start");
@@ -101,5 +91,19 @@ class PrometheusIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** The traced application, exporting metrics with {@code exporter}, Prometheus's port set. */
+  private static AgentJvm.Builder app(String exporter, int port) {
+    AgentJvm.Builder builder = AgentJvm.builder(TracedSdkApp.class)
+        .env("OTEL_METRICS_EXPORTER", exporter)
+        .env("OTEL_TRACES_EXPORTER", "none")
+        .env("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
+        .env("OTEL_EXPORTER_PROMETHEUS_PORT", Integer.toString(port));
+    Libraries.openTelemetry().forEach(builder::classpath);
+    // The application also makes a wait span on Jetty's pool (see AppSdkTracesIT).
+    Libraries.pool("jetty12", "jetty-util").forEach(builder::classpath);
+    Libraries.pool("common", "slf4j").forEach(builder::classpath);
+    return builder;
   }
 }
