@@ -59,6 +59,15 @@ public final class ExecutorHooks {
 
     /** A worker has left: its completed tasks are in the pool's count, the pool may have terminated. */
     void afterWorkerExit(Object executor);
+
+    /**
+     * A task of a pool that does not count its own runs (JBoss Threads' executor) starts on this
+     * worker thread. Returns what {@link #onTaskEnd} is given when it ends (null: nothing to count).
+     */
+    Object onTaskStart(Object executor);
+
+    /** The task {@link #onTaskStart} returned {@code runs} for ended, normally or not. */
+    void onTaskEnd(Object runs);
   }
 
   /**
@@ -82,6 +91,8 @@ public final class ExecutorHooks {
     @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
     @Override public void onWorkerExit(Object executor) {}
     @Override public void afterWorkerExit(Object executor) {}
+    @Override public Object onTaskStart(Object executor) { return null; }
+    @Override public void onTaskEnd(Object runs) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -138,5 +149,13 @@ public final class ExecutorHooks {
 
   public static void afterWorkerExit(Object executor) {
     delegate.afterWorkerExit(executor);
+  }
+
+  public static Object onTaskStart(Object executor) {
+    return delegate.onTaskStart(executor);
+  }
+
+  public static void onTaskEnd(Object runs) {
+    delegate.onTaskEnd(runs);
   }
 }

@@ -52,7 +52,8 @@ public final class Settings {
 
   public static final Setting<Boolean> EXECUTOR_ENABLED = Setting.flag("spillway.executor.enabled", true,
       "Instruments every ThreadPoolExecutor and subclass, Tomcat's own ThreadPoolExecutor, Jetty's"
-          + " QueuedThreadPool and every ForkJoinPool (jvm.executor.* metrics).");
+          + " QueuedThreadPool, JBoss Threads' EnhancedQueueExecutor (Undertow) and every ForkJoinPool"
+          + " (jvm.executor.* metrics).");
 
   public static final Setting<Integer> EXECUTOR_MAX_TRACKED = Setting.integer(
       "spillway.executor.max-tracked", 200, 1, 100_000,

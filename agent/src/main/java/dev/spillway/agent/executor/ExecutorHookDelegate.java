@@ -81,9 +81,11 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker != ExecutorTracker.IGNORED && tracker.series == null) {
       // Listed from construction (idle) when its name is known without a thread (see
       // ExecutorNaming.threadNameBeforeThreads); the libraries' pools wait for their first thread.
+      // A library pool that tells its threads' name (JBoss Threads') is listed at once too.
       Object built = tracker.executor();
       String threadName = built instanceof ThreadPoolExecutor
-          ? ExecutorNaming.threadNameBeforeThreads((ThreadPoolExecutor) built) : null;
+          ? ExecutorNaming.threadNameBeforeThreads((ThreadPoolExecutor) built)
+          : built == null ? null : tracker.view.ownName(built);
       if (threadName != null) {
         tracker.firstThreadName = threadName;
         registry.series(tracker);
@@ -103,9 +105,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && tracker.view.poolSize(executor) > 0) {
-        // Its workers predate the agent: named now (from their threads), so that rules bind.
-        // A new pool is named by its first worker, created in this very call.
+      if (tracker.series == null
+          && (tracker.view.poolSize(executor) > 0 || tracker.view.ownName(executor) != null)) {
+        // Its workers predate the agent: named now (from their threads, or the pool's own name),
+        // so that rules bind. A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
       }
       Gate gate = tracker.gate;
@@ -374,6 +377,39 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker != null && tracker != ExecutorTracker.IGNORED
         && tracker.view.isShutdown(executor)) {
       tracker.lastCompleted = tracker.view.completedTaskCount(executor);
+    }
+  }
+
+  @Override
+  public Object onTaskStart(Object executor) {
+    try {
+      ExecutorTracker tracker = registry.get(executor);
+      if (tracker == null) {
+        tracker = registry.track(executor, Sighting.OTHER);
+      }
+      if (tracker == ExecutorTracker.IGNORED) {
+        return null;
+      }
+      if (tracker.series == null && tracker.firstThreadName == null) {
+        // A pool first met running a task (attached to): named from this worker if not by itself.
+        tracker.firstThreadName = Thread.currentThread().getName();
+        registry.series(tracker);
+      }
+      RunCounts runs = tracker.view.runCounts();
+      if (runs != null) {
+        runs.started();
+      }
+      return runs;
+    } catch (Throwable t) {
+      AgentLog.warnOnce("task-start-hook", "executor task hook failed, its runs are not counted: " + t);
+      return null;
+    }
+  }
+
+  @Override
+  public void onTaskEnd(Object runs) {
+    if (runs instanceof RunCounts) {
+      ((RunCounts) runs).ended();
     }
   }
 

@@ -22,6 +22,8 @@ final class WovenTypes {
       "org.apache.tomcat.util.threads.ThreadPoolExecutor",
       "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
+      "org.jboss.threads.EnhancedQueueExecutor",
+      "org.jboss.threads.EnhancedQueueExecutor$Task",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",
