@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorInstrumentation;
+import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.pool.PoolFamily;
@@ -23,6 +24,7 @@ class WovenTypesTest {
     rewritten.addAll(new ExecutorInstrumentation().typeNames());
     rewritten.addAll(new TomcatExecutorInstrumentation().typeNames());
     rewritten.addAll(new JettyThreadPoolInstrumentation().typeNames());
+    rewritten.addAll(new EnhancedQueueExecutorInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
     rewritten.addAll(new PoolFamily(config, Telemetry.noop()).instrumentation().typeNames());
