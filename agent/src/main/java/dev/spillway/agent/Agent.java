@@ -18,6 +18,7 @@ import dev.spillway.agent.shedding.ShedMetrics;
 import dev.spillway.agent.status.AgentMXBean;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
+import dev.spillway.agent.vthread.VirtualThreadFamily;
 import dev.spillway.agent.util.Printable;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
@@ -130,6 +131,9 @@ public final class Agent implements AgentMXBean {
     }
     if (config.get(Settings.POOL_ENABLED)) {
       families.add(new PoolFamily(config, early));
+    }
+    if (config.get(Settings.VTHREAD_ENABLED) && VirtualThreadFamily.supported()) {
+      families.add(new VirtualThreadFamily(config.get(Settings.VTHREAD_PINS)));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.

@@ -138,12 +138,22 @@ public final class Settings {
           + " may enter (no TCP port). Without it `status`, `top`, `rules` and `detach` cannot reach this JVM."
           + " Read at start.");
 
+  public static final Setting<Boolean> VTHREAD_ENABLED = Setting.flag("spillway.vthread.enabled", true,
+      "On JDK 21+, counts virtual threads started and alive (jvm.thread.virtual.started, jvm.thread.virtual.count):"
+          + " two striped increments per virtual thread, woven into java.lang.VirtualThread. Nothing on JDK 17.");
+
+  public static final Setting<Boolean> VTHREAD_PINS = Setting.flag("spillway.vthread.pins", true,
+      "Counts virtual threads that stayed pinned to their carrier for 20 ms or more (jvm.thread.virtual.pins)"
+          + " from the JVM's jdk.VirtualThreadPinned events, through a JFR recording stream of that event alone,"
+          + " started once the first virtual thread is seen. `false` leaves JFR alone.");
+
   public static final List<Setting<?>> ALL = List.of(
       ENABLED, LOG_LEVEL, STARTUP,
       TIMING, TIMING_RATE,
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_SLOW_WAIT,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
       POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
+      VTHREAD_ENABLED, VTHREAD_PINS,
       PLUMBING_TRACKED, RULES, JMX_ENABLED, CONTROL_ENABLED);
 
   private Settings() {}

@@ -24,6 +24,8 @@ final class WovenTypes {
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",
+      // virtual threads (JDK 21+)
+      "java.lang.VirtualThread",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

@@ -68,14 +68,7 @@ abstract class AbstractTomcatExecutorIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   static String rule(String ruleName, String match, int queueSize) {

@@ -44,14 +44,7 @@ class UndertowAttachIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   @Test
