@@ -18,8 +18,9 @@ import dev.spillway.agent.shedding.ShedMetrics;
 import dev.spillway.agent.status.AgentMXBean;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
-import dev.spillway.agent.vthread.VirtualThreadFamily;
+import dev.spillway.agent.trace.EventBudget;
 import dev.spillway.agent.util.Printable;
+import dev.spillway.agent.vthread.VirtualThreadFamily;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
@@ -145,6 +146,7 @@ public final class Agent implements AgentMXBean {
       housekeeper.add(family::housekeeping);
       names.add(family.name());
     }
+    housekeeper.add(EventBudget::nextSecond);
     watchRules(config.get(Settings.RULES));
     ruleReader.add(() -> {
       RuleWatcher current = watcher;

@@ -36,6 +36,15 @@ public final class ExecutorHooks {
      */
     void onPolicyReject(Object executor, Object task);
 
+    /**
+     * Tomcat's {@code TaskQueue.force}, an observed Tomcat executor's last try at queueing a task
+     * that was refused, starts on this thread.
+     */
+    void beforeForce(Object executor);
+
+    /** ... and ended: {@code refused} when it failed, the executor's final refusal. */
+    void afterForce(Object executor, Object task, boolean refused);
+
     /** A worker was created; its thread (null if the factory failed) shows the pool's naming. */
     void onWorkerCreated(Object executor, Thread thread);
 
@@ -84,6 +93,8 @@ public final class ExecutorHooks {
     @Override public boolean onSchedule(Object executor, Object task) { return false; }
     @Override public void onReject(Object executor, Object task) {}
     @Override public void onPolicyReject(Object executor, Object task) {}
+    @Override public void beforeForce(Object executor) {}
+    @Override public void afterForce(Object executor, Object task, boolean refused) {}
     @Override public void onWorkerCreated(Object executor, Thread thread) {}
     @Override public void onWorkerSeen(Object executor, Thread thread) {}
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
@@ -121,6 +132,14 @@ public final class ExecutorHooks {
 
   public static void onPolicyReject(Object executor, Object task) {
     delegate.onPolicyReject(executor, task);
+  }
+
+  public static void beforeForce(Object executor) {
+    delegate.beforeForce(executor);
+  }
+
+  public static void afterForce(Object executor, Object task, boolean refused) {
+    delegate.afterForce(executor, task, refused);
   }
 
   public static void onWorkerCreated(Object executor, Thread thread) {

@@ -21,6 +21,7 @@ import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.Plumbing;
+import dev.spillway.agent.util.QueueSizes;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -48,6 +49,8 @@ public final class ExecutorFamily implements Family {
    * rewritten (see {@link ExecutorInstrumentation}). Decided once the weaver is ready.
    */
   private volatile boolean observing;
+  /** The same for Tomcat's copy of it ({@link TomcatExecutorInstrumentation}). */
+  private volatile boolean observingTomcat;
   /** Attached, or started in the background: application workers may predate the bytecode. */
   private final boolean workersMayRun;
   private long lastHousekeeping = System.nanoTime();
@@ -109,7 +112,7 @@ public final class ExecutorFamily implements Family {
     if (gate != null && !observing && executor instanceof ThreadPoolExecutor) {
       warnIfItStopsGrowth(engine, tracker, series, (ThreadPoolExecutor) executor, capacity);
     }
-    if (observing && tracker.view == ExecutorView.JDK && (gate != null || tracker.guardsQueue)) {
+    if (observed(tracker) && (gate != null || tracker.guardsQueue)) {
       // Its execute is not rewritten: a refusal makes its work queue's offer fail, so the pool
       // acts as on a full queue (grows to its maximum, then its own policy refuses).
       tracker.guardsQueue = gate != null;
@@ -119,6 +122,12 @@ public final class ExecutorFamily implements Family {
             + " (attached): its task waits are not timed, so the wait conditions of its rules never fire");
       }
     }
+  }
+
+  /** Whether the tracker's executor class is observed, not rewritten: shed at its work queue. */
+  private boolean observed(ExecutorTracker tracker) {
+    return tracker.view == ExecutorView.JDK ? observing
+        : observingTomcat && TomcatExecutorInstrumentation.isTomcat(tracker.view);
   }
 
   /**
@@ -151,7 +160,7 @@ public final class ExecutorFamily implements Family {
   @Override
   public TypeInstrumentation instrumentation() {
     return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
-        new TomcatExecutorInstrumentation(), new JettyThreadPoolInstrumentation(),
+        new TomcatExecutorInstrumentation(() -> observingTomcat), new JettyThreadPoolInstrumentation(),
         new EnhancedQueueExecutorInstrumentation()));
   }
 
@@ -170,14 +179,19 @@ public final class ExecutorFamily implements Family {
         && !ExecutorHooks.executorRewritten) {
       observing = true;
     }
+    if (workersMayRun && unwoven.contains(TomcatExecutorInstrumentation.EXECUTOR)) {
+      observingTomcat = true;
+    }
   }
 
   /** Executors whose workers already run: found from those threads, named from them. */
   @Override
   public void discover(Instrumentation inst, Set<String> unwoven) {
+    QueueSizes.open(inst); // rules read work queues' sizes without their locks from now on
     forkJoinPools.scan();
-    if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)) {
-      return; // rewritten as it loaded: no worker can predate the bytecode
+    if (!unwoven.contains(ExecutorInstrumentation.EXECUTOR)
+        && !unwoven.contains(TomcatExecutorInstrumentation.EXECUTOR)) {
+      return; // rewritten as they loaded: no worker can predate the bytecode
     }
     ExistingWorkers.forEach(inst, (executor, thread) -> found(executor, thread.getName()));
   }

@@ -47,11 +47,14 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   }
 
   /**
-   * Set when a rule refused a task at an observed executor's work queue, on the submitting thread:
-   * the pool's policy, which then rejects it on this thread, counts it as shed. A JDK array, as
-   * it stays on application threads; the task itself is not kept.
+   * {@code [SHED]} is set when a rule refused a task at an observed executor's work queue, on the
+   * submitting thread: the pool's policy, which then rejects it on this thread, counts it as shed.
+   * {@code [FORCING]} while Tomcat retries that task ({@code TaskQueue.force}). A JDK array, as it
+   * stays on application threads; the task itself is not kept.
    */
   private final ThreadLocal<boolean[]> shedAtQueue = new ThreadLocal<>();
+  private static final int SHED = 0;
+  private static final int FORCING = 1;
   /** The executor whose handler a rule's refusal is calling on this thread, counted already. */
   private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
@@ -199,19 +202,32 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
    * grows if it still can, or rejects the task through its own policy, counted then as shed.
    */
   boolean refuseAtQueue(ExecutorTracker tracker) {
+    boolean[] mark = shedAtQueue.get();
+    if (mark != null && mark[FORCING]) {
+      // Tomcat's retry of the task just refused (or of one its full queue refused): the rule
+      // decided already, and counted its shed once.
+      return mark[SHED];
+    }
     Gate gate = tracker.gate;
     boolean refused = gate != null && gate.admit() != null;
-    boolean[] shed = shedAtQueue.get();
-    if (shed == null) {
+    if (mark == null) {
       if (!refused) {
         return false;
       }
-      shed = new boolean[1];
-      shedAtQueue.set(shed);
+      mark = markOfThisThread();
     }
     // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
-    shed[0] = refused;
+    mark[SHED] = refused;
     return refused;
+  }
+
+  private boolean[] markOfThisThread() {
+    boolean[] mark = shedAtQueue.get();
+    if (mark == null) {
+      mark = new boolean[2];
+      shedAtQueue.set(mark);
+    }
+    return mark;
   }
 
   @Override
@@ -222,12 +238,30 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       return;
     }
     // Only an observed executor's policy is rewritten: the one place a queue's refusal is marked.
-    boolean[] shed = shedAtQueue.get();
-    boolean ruled = shed != null && shed[0];
+    boolean[] mark = shedAtQueue.get();
+    boolean ruled = mark != null && mark[SHED];
     if (ruled) {
-      shed[0] = false;
+      mark[SHED] = false;
     }
     reject(executor, task, ruled);
+  }
+
+  @Override
+  public void beforeForce(Object executor) {
+    markOfThisThread()[FORCING] = true;
+  }
+
+  @Override
+  public void afterForce(Object executor, Object task, boolean refused) {
+    boolean[] mark = shedAtQueue.get();
+    if (mark != null) {
+      mark[FORCING] = false;
+    }
+    if (refused) {
+      onPolicyReject(executor, task);
+    } else if (mark != null) {
+      mark[SHED] = false; // queued after all: nothing was refused
+    }
   }
 
   @Override

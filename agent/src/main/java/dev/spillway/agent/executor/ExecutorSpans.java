@@ -93,7 +93,7 @@ final class ExecutorSpans {
 
   /** A task was rejected (or shed, {@code rule} not null) on the calling thread. */
   void rejected(ExecutorTracker tracker, RejectionReason reason, RejectionPolicy policy, String rule) {
-    if (!tracker.events.tryTake(System.nanoTime())) {
+    if (!tracker.events.tryTake()) {
       return;
     }
     ExecutorSeries series = tracker.series;

@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.util.QueueCapacity;
+import dev.spillway.agent.util.QueueSizes;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -57,7 +58,7 @@ public abstract class ExecutorView {
 
   /** Tasks waiting. */
   public int queueSize(Object executor) {
-    return queue(executor).size();
+    return QueueSizes.of(queue(executor));
   }
 
   /**

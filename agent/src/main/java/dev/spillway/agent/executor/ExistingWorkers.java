@@ -3,9 +3,9 @@ package dev.spillway.agent.executor;
 import dev.spillway.agent.AgentLog;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,7 +16,9 @@ import java.util.function.BiConsumer;
  * <p>A worker thread runs a {@code ThreadPoolExecutor.Worker}, whose outer instance is its
  * executor. Neither link is public API, so this one scan at install reads them by reflection,
  * after opening {@code java.lang} and {@code java.util.concurrent} to the agent's own module only.
- * Anything unexpected (another JDK's field names) makes it find nothing, with a debug line.
+ * Tomcat's worker threads run its own {@code Worker} wrapped in a
+ * {@code TaskThread.WrappingRunnable}: one more link, read the same way. Anything unexpected
+ * (another JDK's or Tomcat's field names) makes it find nothing there, with a debug line.
  */
 final class ExistingWorkers {
 
@@ -25,7 +27,7 @@ final class ExistingWorkers {
   private ExistingWorkers() {}
 
   /** Calls {@code found} with each live worker thread and its executor. */
-  static void forEach(Instrumentation inst, BiConsumer<ThreadPoolExecutor, Thread> found) {
+  static void forEach(Instrumentation inst, BiConsumer<Object, Thread> found) {
     try {
       Module ours = ExistingWorkers.class.getModule();
       inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
@@ -33,10 +35,13 @@ final class ExistingWorkers {
       Class<?> worker = Class.forName(WORKER, false, null);
       Field outer = accessible(worker.getDeclaredField("this$0"));
       TaskReader tasks = TaskReader.create();
+      TomcatWorkers tomcat = new TomcatWorkers();
       for (Thread thread : allThreads()) {
         Object task = tasks.task(thread);
-        if (task != null && task.getClass() == worker) {
-          found.accept((ThreadPoolExecutor) outer.get(task), thread);
+        Object executor = task == null ? null
+            : task.getClass() == worker ? outer.get(task) : tomcat.executorOf(task);
+        if (executor != null) {
+          found.accept(executor, thread);
         }
       }
     } catch (Throwable t) {
@@ -60,6 +65,42 @@ final class ExistingWorkers {
   private static Field accessible(Field field) {
     field.setAccessible(true);
     return field;
+  }
+
+  /** Tomcat's executor behind a worker thread's Runnable, through its wrapper and its worker. */
+  private static final class TomcatWorkers {
+    private static final String WRAPPER = "org.apache.tomcat.util.threads.TaskThread$WrappingRunnable";
+    private static final String WORKER = "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker";
+
+    /** Per class: Tomcat can be loaded more than once (several applications in one JVM). */
+    private final Map<Class<?>, Field> fields = new HashMap<>();
+    private boolean failed;
+
+    Object executorOf(Object task) {
+      if (failed || !task.getClass().getName().equals(WRAPPER)) {
+        return null;
+      }
+      try {
+        Object worker = field(task.getClass(), "wrappedRunnable").get(task);
+        if (worker == null || !worker.getClass().getName().equals(WORKER)) {
+          return null;
+        }
+        return field(worker.getClass(), "this$0").get(worker);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        failed = true;
+        AgentLog.debug("could not look for Tomcat executors from their worker threads", e);
+        return null;
+      }
+    }
+
+    private Field field(Class<?> type, String name) throws NoSuchFieldException {
+      Field field = fields.get(type);
+      if (field == null) {
+        field = accessible(type.getDeclaredField(name));
+        fields.put(type, field);
+      }
+      return field;
+    }
   }
 
   /** A thread's Runnable: {@code Thread.target} up to JDK 18, {@code Thread.holder.task} after. */

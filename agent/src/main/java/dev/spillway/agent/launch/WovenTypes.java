@@ -21,6 +21,7 @@ final class WovenTypes {
       "java.util.concurrent.ThreadPoolExecutor$DiscardOldestPolicy",
       "org.apache.tomcat.util.threads.ThreadPoolExecutor",
       "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
+      "org.apache.tomcat.util.threads.TaskQueue",
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",

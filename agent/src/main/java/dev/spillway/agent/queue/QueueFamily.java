@@ -16,12 +16,15 @@ import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.timing.WaitSketch;
 import dev.spillway.agent.util.Glob;
 import dev.spillway.agent.util.Plumbing;
+import dev.spillway.agent.util.QueueSizes;
 import dev.spillway.bootstrap.QueueHooks;
+import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 
 /** The blocking-queue family, wired: registry, metrics, hooks, advice and rules. */
@@ -215,5 +218,11 @@ public final class QueueFamily implements Family, WorkQueues {
       QueueHooks.watching = false;
     }
     QueueHooks.install(QueueHooks.NO_OP);
+  }
+
+  /** Rules read the JDK queues' sizes without their locks from now on (see {@link QueueSizes}). */
+  @Override
+  public void discover(Instrumentation inst, Set<String> unwoven) {
+    QueueSizes.open(inst);
   }
 }

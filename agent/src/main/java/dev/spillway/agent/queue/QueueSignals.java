@@ -1,6 +1,7 @@
 package dev.spillway.agent.queue;
 
 import dev.spillway.agent.shedding.TargetSignals;
+import dev.spillway.agent.util.QueueSizes;
 import java.util.concurrent.BlockingQueue;
 
 /** What shedding rules read from a queue: its size and capacity. */
@@ -15,7 +16,7 @@ final class QueueSignals extends TargetSignals {
   @Override
   public int queueSize() {
     BlockingQueue<?> queue = tracker.queue();
-    return queue == null ? 0 : queue.size();
+    return queue == null ? 0 : QueueSizes.of(queue);
   }
 
   @Override

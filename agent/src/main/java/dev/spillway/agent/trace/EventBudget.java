@@ -9,9 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventBudget {
 
-  private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final int COUNT_BITS = 20;
   private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+  private static final long SECOND_MASK = Long.MAX_VALUE >>> COUNT_BITS;
+
+  /**
+   * The current second as the agent's housekeeper counts it ({@link #nextSecond}): a rejection
+   * reads this field instead of the clock (26-40 ns, more than the rest of a rejection). A stalled
+   * housekeeper only makes the budget smaller.
+   */
+  private static volatile long second;
 
   private final int perSecond;
   private final AtomicLong state = new AtomicLong();
@@ -20,17 +27,26 @@ public final class EventBudget {
     this.perSecond = perSecond;
   }
 
-  /** Whether one more event fits in the second of {@code nowNanos} (a {@link System#nanoTime}). */
-  public boolean tryTake(long nowNanos) {
-    long second = Math.floorDiv(nowNanos, NANOS_PER_SECOND);
+  /** Starts the next second; called once a second by one agent thread. */
+  public static void nextSecond() {
+    second = second + 1;
+  }
+
+  /** Whether one more event fits in the current second. */
+  public boolean tryTake() {
+    return tryTakeIn(second);
+  }
+
+  /** Whether one more event fits in {@code second}. */
+  boolean tryTakeIn(long second) {
+    long stamp = second & SECOND_MASK;
     while (true) {
       long current = state.get();
-      long used = (current >>> COUNT_BITS) == (second & (Long.MAX_VALUE >>> COUNT_BITS)) ? current & COUNT_MASK : 0;
+      long used = (current >>> COUNT_BITS) == stamp ? current & COUNT_MASK : 0;
       if (used >= perSecond) {
         return false;
       }
-      long next = ((second & (Long.MAX_VALUE >>> COUNT_BITS)) << COUNT_BITS) | (used + 1);
-      if (state.compareAndSet(current, next)) {
+      if (state.compareAndSet(current, (stamp << COUNT_BITS) | (used + 1))) {
         return true;
       }
     }

@@ -188,6 +188,29 @@ class ExecutorHookDelegateTest {
   }
 
   @Test
+  void tomcatsForcedRetryOfATaskTheRuleRefusedIsRefusedAgainWithoutAskingTheRuleAndCountedOnce() {
+    WovenPool pool = pool();
+    ExecutorTracker tracker = named(pool, "http-nio-8080-exec-1");
+    rule("http-nio-8080-exec", Action.REJECT, Mode.ENFORCE);
+    bind(tracker);
+    Runnable task = () -> { };
+
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    tracker.gate = null; // asked again, the rule would now admit
+    events.beforeForce(pool);
+    assertThat(events.refuseAtQueue(tracker)).isTrue();
+    events.afterForce(pool, task, true);
+
+    // Then a task the full queue refused, retried: no rule decides it, it is saturated.
+    events.beforeForce(pool);
+    assertThat(events.refuseAtQueue(tracker)).isFalse();
+    events.afterForce(pool, task, true);
+
+    assertThat(tracker.rejections.get(RejectionReason.SHED, RejectionPolicy.ABORT)).isEqualTo(1);
+    assertThat(tracker.rejections.get(RejectionReason.SATURATED, RejectionPolicy.ABORT)).isEqualTo(1);
+  }
+
+  @Test
   void anAdmittedInsertClearsTheMarkOfARefusalAfterWhichThePoolGrew() {
     WovenPool pool = pool();
     ExecutorTracker tracker = named(pool, "orders-1");

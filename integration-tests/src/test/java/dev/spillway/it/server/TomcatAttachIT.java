@@ -9,34 +9,56 @@ import dev.spillway.it.support.Cli;
 import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Tomcat 10.1 started without Spillway, serving, then attached: its connector's executor, whose
- * classes and threads predate the agent, is found at its next request, named from its threads,
- * and its refusals are counted from then on.
+ * A Tomcat 10.1 started without Spillway, serving, then attached. Its executor class is left as it
+ * is, so that its running workers keep their compiled loop (the JVM's class-redefinition log must
+ * not name it); the connector's executor is found from its worker threads, named from them, its
+ * refusals counted once each, and a rule applied later sheds at its work queue.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TomcatAttachIT {
+
+  static final String EXECUTOR = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
 
   OtlpReceiver receiver;
   AgentJvm app;
   int port;
+  String name;
+  Path dir;
+  Path redefinitions;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(@TempDir Path dir) throws Exception {
+    this.dir = dir;
     receiver = OtlpReceiver.start();
     port = HttpProbe.freePort();
+    name = "http-nio-" + port + "-exec";
+    redefinitions = dir.resolve("redefined.log");
     AgentJvm.Builder builder = AgentJvm.builder(TomcatServerApp.class).withoutAgent().testClasspath()
+        .jvmArg("-Xlog:redefine+class+load=info:file=" + redefinitions)
         .args(Integer.toString(port), "1", "1");
     Libraries.pool("tomcat-embed10", "").forEach(builder::classpath);
     app = builder.start();
     app.awaitOutput("READY");
     assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    Cli.Result attach = Cli.run("attach", Long.toString(app.pid()),
+        "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(), "otel.metric.export.interval=200");
+    assertThat(attach.exitCode).as("%s", attach).isZero();
   }
 
   @AfterAll
@@ -45,33 +67,78 @@ class TomcatAttachIT {
   }
 
   @Test
-  void aServingTomcatIsFoundAfterAnAttachAndCountsItsRefusals() throws Exception {
-    Cli.Result attach = Cli.run("attach", Long.toString(app.pid()),
-        "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(), "otel.metric.export.interval=200");
-    assertThat(attach.exitCode).as("%s", attach).isZero();
-    String name = "http-nio-" + port + "-exec";
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+  @Order(1)
+  void aServingTomcatIsFoundFromItsThreadsAndItsExecutorClassIsNotRedefined() throws Exception {
+    // No request since the attach: found from its worker threads.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       MetricsView m = receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", name, "jvm.executor.type",
           AbstractTomcatExecutorIT.TYPE)).hasValue(1);
       assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", name)).hasValue(1);
     });
+    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    List<String> redefined = Files.readAllLines(redefinitions).stream()
+        .filter(line -> line.contains("redefined name="))
+        .map(line -> line.replaceAll(".*redefined name=([^,]+),.*", "$1"))
+        .collect(Collectors.toList());
+    assertThat(redefined).contains(EXECUTOR + "$Worker", "org.apache.tomcat.util.threads.TaskQueue",
+        "java.util.concurrent.LinkedBlockingQueue");
+    assertThat(redefined).doesNotContain(EXECUTOR);
+  }
+
+  @Test
+  @Order(2)
+  void itsRefusalsAreCountedOnceEach() throws Exception {
     // One thread held, one request queued, the next two refused: the connection closed, each
-    // refusal counted once.
+    // refusal counted once (Tomcat's retry through TaskQueue.force is not a second one).
+    HttpProbe[] held = holdOneAndQueueOne();
+    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+        "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated",
+        "jvm.executor.rejection.policy", "abort")).hasValue(2));
+    release(held);
+  }
+
+  @Test
+  @Order(3)
+  void aRuleAppliedLaterShedsAtItsWorkQueueAndCountsEachShedOnce() throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, "rules:\n  - name: http-queued\n    target: executor\n    match: \"http-nio-*\"\n"
+        + "    when: { queue.size: \">= 1\" }\n");
+    Cli.Result apply = Cli.run("rules", Long.toString(app.pid()), "apply", rules.toString());
+    assertThat(apply.exitCode).as("%s", apply).isZero();
+
+    // One running, one queued: the rule fires on the next request, which the pool would have
+    // refused anyway (full); then one the queue would have taken after the release of the first.
+    HttpProbe[] held = holdOneAndQueueOne();
+    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      MetricsView m = receiver.metrics();
+      assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", name,
+          "jvm.executor.rejection.reason", "shed", "jvm.executor.rejection.policy", "abort")).hasValue(1);
+      assertThat(m.latest("spillway.shed", "spillway.rule.name", "http-queued")).hasValue(1);
+      assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", name,
+          "jvm.executor.rejection.reason", "saturated")).hasValue(2);
+    });
+    release(held);
+  }
+
+  /** One request running on the only thread, one in the queue (1 place). */
+  private HttpProbe[] holdOneAndQueueOne() throws Exception {
     int mark = app.outputMark();
     HttpProbe running = HttpProbe.send(port, "/slow");
     app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
     HttpProbe queued = HttpProbe.send(port, "/slow");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
         "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(1));
-    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
-    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated"))
-        .hasValue(2));
-    app.send("release 2");
-    assertThat(running.response()).endsWith("slow done");
-    assertThat(queued.response()).endsWith("slow done");
+    return new HttpProbe[] {running, queued};
+  }
+
+  private void release(HttpProbe[] held) throws Exception {
+    app.send("release " + held.length);
+    for (HttpProbe probe : held) {
+      assertThat(probe.response()).endsWith("slow done");
+    }
   }
 }
