@@ -59,6 +59,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
   private final DetachableThreadLocal<WorkerState> worker = new DetachableThreadLocal<>();
+  /** Each worker thread's run counters, for pools that do not count runs; emptied the same way. */
+  private final DetachableThreadLocal<RunCounts.Cell> runCells = new DetachableThreadLocal<>();
   private final ExecutorRegistry registry;
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
@@ -414,42 +416,60 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * A task of a pool that does not count its runs (JBoss Threads') starts on this worker: one
+   * thread-local read, one comparison and a plain counter store; the registry only at the
+   * thread's first task.
+   */
   @Override
   public Object onTaskStart(Object executor) {
     try {
-      ExecutorTracker tracker = registry.get(executor);
-      if (tracker == null) {
-        tracker = registry.track(executor, Sighting.OTHER);
+      RunCounts.Cell cell = runCells.get();
+      if (cell == null || !cell.counts(executor)) {
+        cell = newRunCell(executor);
+        if (cell == null) {
+          return null;
+        }
       }
-      if (tracker == ExecutorTracker.IGNORED) {
-        return null;
-      }
-      if (tracker.series == null && tracker.firstThreadName == null) {
-        // A pool first met running a task (attached to): named from this worker if not by itself.
-        tracker.firstThreadName = Thread.currentThread().getName();
-        registry.series(tracker);
-      }
-      RunCounts runs = tracker.view.runCounts();
-      if (runs != null) {
-        runs.started();
-      }
-      return runs;
+      cell.started();
+      return cell;
     } catch (Throwable t) {
       AgentLog.warnOnce("task-start-hook", "executor task hook failed, its runs are not counted: " + t);
       return null;
     }
   }
 
+  /** This worker's first task of {@code executor}: tracks and names the pool if needed. */
+  private RunCounts.Cell newRunCell(Object executor) {
+    ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+    if (tracker == ExecutorTracker.IGNORED) {
+      return null;
+    }
+    if (tracker.series == null && tracker.firstThreadName == null) {
+      // A pool first met running a task (attached to): named from this worker if not by itself.
+      tracker.firstThreadName = Thread.currentThread().getName();
+      registry.series(tracker);
+    }
+    RunCounts runs = tracker.view.runCounts();
+    if (runs == null) {
+      return null;
+    }
+    RunCounts.Cell cell = runs.newCell(executor);
+    runCells.set(cell);
+    return cell;
+  }
+
   @Override
-  public void onTaskEnd(Object runs) {
-    if (runs instanceof RunCounts) {
-      ((RunCounts) runs).ended();
+  public void onTaskEnd(Object cell) {
+    if (cell instanceof RunCounts.Cell) {
+      ((RunCounts.Cell) cell).ended();
     }
   }
 
   /** Forgets every worker thread's state: after a detach, nothing of the agent stays on them. */
   void forgetWorkers() {
     worker.clearAll();
+    runCells.clearAll();
   }
 
   /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */
