@@ -133,7 +133,7 @@ public final class Agent implements AgentMXBean {
     if (config.get(Settings.POOL_ENABLED)) {
       families.add(new PoolFamily(config, early));
     }
-    if (config.get(Settings.VTHREAD_ENABLED) && VirtualThreadFamily.supported()) {
+    if (VirtualThreadFamily.supported() && config.get(Settings.VTHREAD_ENABLED)) {
       families.add(new VirtualThreadFamily(config.get(Settings.VTHREAD_PINS)));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent

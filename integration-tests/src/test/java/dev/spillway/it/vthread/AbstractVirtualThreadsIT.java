@@ -44,7 +44,7 @@ abstract class AbstractVirtualThreadsIT {
   void start() throws Exception {
     receiver = OtlpReceiver.start();
     AgentJvm.Builder builder = AgentJvm.builder(VirtualThreadsApp.class).testClasspath()
-        .property("spillway.log.level", "debug");
+        .property("spillway.log.level", "debug").property("spillway.vthread.enabled", "true");
     builder = attach() ? builder.withoutAgent() : builder.exportTo(receiver);
     if (javaHome() != null) {
       builder.javaHome(javaHome());
@@ -68,7 +68,8 @@ abstract class AbstractVirtualThreadsIT {
       // Running before the agent: never counted, not even when they end after it.
       assertThat(app.ask("start 2", "STARTED")).isEqualTo("STARTED 2");
       Cli.Result attached = Cli.run(javaHome(), "attach", Long.toString(app.pid()),
-          "spillway.log.level=debug", "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(),
+          "spillway.log.level=debug", "spillway.vthread.enabled=true",
+          "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(),
           "otel.metric.export.interval=200");
       assertThat(attached.exitCode).as("%s", attached).isZero();
     }

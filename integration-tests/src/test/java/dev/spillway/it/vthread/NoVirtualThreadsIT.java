@@ -20,7 +20,7 @@ class NoVirtualThreadsIT {
     boolean virtual = Runtime.version().feature() >= 21;
     try (OtlpReceiver receiver = OtlpReceiver.start();
         AgentJvm app = AgentJvm.builder(VirtualThreadsApp.class).testClasspath().exportTo(receiver)
-            .property("spillway.log.level", "debug").start()) {
+            .property("spillway.log.level", "debug").property("spillway.vthread.enabled", "true").start()) {
       String started = app.awaitAgentStarted();
       app.awaitOutput("READY");
       assertThat(app.ask("start 2", "STARTED")).isEqualTo(virtual ? "STARTED 2" : "STARTED none");
