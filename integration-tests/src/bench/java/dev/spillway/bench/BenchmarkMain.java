@@ -71,10 +71,11 @@ public final class BenchmarkMain {
     configurations.put("agent attached after start", attachArgs(agentJar));
     configurations.put("agent, rules not matching", agentArgs(agentJar, "=rules=" + rulesNotMatching));
     configurations.put("agent, rule matching, not firing", agentArgs(agentJar, "=rules=" + rulesNotFiring));
-    // Virtual threads: the agent without its counting in java.lang.VirtualThread, and without the
-    // JFR stream of pins.
-    configurations.put("agent, virtual threads off", agentArgs(agentJar, "=vthread.enabled=false"));
-    configurations.put("agent, no pins", agentArgs(agentJar, "=vthread.pins=false"));
+    // Virtual threads (off by default): counted in java.lang.VirtualThread, then with the JFR
+    // stream of pins too.
+    configurations.put("agent, virtual threads counted",
+        agentArgs(agentJar, "=vthread.enabled=true,vthread.pins=false"));
+    configurations.put("agent, virtual threads and pins", agentArgs(agentJar, "=vthread.enabled=true"));
     String only = System.getProperty("bench.configurations", "");
     if (!only.isBlank()) {
       List<String> kept = List.of(only.split("\\s*;\\s*"));
