@@ -141,8 +141,8 @@ public final class Settings {
   public static final Setting<Boolean> VTHREAD_ENABLED = Setting.flag("spillway.vthread.enabled", false,
       "On JDK 21+, counts virtual threads started and alive (jvm.thread.virtual.started, jvm.thread.virtual.count)"
           + " with two striped increments per virtual thread woven into java.lang.VirtualThread, and their pins"
-          + " (see `vthread.pins`). Off by default: measured about +37 ns per virtual thread for the counting and"
-          + " +38 ns more while the JFR stream of pins runs (see Overhead). Nothing on JDK 17.");
+          + " (see `vthread.pins`). Off by default: measured about +40 ns per virtual thread for the counting and"
+          + " +35 ns more while the JFR stream of pins runs (see Overhead). Nothing on JDK 17.");
 
   public static final Setting<Boolean> VTHREAD_PINS = Setting.flag("spillway.vthread.pins", true,
       "With `vthread.enabled`, also counts virtual threads that stayed pinned to their carrier for 20 ms or more"

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Virtual threads (JDK 21+), wired when {@code spillway.vthread.enabled} (off by default: the
- * counting measured about +37 ns a thread, the JFR stream +38 ns more; see the README's Overhead): started and alive counted in {@code java.lang.VirtualThread}
+ * counting measured about +40 ns a thread, the JFR stream +35 ns more; see the README's Overhead): started and alive counted in {@code java.lang.VirtualThread}
  * ({@link VirtualThreadInstrumentation}), pins counted from JFR ({@link PinnedEvents}) once the
  * first virtual thread is seen. Their scheduler is an executor series of its own
  * ({@code virtual-thread-scheduler}, see {@code executor/forkjoin}). Nothing to shed: a virtual
