@@ -22,6 +22,7 @@ import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.trace.EventBudget;
 import dev.spillway.agent.util.Printable;
+import dev.spillway.agent.vthread.VirtualThreadFamily;
 import dev.spillway.bootstrap.AgentState;
 import dev.spillway.bootstrap.AgentThreads;
 import java.io.File;
@@ -134,6 +135,9 @@ public final class Agent implements AgentMXBean {
     }
     if (config.get(Settings.POOL_ENABLED)) {
       families.add(new PoolFamily(config, early));
+    }
+    if (VirtualThreadFamily.supported() && config.get(Settings.VTHREAD_ENABLED)) {
+      families.add(new VirtualThreadFamily(config.get(Settings.VTHREAD_PINS)));
     }
     // Tracking and rules first: what the SDK creates below is then seen being built on an agent
     // thread and ignored, and the classes the gate holds are woven with the rules in force.

@@ -67,13 +67,22 @@ public final class ExecutorHooks {
      * A worker of a pool whose {@code getTask} is not woven (Jetty's) is about to run a task it
      * took from the queue.
      */
-    void onTaskStart(Object executor, Object task);
+    void onTaskTaken(Object executor, Object task);
 
     /** A worker exits, possibly because its task threw. */
     void onWorkerExit(Object executor);
 
     /** A worker has left: its completed tasks are in the pool's count, the pool may have terminated. */
     void afterWorkerExit(Object executor);
+
+    /**
+     * A task of a pool that does not count its own runs (JBoss Threads' executor) starts on this
+     * worker thread. Returns what {@link #onTaskEnd} is given when it ends (null: nothing to count).
+     */
+    Object onTaskStart(Object executor);
+
+    /** The task {@link #onTaskStart} returned {@code runs} for ended, normally or not. */
+    void onTaskEnd(Object runs);
   }
 
   /**
@@ -97,9 +106,11 @@ public final class ExecutorHooks {
     @Override public void onWorkerStart(Object executor, Object firstTask) {}
     @Override public Object beforeGetTask(Object executor) { return null; }
     @Override public void afterGetTask(Object executor, Object workerState, Object task) {}
-    @Override public void onTaskStart(Object executor, Object task) {}
+    @Override public void onTaskTaken(Object executor, Object task) {}
     @Override public void onWorkerExit(Object executor) {}
     @Override public void afterWorkerExit(Object executor) {}
+    @Override public Object onTaskStart(Object executor) { return null; }
+    @Override public void onTaskEnd(Object runs) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -158,8 +169,8 @@ public final class ExecutorHooks {
     delegate.afterGetTask(executor, workerState, task);
   }
 
-  public static void onTaskStart(Object executor, Object task) {
-    delegate.onTaskStart(executor, task);
+  public static void onTaskTaken(Object executor, Object task) {
+    delegate.onTaskTaken(executor, task);
   }
 
   public static void onWorkerExit(Object executor) {
@@ -168,5 +179,13 @@ public final class ExecutorHooks {
 
   public static void afterWorkerExit(Object executor) {
     delegate.afterWorkerExit(executor);
+  }
+
+  public static Object onTaskStart(Object executor) {
+    return delegate.onTaskStart(executor);
+  }
+
+  public static void onTaskEnd(Object runs) {
+    delegate.onTaskEnd(runs);
   }
 }

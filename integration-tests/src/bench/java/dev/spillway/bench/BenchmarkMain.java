@@ -77,6 +77,11 @@ public final class BenchmarkMain {
     if (!otherJar.isBlank()) {
       configurations.put("other agent", agentArgs(new File(otherJar).getAbsolutePath(), ""));
     }
+    // Virtual threads (off by default): counted in java.lang.VirtualThread, then with the JFR
+    // stream of pins too.
+    configurations.put("agent, virtual threads counted",
+        agentArgs(agentJar, "=vthread.enabled=true,vthread.pins=false"));
+    configurations.put("agent, virtual threads and pins", agentArgs(agentJar, "=vthread.enabled=true"));
     String only = System.getProperty("bench.configurations", "");
     if (!only.isBlank()) {
       List<String> kept = List.of(only.split("\\s*;\\s*"));

@@ -8,6 +8,7 @@ import dev.spillway.agent.WorkQueues;
 import dev.spillway.agent.config.Settings;
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
+import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
@@ -32,7 +33,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 /**
  * The executor family, wired: registry, metrics, hooks and advice. It covers the JDK's
  * {@code ThreadPoolExecutor} and the libraries' pools read as executors: Tomcat's copy of it
- * ({@code tomcat/}), Jetty's {@code QueuedThreadPool} ({@code jetty/}) and every
+ * ({@code tomcat/}), Jetty's {@code QueuedThreadPool} ({@code jetty/}), JBoss Threads'
+ * {@code EnhancedQueueExecutor} ({@code jboss/}) and every
  * {@code ForkJoinPool} ({@code forkjoin/}).
  */
 public final class ExecutorFamily implements Family {
@@ -84,7 +86,10 @@ public final class ExecutorFamily implements Family {
     if (view == null) {
       view = TomcatExecutorInstrumentation.view(executor);
     }
-    return view != null ? view : JettyThreadPoolInstrumentation.view(executor);
+    if (view == null) {
+      view = JettyThreadPoolInstrumentation.view(executor);
+    }
+    return view != null ? view : EnhancedQueueExecutorInstrumentation.view(executor);
   }
 
   /** A pool found from its threads (not woven): tracked and named now. */
@@ -156,7 +161,8 @@ public final class ExecutorFamily implements Family {
   @Override
   public TypeInstrumentation instrumentation() {
     return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
-        new TomcatExecutorInstrumentation(() -> observingTomcat), new JettyThreadPoolInstrumentation()));
+        new TomcatExecutorInstrumentation(() -> observingTomcat), new JettyThreadPoolInstrumentation(),
+        new EnhancedQueueExecutorInstrumentation()));
   }
 
   /** The JDK's executor; Tomcat's and Jetty's pools wait for Byte Buddy. */

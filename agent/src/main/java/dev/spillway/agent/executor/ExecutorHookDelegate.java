@@ -59,6 +59,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   private final ThreadLocal<Object[]> handing = new ThreadLocal<>();
   /** Each worker thread's state; emptied on every thread when the agent stops (see the class). */
   private final DetachableThreadLocal<WorkerState> worker = new DetachableThreadLocal<>();
+  /** Each worker thread's run counters, for pools that do not count runs; emptied the same way. */
+  private final DetachableThreadLocal<RunCounts.Cell> runCells = new DetachableThreadLocal<>();
   private final ExecutorRegistry registry;
   /** Records nothing until the SDK is up: tracking starts first, so that no executor is missed. */
   private volatile ExecutorMetrics metrics;
@@ -84,9 +86,11 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker != ExecutorTracker.IGNORED && tracker.series == null) {
       // Listed from construction (idle) when its name is known without a thread (see
       // ExecutorNaming.threadNameBeforeThreads); the libraries' pools wait for their first thread.
+      // A library pool that tells its threads' name (JBoss Threads') is listed at once too.
       Object built = tracker.executor();
       String threadName = built instanceof ThreadPoolExecutor
-          ? ExecutorNaming.threadNameBeforeThreads((ThreadPoolExecutor) built) : null;
+          ? ExecutorNaming.threadNameBeforeThreads((ThreadPoolExecutor) built)
+          : built == null ? null : tracker.view.ownName(built);
       if (threadName != null) {
         tracker.firstThreadName = threadName;
         registry.series(tracker);
@@ -106,9 +110,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
-      if (tracker.series == null && tracker.view.poolSize(executor) > 0) {
-        // Its workers predate the agent: named now (from their threads), so that rules bind.
-        // A new pool is named by its first worker, created in this very call.
+      if (tracker.series == null
+          && (tracker.view.poolSize(executor) > 0 || tracker.view.ownName(executor) != null)) {
+        // Its workers predate the agent: named now (from their threads, or the pool's own name),
+        // so that rules bind. A new pool is named by its first worker, created in this very call.
         registry.series(tracker);
       }
       Gate gate = tracker.gate;
@@ -404,7 +409,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
    * trace (one lookup of the pool, and one volatile read when no traced job is in flight).
    */
   @Override
-  public void onTaskStart(Object executor, Object task) {
+  public void onTaskTaken(Object executor, Object task) {
     ExecutorTracker tracker = registry.get(executor);
     if (tracker == null || tracker == ExecutorTracker.IGNORED) {
       return;
@@ -450,9 +455,60 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
   }
 
+  /**
+   * A task of a pool that does not count its runs (JBoss Threads') starts on this worker: one
+   * thread-local read, one comparison and a plain counter store; the registry only at the
+   * thread's first task.
+   */
+  @Override
+  public Object onTaskStart(Object executor) {
+    try {
+      RunCounts.Cell cell = runCells.get();
+      if (cell == null || !cell.counts(executor)) {
+        cell = newRunCell(executor);
+        if (cell == null) {
+          return null;
+        }
+      }
+      cell.started();
+      return cell;
+    } catch (Throwable t) {
+      AgentLog.warnOnce("task-start-hook", "executor task hook failed, its runs are not counted: " + t);
+      return null;
+    }
+  }
+
+  /** This worker's first task of {@code executor}: tracks and names the pool if needed. */
+  private RunCounts.Cell newRunCell(Object executor) {
+    ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+    if (tracker == ExecutorTracker.IGNORED) {
+      return null;
+    }
+    if (tracker.series == null && tracker.firstThreadName == null) {
+      // A pool first met running a task (attached to): named from this worker if not by itself.
+      tracker.firstThreadName = Thread.currentThread().getName();
+      registry.series(tracker);
+    }
+    RunCounts runs = tracker.view.runCounts();
+    if (runs == null) {
+      return null;
+    }
+    RunCounts.Cell cell = runs.newCell(executor);
+    runCells.set(cell);
+    return cell;
+  }
+
+  @Override
+  public void onTaskEnd(Object cell) {
+    if (cell instanceof RunCounts.Cell) {
+      ((RunCounts.Cell) cell).ended();
+    }
+  }
+
   /** Forgets every worker thread's state: after a detach, nothing of the agent stays on them. */
   void forgetWorkers() {
     worker.clearAll();
+    runCells.clearAll();
   }
 
   /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */

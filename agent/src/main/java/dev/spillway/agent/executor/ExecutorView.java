@@ -2,6 +2,9 @@ package dev.spillway.agent.executor;
 
 import dev.spillway.agent.util.QueueCapacity;
 import dev.spillway.agent.util.QueueSizes;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -114,4 +117,43 @@ public abstract class ExecutorView {
 
   /** Hands a task a shedding rule refused to the pool's own rejection handler. */
   public abstract void handOver(Object executor, Runnable task);
+
+  /**
+   * What counts the runs of a pool that does not count them itself (JBoss Threads' executor):
+   * given to the hooks around each of its tasks. Null for a pool that counts its own.
+   */
+  public RunCounts runCounts() {
+    return null;
+  }
+
+  /** The class named {@code name} among {@code pool}'s class and its superclasses; null if none. */
+  protected static Class<?> libraryClass(Object pool, String name) {
+    Class<?> type = pool.getClass();
+    while (type != null && !name.equals(type.getName())) {
+      type = type.getSuperclass();
+    }
+    return type;
+  }
+
+  /**
+   * A library pool's public getter as a handle typed {@code Object(Object)}, dispatched virtually
+   * (a subclass's override is what is read): collection and binding only, where boxing costs
+   * nothing that matters.
+   */
+  protected static MethodHandle getter(Class<?> type, String name, Class<?> result)
+      throws ReflectiveOperationException {
+    return MethodHandles.publicLookup().findVirtual(type, name, MethodType.methodType(result))
+        .asType(MethodType.methodType(Object.class, Object.class));
+  }
+
+  /** Calls a {@link #getter}; the pool's own unchecked exceptions pass unchanged. */
+  protected static Object call(MethodHandle getter, Object pool) {
+    try {
+      return (Object) getter.invokeExact(pool);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+  }
 }

@@ -29,6 +29,10 @@ final class WovenTypes {
       "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker",
       "org.apache.tomcat.util.threads.TaskQueue",
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
+      "org.jboss.threads.EnhancedQueueExecutor",
+      "org.jboss.threads.EnhancedQueueExecutor$Task",
+      // virtual threads (JDK 21+)
+      "java.lang.VirtualThread",
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

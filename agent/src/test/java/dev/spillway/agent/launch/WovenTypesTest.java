@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.ExecutorInstrumentation;
+import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
+import dev.spillway.agent.vthread.VirtualThreadInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.pool.PoolFamily;
 import dev.spillway.agent.queue.QueueInstrumentation;
@@ -23,6 +25,8 @@ class WovenTypesTest {
     rewritten.addAll(new ExecutorInstrumentation().typeNames());
     rewritten.addAll(new TomcatExecutorInstrumentation().typeNames());
     rewritten.addAll(new JettyThreadPoolInstrumentation().typeNames());
+    rewritten.addAll(new EnhancedQueueExecutorInstrumentation().typeNames());
+    rewritten.addAll(new VirtualThreadInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
     rewritten.addAll(new PoolFamily(config, Telemetry.noop()).instrumentation().typeNames());

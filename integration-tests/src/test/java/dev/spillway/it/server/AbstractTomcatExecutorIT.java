@@ -11,7 +11,6 @@ import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,14 +68,7 @@ abstract class AbstractTomcatExecutorIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   static String rule(String ruleName, String match, int queueSize) {
@@ -156,21 +148,7 @@ abstract class AbstractTomcatExecutorIT {
 
   /** Holds both threads with slow requests, then queues {@code queued} more; returns them all. */
   private List<HttpProbe> fill(int queued) throws Exception {
-    List<HttpProbe> held = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      // One at a time: Tomcat hands even an idle thread its task through the queue, so two sent
-      // together may meet a queue of one, which the shedding test's rule refuses.
-      int mark = app.outputMark();
-      held.add(HttpProbe.send(port, "/slow"));
-      app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
-    }
-    for (int i = 0; i < queued; i++) {
-      held.add(HttpProbe.send(port, "/slow"));
-    }
-    int expected = queued;
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(expected));
-    return held;
+    return SlowRequests.fill(app, receiver, port, name, 2, queued);
   }
 
   /** Lets every held request finish; each gets its full response. */

@@ -38,14 +38,7 @@ class JettyAttachIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   @Test

@@ -11,7 +11,6 @@ import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,14 +58,7 @@ class JettyThreadPoolIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   @Test
@@ -129,18 +121,7 @@ class JettyThreadPoolIT {
 
   /** Holds the two free threads with slow requests, one at a time, then queues {@code queued}. */
   private List<HttpProbe> fill(int queued) throws Exception {
-    List<HttpProbe> held = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      int mark = app.outputMark();
-      held.add(HttpProbe.send(port, "/slow"));
-      app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
-    }
-    for (int i = 0; i < queued; i++) {
-      held.add(HttpProbe.send(port, "/slow"));
-    }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", NAME)).hasValue(queued));
-    return held;
+    return SlowRequests.fill(app, receiver, port, NAME, 2, queued);
   }
 
   /**

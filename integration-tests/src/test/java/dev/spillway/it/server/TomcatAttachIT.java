@@ -63,14 +63,7 @@ class TomcatAttachIT {
 
   @AfterAll
   void stop() {
-    if (app != null) {
-      assertThat(app.agentProblems()).isEmpty();
-      app.send("exit");
-      app.close();
-    }
-    if (receiver != null) {
-      receiver.close();
-    }
+    AgentJvm.finish(app, receiver);
   }
 
   @Test
@@ -133,13 +126,7 @@ class TomcatAttachIT {
 
   /** One request running on the only thread, one in the queue (1 place). */
   private HttpProbe[] holdOneAndQueueOne() throws Exception {
-    int mark = app.outputMark();
-    HttpProbe running = HttpProbe.send(port, "/slow");
-    app.awaitOutputAfter(mark, line -> line.startsWith("IN_SLOW"), Duration.ofSeconds(10));
-    HttpProbe queued = HttpProbe.send(port, "/slow");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(1));
-    return new HttpProbe[] {running, queued};
+    return SlowRequests.fill(app, receiver, port, name, 1, 1).toArray(new HttpProbe[0]);
   }
 
   private void release(HttpProbe[] held) throws Exception {

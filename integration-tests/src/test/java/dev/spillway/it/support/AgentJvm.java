@@ -190,6 +190,26 @@ public final class AgentJvm implements AutoCloseable {
         .collect(Collectors.toList());
   }
 
+  /**
+   * Ends a test class's application (either may be null, when its start failed): checks that the
+   * agent printed no warning or error, sends {@code exit}, closes it, then the receiver.
+   */
+  public static void finish(AgentJvm app, OtlpReceiver receiver) {
+    try {
+      if (app != null) {
+        org.assertj.core.api.Assertions.assertThat(app.agentProblems()).isEmpty();
+        app.send("exit");
+      }
+    } finally {
+      if (app != null) {
+        app.close();
+      }
+      if (receiver != null) {
+        receiver.close();
+      }
+    }
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {

@@ -1,6 +1,5 @@
 package dev.spillway.agent.executor.forkjoin;
 
-import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.executor.ExecutorView;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -32,10 +31,6 @@ public final class ForkJoinPools {
   public ForkJoinPools(Predicate<ForkJoinPool> known, BiConsumer<ForkJoinPool, String> found) {
     this.known = known;
     this.found = found;
-    if (Runtime.version().feature() < 21) {
-      AgentLog.debug("no virtual threads on JDK " + Runtime.version().feature()
-          + ": no virtual-thread-scheduler series");
-    }
   }
 
   /** The view of {@code executor} if it is a {@code ForkJoinPool}; null otherwise. */

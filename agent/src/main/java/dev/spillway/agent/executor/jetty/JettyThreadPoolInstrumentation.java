@@ -71,7 +71,7 @@ public final class JettyThreadPoolInstrumentation implements TypeInstrumentation
   static final class RunJobAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object pool, @Advice.Argument(0) Object job) {
-      ExecutorHooks.onTaskStart(pool, job);
+      ExecutorHooks.onTaskTaken(pool, job);
     }
   }
 }

@@ -33,33 +33,23 @@ final class JettyThreadPoolView extends ExecutorView {
   private final MethodHandle name;
 
   private JettyThreadPoolView(Class<?> type) throws ReflectiveOperationException {
-    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-    threads = getter(lookup, type, "getThreads", int.class);
-    busy = getter(lookup, type, "getBusyThreads", int.class);
-    min = getter(lookup, type, "getMinThreads", int.class);
-    max = getter(lookup, type, "getMaxThreads", int.class);
-    queued = getter(lookup, type, "getQueueSize", int.class);
-    running = getter(lookup, type, "isRunning", boolean.class);
-    stopped = getter(lookup, type, "isStopped", boolean.class);
-    name = getter(lookup, type, "getName", String.class);
+    threads = getter(type, "getThreads", int.class);
+    busy = getter(type, "getBusyThreads", int.class);
+    min = getter(type, "getMinThreads", int.class);
+    max = getter(type, "getMaxThreads", int.class);
+    queued = getter(type, "getQueueSize", int.class);
+    running = getter(type, "isRunning", boolean.class);
+    stopped = getter(type, "isStopped", boolean.class);
+    name = getter(type, "getName", String.class);
     // getQueue() is protected: for its capacity, and so that a JDK queue is not reported twice.
     Method getQueue = type.getDeclaredMethod("getQueue");
     getQueue.setAccessible(true);
     jobs = MethodHandles.lookup().unreflect(getQueue).asType(MethodType.methodType(Object.class, Object.class));
   }
 
-  private static MethodHandle getter(MethodHandles.Lookup lookup, Class<?> type, String method, Class<?> result)
-      throws ReflectiveOperationException {
-    return lookup.findVirtual(type, method, MethodType.methodType(result))
-        .asType(MethodType.methodType(Object.class, Object.class));
-  }
-
   /** The view of {@code pool} if it is a {@code QueuedThreadPool} (or subclass); null otherwise. */
   static ExecutorView of(Object pool) {
-    Class<?> type = pool.getClass();
-    while (type != null && !POOL.equals(type.getName())) {
-      type = type.getSuperclass();
-    }
+    Class<?> type = libraryClass(pool, POOL);
     if (type == null) {
       return null;
     }
@@ -92,15 +82,5 @@ final class JettyThreadPoolView extends ExecutorView {
   @Override
   public void handOver(Object executor, Runnable task) {
     throw new RejectedExecutionException(task.toString());
-  }
-
-  private static Object call(MethodHandle getter, Object pool) {
-    try {
-      return (Object) getter.invokeExact(pool);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
   }
 }

@@ -35,27 +35,19 @@ final class TomcatExecutorView extends ExecutorView {
   private final MethodHandle rejectedExecution;
 
   private TomcatExecutorView(Class<?> type, Class<?> handlerType) throws ReflectiveOperationException {
-    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-    poolSize = getter(lookup, type, "getPoolSize", int.class);
-    activeCount = getter(lookup, type, "getActiveCount", int.class);
-    corePoolSize = getter(lookup, type, "getCorePoolSize", int.class);
-    maximumPoolSize = getter(lookup, type, "getMaximumPoolSize", int.class);
-    queue = getter(lookup, type, "getQueue", BlockingQueue.class);
-    completedTaskCount = getter(lookup, type, "getCompletedTaskCount", long.class);
-    isShutdown = getter(lookup, type, "isShutdown", boolean.class);
-    isTerminated = getter(lookup, type, "isTerminated", boolean.class);
-    threadFactory = getter(lookup, type, "getThreadFactory", ThreadFactory.class);
-    handler = getter(lookup, type, "getRejectedExecutionHandler", handlerType);
-    rejectedExecution = lookup.findVirtual(handlerType, "rejectedExecution",
+    poolSize = getter(type, "getPoolSize", int.class);
+    activeCount = getter(type, "getActiveCount", int.class);
+    corePoolSize = getter(type, "getCorePoolSize", int.class);
+    maximumPoolSize = getter(type, "getMaximumPoolSize", int.class);
+    queue = getter(type, "getQueue", BlockingQueue.class);
+    completedTaskCount = getter(type, "getCompletedTaskCount", long.class);
+    isShutdown = getter(type, "isShutdown", boolean.class);
+    isTerminated = getter(type, "isTerminated", boolean.class);
+    threadFactory = getter(type, "getThreadFactory", ThreadFactory.class);
+    handler = getter(type, "getRejectedExecutionHandler", handlerType);
+    rejectedExecution = MethodHandles.publicLookup().findVirtual(handlerType, "rejectedExecution",
             MethodType.methodType(void.class, Runnable.class, type))
         .asType(MethodType.methodType(void.class, Object.class, Runnable.class, Object.class));
-  }
-
-  /** A getter typed {@code Object(Object)}: read at collection, where boxing costs nothing that matters. */
-  private static MethodHandle getter(MethodHandles.Lookup lookup, Class<?> type, String name, Class<?> result)
-      throws ReflectiveOperationException {
-    return lookup.findVirtual(type, name, MethodType.methodType(result))
-        .asType(MethodType.methodType(Object.class, Object.class));
   }
 
   /**
@@ -63,10 +55,7 @@ final class TomcatExecutorView extends ExecutorView {
    * or if this version lacks a getter (one debug line: it is then not tracked).
    */
   static ExecutorView of(Object executor) {
-    Class<?> type = executor.getClass();
-    while (type != null && !EXECUTOR.equals(type.getName())) {
-      type = type.getSuperclass();
-    }
+    Class<?> type = libraryClass(executor, EXECUTOR);
     if (type == null) {
       return null;
     }
@@ -97,17 +86,6 @@ final class TomcatExecutorView extends ExecutorView {
       rejectedExecution.invokeExact(h, task, executor);
     } catch (RuntimeException | Error e) {
       throw e; // the handler's own refusal, as Tomcat's endpoint expects it
-    } catch (Throwable t) {
-      throw new IllegalStateException(t);
-    }
-  }
-
-  /** Calls a getter; its own unchecked exceptions pass unchanged. */
-  private static Object call(MethodHandle getter, Object executor) {
-    try {
-      return (Object) getter.invokeExact(executor);
-    } catch (RuntimeException | Error e) {
-      throw e;
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
