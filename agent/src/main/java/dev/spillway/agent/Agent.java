@@ -160,7 +160,7 @@ public final class Agent implements AgentMXBean {
         ? null : jdkWeaver();
     if (jdk != null) {
       // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
-      gate.openEarly(jdk);
+      gate.openEarly(jdk, jdk.typeNames());
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     for (Family family : families) {

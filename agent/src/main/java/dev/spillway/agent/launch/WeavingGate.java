@@ -110,15 +110,16 @@ public final class WeavingGate implements ClassFileTransformer {
   }
 
   /**
-   * The weaver of the JDK's classes is ready before the full one: their held loads go on through
-   * it now, and every later load or retransformation of them (those it leaves as they are too,
+   * The weaver of the JDK's classes ({@code binaryNames}) is ready before the full one: their held
+   * loads go on through it now, and every later load or retransformation of them (those it leaves as they are too,
    * such as the rejection policies); the libraries' classes keep waiting for {@link #open}.
    */
-  public void openEarly(ClassFileTransformer weaver) {
+  public void openEarly(ClassFileTransformer weaver, Set<String> binaryNames) {
+    // Only the classes it weaves: another JDK class (java.lang.VirtualThread) is Byte Buddy's.
     Set<String> jdk = new java.util.HashSet<>();
-    for (String name : internalNames) {
-      if (name.startsWith("java/")) {
-        jdk.add(name);
+    for (String name : binaryNames) {
+      if (internalNames.contains(name.replace('.', '/'))) {
+        jdk.add(name.replace('.', '/'));
       }
     }
     this.earlyNames = Set.copyOf(jdk);

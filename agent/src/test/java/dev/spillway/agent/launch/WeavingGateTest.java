@@ -65,18 +65,23 @@ class WeavingGateTest {
         return early;
       }
     };
-    WeavingGate gate = new WeavingGate(Set.of(HELD, library), 60_000);
+    // A JDK class that only the full weaver rewrites waits for it, as a library's does.
+    String otherJdk = "java.lang.VirtualThread";
+    WeavingGate gate = new WeavingGate(Set.of(HELD, library, otherJdk), 60_000);
     CompletableFuture<byte[]> jdk = loadAsync(gate, HELD);
     CompletableFuture<byte[]> pool = loadAsync(gate, library);
+    CompletableFuture<byte[]> virtual = loadAsync(gate, otherJdk);
     Thread.sleep(50);
     assertThat(jdk).isNotDone();
 
-    gate.openEarly(jdkWeaver);
+    gate.openEarly(jdkWeaver, Set.of(HELD));
     assertThat(jdk.get(10, TimeUnit.SECONDS)).isEqualTo(early);
     assertThat(pool).isNotDone();
+    assertThat(virtual).isNotDone();
 
     gate.open(WEAVER);
     assertThat(pool.get(10, TimeUnit.SECONDS)).isEqualTo(WOVEN);
+    assertThat(virtual.get(10, TimeUnit.SECONDS)).isEqualTo(WOVEN);
     // Later loads and retransformations of a JDK class keep the early weaver's bytecode.
     assertThat(load(gate, HELD)).isEqualTo(early);
     assertThat(gate.transform(Object.class.getModule(), null, HELD.replace('.', '/'), Object.class, null, ORIGINAL))
