@@ -223,7 +223,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       if (!refused) {
         return false;
       }
-      mark = markOfThisThread();
+      mark = new boolean[2];
+      shedAtQueue.set(mark);
     }
     // Cleared by an admitted insert too: a refusal after which the pool grew leaves no mark.
     mark[SHED] = refused;

@@ -1,11 +1,11 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.AgentLog;
+import dev.spillway.agent.util.JavaBase;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,9 +29,7 @@ final class ExistingWorkers {
   /** Calls {@code found} with each live worker thread and its executor. */
   static void forEach(Instrumentation inst, BiConsumer<Object, Thread> found) {
     try {
-      Module ours = ExistingWorkers.class.getModule();
-      inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-          Map.of("java.lang", Set.of(ours), "java.util.concurrent", Set.of(ours)), Set.of(), Map.of());
+      JavaBase.openToAgent(inst, "java.lang", "java.util.concurrent");
       Class<?> worker = Class.forName(WORKER, false, null);
       Field outer = accessible(worker.getDeclaredField("this$0"));
       TaskReader tasks = TaskReader.create();

@@ -4,8 +4,6 @@ import dev.spillway.agent.AgentLog;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -34,8 +32,7 @@ public final class QueueSizes {
       return;
     }
     try {
-      inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-          Map.of("java.util.concurrent", Set.of(QueueSizes.class.getModule())), Set.of(), Map.of());
+      JavaBase.openToAgent(inst, "java.util.concurrent");
       open = Fields.ARRAY != null && Fields.DEQUE != null && Fields.PRIORITY != null;
     } catch (Throwable t) {
       AgentLog.debug("queue sizes are read through size()", t);
