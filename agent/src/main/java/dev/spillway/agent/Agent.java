@@ -21,6 +21,7 @@ import dev.spillway.agent.status.AgentMXBean;
 import dev.spillway.agent.status.TargetStatus;
 import dev.spillway.agent.telemetry.Telemetry;
 import dev.spillway.agent.trace.EventBudget;
+import dev.spillway.agent.util.JavaBase;
 import dev.spillway.agent.util.Printable;
 import dev.spillway.agent.vthread.VirtualThreadFamily;
 import dev.spillway.bootstrap.AgentState;
@@ -244,6 +245,8 @@ public final class Agent implements AgentMXBean {
     if (methods.isEmpty()) {
       return null;
     }
+    // The woven queues carry a mark the agent sets by reflection (UnobservedMark).
+    JavaBase.openToAgent(inst, "java.util.concurrent");
     return new JdkWeaver(methods, name -> {
       for (Family family : families) {
         family.rewritten(name);

@@ -83,6 +83,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   @Override
   public void onConstructed(Object executor) {
     ExecutorTracker tracker = registry.track(executor, Sighting.CONSTRUCTED);
+    TrackerSlot.set(executor, tracker);
     if (tracker != ExecutorTracker.IGNORED && tracker.series == null) {
       // Listed from construction (idle) when its name is known without a thread (see
       // ExecutorNaming.threadNameBeforeThreads); the libraries' pools wait for their first thread.
@@ -103,10 +104,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     ExecutorTracker tracker;
     BoundRule refusal;
     try {
-      tracker = registry.get(executor);
-      if (tracker == null) {
-        tracker = registry.track(executor, Sighting.SUBMITTED);
-      }
+      tracker = submittedTo(executor);
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
@@ -142,10 +140,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     ExecutorTracker tracker;
     BoundRule refusal;
     try {
-      tracker = registry.get(executor);
-      if (tracker == null) {
-        tracker = registry.track(executor, Sighting.SUBMITTED);
-      }
+      tracker = submittedTo(executor);
       if (tracker == ExecutorTracker.IGNORED) {
         return false;
       }
@@ -274,6 +269,16 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
   }
 
+  /** The tracker of an executor given a task: from its slot, else the registry (registering it). */
+  private ExecutorTracker submittedTo(Object executor) {
+    ExecutorTracker tracker = TrackerSlot.get(executor);
+    if (tracker == null) {
+      tracker = registry.track(executor, Sighting.SUBMITTED);
+      TrackerSlot.set(executor, tracker);
+    }
+    return tracker;
+  }
+
   @Override
   public void onReject(Object executor, Object task) {
     reject(executor, task, false);
@@ -281,7 +286,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
 
   /** @param ruled refused by a rule at an observed executor's work queue */
   private void reject(Object executor, Object task, boolean ruled) {
-    ExecutorTracker tracker = registry.track(executor, Sighting.SUBMITTED);
+    ExecutorTracker tracker = submittedTo(executor);
     if (tracker == ExecutorTracker.IGNORED) {
       return;
     }
@@ -506,10 +511,16 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     }
   }
 
-  /** Forgets every worker thread's state: after a detach, nothing of the agent stays on them. */
+  /** Forgets every worker thread's state and every executor's slot: after a detach, nothing of the agent stays on them. */
   void forgetWorkers() {
     worker.clearAll();
     runCells.clearAll();
+    for (ExecutorTracker tracker : registry.all()) {
+      Object executor = tracker.executor();
+      if (executor != null) {
+        TrackerSlot.set(executor, null);
+      }
+    }
   }
 
   /** Called on a worker thread: registers its executor if needed, and learns its thread naming. */

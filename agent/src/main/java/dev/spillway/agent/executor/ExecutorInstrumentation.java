@@ -189,7 +189,16 @@ public final class ExecutorInstrumentation implements TypeInstrumentation {
    * The hook guarantees that nothing else escapes; returning true skips {@code execute}.
    */
   public static final class ExecuteAdvice {
-    static final DirectAdvice DIRECT = skipIfTrue("onExecute");
+    /** Also gives the class its state field, the tracker's slot ({@link TrackerSlot}). */
+    static final DirectAdvice DIRECT = new DirectAdvice() {
+      private final DirectAdvice skip = skipIfTrue("onExecute");
+
+      @Override
+      public void enter(MethodCode code) {
+        code.carryState();
+        skip.enter(code);
+      }
+    };
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object executor, @Advice.Argument(0) Object task) {

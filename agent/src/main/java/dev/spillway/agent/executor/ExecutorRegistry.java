@@ -196,6 +196,9 @@ final class ExecutorRegistry {
   private synchronized void release(ExecutorTracker tracker) {
     Object executor = tracker.executor();
     tracker.released = true;
+    if (executor != null) {
+      TrackerSlot.set(executor, null); // a later sighting registers it again, as without the slot
+    }
     if (tracker.series == null && (executor != null ? tracker.readyToReport(executor) : tracker.didSomething())) {
       // Gone before its first collection: named now, so that what it did is reported once.
       assignSeries(tracker, false);

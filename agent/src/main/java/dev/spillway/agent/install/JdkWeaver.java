@@ -99,6 +99,7 @@ public final class JdkWeaver implements ClassFileTransformer {
       }
     }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     ClassWriter writer = new ClassWriter(reader, 0);
+    List<MethodCode> woven = new ArrayList<>();
     reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
       @Override
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
@@ -108,8 +109,29 @@ public final class JdkWeaver implements ClassFileTransformer {
         if (advice.isEmpty()) {
           return method;
         }
-        return new MethodCode(method, className, access, name, descriptor, maxLocals.get(name + descriptor),
-            advice, fields);
+        MethodCode code = new MethodCode(method, className, access, name, descriptor,
+            maxLocals.get(name + descriptor), advice, fields);
+        woven.add(code);
+        return code;
+      }
+
+      @Override
+      public void visitEnd() {
+        // Every retransformation comes here again (WeavingGate), so the fields stay the same.
+        boolean marked = false;
+        boolean state = false;
+        for (MethodCode code : woven) {
+          marked |= code.readsMark();
+          state |= code.carriesState();
+        }
+        int access = Opcodes.ACC_PRIVATE | Opcodes.ACC_TRANSIENT | Opcodes.ACC_SYNTHETIC;
+        if (marked) {
+          super.visitField(access, MethodCode.UNOBSERVED, "Z", null, null).visitEnd();
+        }
+        if (state) {
+          super.visitField(access, MethodCode.STATE, "Ljava/lang/Object;", null, null).visitEnd();
+        }
+        super.visitEnd();
       }
     }, ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();

@@ -30,6 +30,11 @@ import net.bytebuddy.jar.asm.TypePath;
  */
 public final class MethodCode extends MethodVisitor {
 
+  /** The mark's field, private, transient and synthetic: see {@link #jumpIfUnobserved}. */
+  public static final String UNOBSERVED = "spillway$unobserved";
+  /** The state's field: see {@link #carryState}. */
+  public static final String STATE = "spillway$state";
+
   private static final Object[] NO_STACK = {};
   private static final String THROWABLE = "java/lang/Throwable";
 
@@ -65,6 +70,8 @@ public final class MethodCode extends MethodVisitor {
   /** The frame of the method's first instruction is due (a jump of the entry code lands there). */
   private boolean entryFrameDue;
   private Label aroundStart;
+  private boolean readsMark;
+  private boolean carriesState;
 
   MethodCode(MethodVisitor writer, String owner, int access, String name, String descriptor, int maxLocals,
       List<DirectAdvice> advice, Map<String, String> fieldDescriptors) {
@@ -186,6 +193,40 @@ public final class MethodCode extends MethodVisitor {
     }
     loadThis();
     super.visitFieldInsn(Opcodes.GETFIELD, owner, name, descriptor);
+  }
+
+  /**
+   * Jumps to {@code label} when this object carries the {@link #UNOBSERVED} mark: a field the
+   * {@link JdkWeaver} adds to the class, set on the objects whose hooks have nothing to do (an
+   * executor's work queue), so that they cost one field read. Byte Buddy's advice has no such
+   * field (after an attach the class is loaded already): its hooks run and find them ignored.
+   */
+  public void jumpIfUnobserved(Label label) {
+    if (constructor) {
+      throw new IllegalStateException("no mark to read in a constructor: " + owner);
+    }
+    readsMark = true;
+    loadThis();
+    super.visitFieldInsn(Opcodes.GETFIELD, owner, UNOBSERVED, "Z");
+    super.visitJumpInsn(Opcodes.IFNE, label);
+  }
+
+  /**
+   * The class gets a field {@link #STATE} (an {@code Object}, private, transient and synthetic),
+   * which the woven code does not read: the agent keeps its state for the object there, and reads
+   * it in its hooks (an executor's tracker), one field read instead of a registry lookup.
+   */
+  public void carryState() {
+    carriesState = true;
+  }
+
+  boolean carriesState() {
+    return carriesState;
+  }
+
+  /** Whether the advice read the {@link #UNOBSERVED} mark: the weaver then adds the field. */
+  boolean readsMark() {
+    return readsMark;
   }
 
   /** Pushes a static field of another class (a hook class's flag). */

@@ -175,6 +175,7 @@ public final class QueueInstrumentation implements TypeInstrumentation {
           code.local("started", Type.LONG_TYPE);
           code.local("refused", Type.BOOLEAN_TYPE);
           Label[] suppressed = code.beginSuppressed();
+          code.jumpIfUnobserved(suppressed[3]);
           Label admitted = new Label();
           code.loadThis();
           code.loadArgument(0);
@@ -195,6 +196,7 @@ public final class QueueInstrumentation implements TypeInstrumentation {
         @Override
         public void exit(MethodCode code) {
           Label[] suppressed = code.beginSuppressed();
+          code.jumpIfUnobserved(suppressed[3]);
           Label call = new Label();
           code.loadReturned();
           code.jump(Opcodes.IFEQ, call);
@@ -241,6 +243,7 @@ public final class QueueInstrumentation implements TypeInstrumentation {
         code.keepArgument(0);
         code.local("started", Type.LONG_TYPE);
         Label[] suppressed = code.beginSuppressed();
+        code.jumpIfUnobserved(suppressed[3]);
         code.loadThis();
         code.loadArgument(0);
         code.invokeStatic(HOOKS, "beforePut", "(Ljava/lang/Object;Ljava/lang/Object;)J");
@@ -284,6 +287,7 @@ public final class QueueInstrumentation implements TypeInstrumentation {
       @Override
       public void exit(MethodCode code) {
         Label[] suppressed = code.beginSuppressed();
+        code.jumpIfUnobserved(suppressed[3]);
         code.loadStatic(HOOKS, "watching", "Z");
         code.jump(Opcodes.IFEQ, suppressed[3]);
         code.loadReturned();

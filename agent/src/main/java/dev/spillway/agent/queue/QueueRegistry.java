@@ -37,6 +37,7 @@ final class QueueRegistry {
   private final WeakIdentityMap<Object, WorkQueues.Guard> guards = new WeakIdentityMap<>();
   /** Whether {@link #guards} may hold any: the usual case, none, costs one volatile read. */
   private volatile boolean guarded;
+  private final UnobservedMark mark = new UnobservedMark();
   private final QueueNaming naming;
   /** Guarded by this. */
   private final Cap cap;
@@ -105,7 +106,9 @@ final class QueueRegistry {
     // which must not serialise every queue construction in the JVM, nor take class-loading locks
     // under ours (issue 12).
     tracker = trackers.track(queue, this::newTracker);
-    if (tracker != QueueTracker.IGNORED && tracker.series == null) {
+    if (tracker == QueueTracker.IGNORED) {
+      markUnobserved(queue);
+    } else if (tracker.series == null) {
       name(tracker);
     }
     return tracker;
@@ -117,6 +120,7 @@ final class QueueRegistry {
     } else {
       guards.put(queue, guard);
       guarded = true;
+      mark.set(queue, false); // its hooks decide its inserts now
     }
   }
 
@@ -139,6 +143,14 @@ final class QueueRegistry {
   /** Marks an executor's work queue: it is reported as part of the executor, never twice. */
   void ignore(Object queue) {
     trackers.ignore(queue, this::release);
+    markUnobserved(queue);
+  }
+
+  /** An ignored queue's hooks have nothing to do, unless its executor is observed through them. */
+  private void markUnobserved(Object queue) {
+    if (!guarded || guards.get(queue) == null) {
+      mark.set(queue, true);
+    }
   }
 
   private QueueTracker newTracker(Object object) {
@@ -148,6 +160,11 @@ final class QueueRegistry {
     StackFrame owner = QueueNaming.ownerFrame();
     // Another agent's, JMX's or logging bootstrap's: not the application's (see Plumbing).
     if (Plumbing.ignored(object.getClass()) || Plumbing.ignored(owner)) {
+      return QueueTracker.IGNORED;
+    }
+    // A JDK class no application can name is a part of another JDK object: JDK 25's
+    // SynchronousQueue holds its waiters in a SynchronousQueue$Transferer, a LinkedTransferQueue.
+    if (JdkCode.isJdk(object.getClass()) && !java.lang.reflect.Modifier.isPublic(object.getClass().getModifiers())) {
       return QueueTracker.IGNORED;
     }
     // The JDK's own queues (made by JDK code, or of a JDK-internal class): wildcards pass them by.

@@ -57,6 +57,31 @@ class MethodCodeTest {
   }
 
   @Test
+  void aMarkedObjectCallsNoHookAndKeepsItsOwnBehaviour() throws Throwable {
+    Class<?> woven = woven();
+    java.lang.reflect.Field mark = woven.getDeclaredField(MethodCode.UNOBSERVED);
+    assertThat(java.lang.reflect.Modifier.isPrivate(mark.getModifiers())
+        && java.lang.reflect.Modifier.isTransient(mark.getModifiers()) && mark.isSynthetic()).isTrue();
+    QueueHooks.watching = true;
+    QueueHooks.install(recorder(Long.MIN_VALUE + 2));
+    Object queue = woven.getConstructor(int.class).newInstance(1);
+    mark.setAccessible(true);
+    mark.setBoolean(queue, true);
+
+    calls.clear();
+    assertThat(call(queue, "offer", "a")).isEqualTo(true);
+    assertThat(call(queue, "offer", "b")).isEqualTo(false);
+    assertThat(call(queue, "poll")).isEqualTo("a");
+    call(queue, "put", "c");
+    assertThat(call(queue, "poll")).isEqualTo("c");
+    assertThat(calls).isEmpty();
+
+    mark.setBoolean(queue, false);
+    assertThat(call(queue, "offer", "d")).isEqualTo(true);
+    assertThat(calls).containsExactly("beforeOffer d", "afterOffer d true " + (Long.MIN_VALUE + 2));
+  }
+
+  @Test
   void aRefusalSkipsTheMethodAndReturnsFalseThroughTheExitAdvice() throws Throwable {
     Class<?> woven = woven();
     QueueHooks.watching = true;
