@@ -34,14 +34,17 @@ final class TrackerSlot {
     }
   }
 
-  /** The tracker kept in {@code executor}, or null. */
+  /**
+   * The tracker kept in {@code executor}, or null: also for one released meanwhile (a hook that
+   * raced with the release may have put it back).
+   */
   static ExecutorTracker get(Object executor) {
     VarHandle state = Field.STATE;
     if (state == null || !(executor instanceof ThreadPoolExecutor)) {
       return null;
     }
     Object held = (Object) state.getOpaque((ThreadPoolExecutor) executor);
-    return held instanceof ExecutorTracker ? (ExecutorTracker) held : null;
+    return held instanceof ExecutorTracker && !((ExecutorTracker) held).released ? (ExecutorTracker) held : null;
   }
 
   /** Keeps {@code tracker} in {@code executor}; null clears it. */
