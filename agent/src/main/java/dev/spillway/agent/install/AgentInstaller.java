@@ -129,30 +129,13 @@ public final class AgentInstaller {
       List<TypeInstrumentation> instrumentations) {
     Set<String> all = new HashSet<>();
     for (Class<?> type : inst.getAllLoadedClasses()) {
+      // One woven with fields of ours stays: its original bytecode lacks them.
       if (gate.rewrites(type.getName()) && retransforms(instrumentations, type.getName(), true)
-          && !carriesMark(type)) {
+          && !JdkWeaver.declaresAgentFields(type)) {
         all.add(type.getName());
       }
     }
     return retransform(inst, all);
-  }
-
-  /**
-   * Whether the {@link JdkWeaver} added a field to that class (its mark or its state): its original bytecode,
-   * without the field, cannot replace it (a retransformation cannot remove a field). It stays
-   * woven, its hooks no-ops.
-   */
-  private static boolean carriesMark(Class<?> type) {
-    try {
-      for (java.lang.reflect.Field field : type.getDeclaredFields()) {
-        if (field.getName().equals(MethodCode.UNOBSERVED) || field.getName().equals(MethodCode.STATE)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
   }
 
   private static boolean retransforms(List<TypeInstrumentation> instrumentations, String name,

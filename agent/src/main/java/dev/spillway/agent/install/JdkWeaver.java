@@ -59,7 +59,9 @@ public final class JdkWeaver implements ClassFileTransformer {
       return null;
     }
     try {
-      byte[] woven = weave(className, classfileBuffer, methods);
+      // A class loaded before the agent has none of its fields, and a retransformation cannot add one.
+      byte[] woven = weave(className, classfileBuffer, methods,
+          classBeingRedefined == null || declaresAgentFields(classBeingRedefined));
       String name = className.replace('/', '.');
       rewritten.accept(name);
       // As Byte Buddy's listener says it (TransformListener).
@@ -74,6 +76,29 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /** {@code bytes} with the advice of {@code methods} woven in. */
   static byte[] weave(String className, byte[] bytes, List<WovenMethod> methods) {
+    return weave(className, bytes, methods, true);
+  }
+
+  /**
+   * Whether that loaded class has the fields this weaver adds ({@link MethodCode#UNOBSERVED},
+   * {@link MethodCode#STATE}): it was woven here as it loaded. Its original bytecode, without them,
+   * could not replace it.
+   */
+  public static boolean declaresAgentFields(Class<?> type) {
+    try {
+      for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+        if (field.getName().equals(MethodCode.UNOBSERVED) || field.getName().equals(MethodCode.STATE)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** @param addFields whether the class may get the fields of {@link MethodCode}: not when it is loaded without them */
+  static byte[] weave(String className, byte[] bytes, List<WovenMethod> methods, boolean addFields) {
     ClassReader reader = new ClassReader(bytes);
     Map<String, String> fields = new HashMap<>();
     Map<String, Integer> maxLocals = new HashMap<>();
@@ -110,7 +135,7 @@ public final class JdkWeaver implements ClassFileTransformer {
           return method;
         }
         MethodCode code = new MethodCode(method, className, access, name, descriptor,
-            maxLocals.get(name + descriptor), advice, fields);
+            maxLocals.get(name + descriptor), advice, fields, addFields);
         woven.add(code);
         return code;
       }

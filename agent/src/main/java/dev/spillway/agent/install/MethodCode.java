@@ -72,10 +72,13 @@ public final class MethodCode extends MethodVisitor {
   private Label aroundStart;
   private boolean readsMark;
   private boolean carriesState;
+  /** Whether the class may get fields: not when retransforming a class loaded without them. */
+  private final boolean addsFields;
 
   MethodCode(MethodVisitor writer, String owner, int access, String name, String descriptor, int maxLocals,
-      List<DirectAdvice> advice, Map<String, String> fieldDescriptors) {
+      List<DirectAdvice> advice, Map<String, String> fieldDescriptors, boolean addsFields) {
     super(Opcodes.ASM9, writer);
+    this.addsFields = addsFields;
     this.owner = owner;
     this.constructor = name.equals(WovenMethod.CONSTRUCTOR);
     if ((access & Opcodes.ACC_STATIC) != 0) {
@@ -205,6 +208,9 @@ public final class MethodCode extends MethodVisitor {
     if (constructor) {
       throw new IllegalStateException("no mark to read in a constructor: " + owner);
     }
+    if (!addsFields) {
+      return; // loaded without the field: the hooks always run
+    }
     readsMark = true;
     loadThis();
     super.visitFieldInsn(Opcodes.GETFIELD, owner, UNOBSERVED, "Z");
@@ -217,7 +223,7 @@ public final class MethodCode extends MethodVisitor {
    * it in its hooks (an executor's tracker), one field read instead of a registry lookup.
    */
   public void carryState() {
-    carriesState = true;
+    carriesState = addsFields;
   }
 
   boolean carriesState() {

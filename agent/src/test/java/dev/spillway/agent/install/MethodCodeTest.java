@@ -81,6 +81,19 @@ class MethodCodeTest {
     assertThat(calls).containsExactly("beforeOffer d", "afterOffer d true " + (Long.MIN_VALUE + 2));
   }
 
+  /** A class loaded before the agent is retransformed: it cannot get a field, so its hooks always run. */
+  @Test
+  void aClassLoadedWithoutTheMarkIsWovenWithoutIt() throws Throwable {
+    Class<?> woven = woven(false);
+    assertThat(woven.getDeclaredFields()).noneMatch(field -> field.getName().startsWith("spillway$"));
+    QueueHooks.watching = true;
+    QueueHooks.install(recorder(Long.MIN_VALUE + 2));
+    Object queue = woven.getConstructor(int.class).newInstance(1);
+    calls.clear();
+    assertThat(call(queue, "offer", "a")).isEqualTo(true);
+    assertThat(calls).containsExactly("beforeOffer a", "afterOffer a true " + (Long.MIN_VALUE + 2));
+  }
+
   @Test
   void aRefusalSkipsTheMethodAndReturnsFalseThroughTheExitAdvice() throws Throwable {
     Class<?> woven = woven();
@@ -118,6 +131,10 @@ class MethodCodeTest {
   }
 
   private Class<?> woven() throws Exception {
+    return woven(true);
+  }
+
+  private Class<?> woven(boolean addFields) throws Exception {
     List<WovenMethod> methods = new ArrayList<>();
     for (WovenMethod method : QueueInstrumentation.METHODS) {
       if (method.type().equals("java.util.concurrent.ArrayBlockingQueue")
@@ -130,7 +147,7 @@ class MethodCodeTest {
     try (InputStream in = WeaveTarget.class.getResourceAsStream("WeaveTarget.class")) {
       original = in.readAllBytes();
     }
-    byte[] bytes = JdkWeaver.weave(TARGET.replace('.', '/'), original, methods);
+    byte[] bytes = JdkWeaver.weave(TARGET.replace('.', '/'), original, methods, addFields);
     assertThat(JdkWeaverTest.hooks(bytes)).containsOnlyKeys("<init>()V", "<init>(I)V",
         "offer(Ljava/lang/Object;)Z", "add(Ljava/lang/Object;)Z", "poll()Ljava/lang/Object;",
         "put(Ljava/lang/Object;)V");
