@@ -163,6 +163,8 @@ final class PoolMetrics {
 
   private void collect() {
     Map<PoolDomain, Totals> overflow = new EnumMap<>(PoolDomain.class);
+    HttpRoutes.Counts overflowRoutes = new HttpRoutes.Counts();
+    Instruments http = domains.get(PoolDomain.HTTP);
     PoolState state = new PoolState();
     Set<String> reported = new HashSet<>();
     for (PoolTracker tracker : registry.live()) {
@@ -176,18 +178,28 @@ final class PoolMetrics {
       } catch (Exception | LinkageError e) {
         AgentLog.debug("cannot read a " + tracker.adapter.library() + " pool", e);
       }
+      HttpRoutes routes = routes(tracker, pool);
       PoolSeries series = registry.series(tracker);
       Totals totals = series.overflow ? overflow.computeIfAbsent(series.domain, d -> new Totals()) : new Totals();
       totals.add(tracker, state);
-      if (!series.overflow) {
+      if (series.overflow) {
+        if (routes != null) {
+          routes.addTo(overflowRoutes);
+        }
+      } else {
         PoolRegistry.Retired earlier = registry.retired(series.name);
         if (earlier != null) {
           totals.add(earlier);
         }
         reported.add(series.name);
         totals.record(series, domains.get(series.domain), sheds);
+        if (routes != null) {
+          tracker.routes.record(routes, series, registry.routeCap(), http.count, http.activeRequests);
+        }
       }
     }
+    // Pools past the cap: all their routes in one row.
+    RouteSeries.record(overflowRoutes, registry.overflowSeries(PoolDomain.HTTP), http.count, http.activeRequests);
     // Pools closed or collected since the last collection: their final counts, once, none in use.
     for (PoolRegistry.Retired gone : registry.takeUnreported(reported)) {
       Totals totals = new Totals();
@@ -201,6 +213,24 @@ final class PoolMetrics {
       totals.timeouts += series.retiredTimeouts.sum();
       totals.sheds += series.retiredSheds.sum();
       totals.record(series, domains.get(series.domain), sheds);
+    }
+  }
+
+  /**
+   * An HTTP client pool's connections (or a dispatcher's running calls) by route, read from what
+   * it holds now; null for a JDBC pool, or if they cannot be read (then no per-route row is made).
+   */
+  private static HttpRoutes routes(PoolTracker tracker, Object pool) {
+    if (!(tracker.adapter instanceof HttpPoolAdapter)) {
+      return null;
+    }
+    HttpRoutes routes = new HttpRoutes();
+    try {
+      ((HttpPoolAdapter) tracker.adapter).readRoutes(pool, routes);
+      return routes;
+    } catch (Exception | LinkageError e) {
+      AgentLog.debug("cannot read the routes of a " + tracker.adapter.library() + " pool", e);
+      return null;
     }
   }
 
@@ -245,14 +275,16 @@ final class PoolMetrics {
     }
 
     void record(PoolSeries series, Instruments to, ObservableLongMeasurement shedCounts) {
-      record(to.count, 0, series.used);
-      record(to.count, 1, series.idle);
+      // HTTP client pools count connections and running requests per route (RouteSeries).
+      if (series.domain == PoolDomain.DB) {
+        record(to.count, 0, series.used);
+        record(to.count, 1, series.idle);
+      }
       record(to.pending, 2, series.attributes);
       record(to.max, 3, series.attributes);
       record(to.idleMin, 4, series.attributes);
       record(to.idleMax, 5, series.attributes);
       record(to.maxPerRoute, 6, series.attributes);
-      record(to.activeRequests, 7, series.attributes);
       record(to.queuedRequests, 8, series.attributes);
       record(to.requestLimit, 9, series.attributes);
       record(to.requestLimitPerHost, 10, series.attributes);

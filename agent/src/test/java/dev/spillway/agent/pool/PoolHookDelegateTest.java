@@ -94,7 +94,7 @@ class PoolHookDelegateTest {
       .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
       .build());
   private final FakeAdapter adapter = new FakeAdapter();
-  private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+  private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10, 100,
       new TaskSampling(TimingMode.ALL, 1000));
   /** Stopped before it starts: it moves only when a test ticks it. */
   private final CoarseClock clock = stoppedClock();
@@ -157,7 +157,7 @@ class PoolHookDelegateTest {
     Telemetry traced = Telemetry.of(OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .build());
-    PoolRegistry unsampled = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+    PoolRegistry unsampled = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10, 100,
         new TaskSampling(TimingMode.OFF, 1000));
     long slowNanos = Duration.ofMillis(2).toNanos();
     PoolHookDelegate hooks = new PoolHookDelegate(unsampled, new PoolMetrics(telemetry.meter("pool"), unsampled),

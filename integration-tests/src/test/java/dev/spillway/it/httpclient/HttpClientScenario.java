@@ -27,6 +27,12 @@ final class HttpClientScenario {
     return builder;
   }
 
+  /** The application's factory class for {@code client}: the code that first uses the pool, so its name. */
+  static String factoryName(String client) {
+    return "dev.spillway.it.apps.httpclients." + Character.toUpperCase(client.charAt(0)) + client.substring(1)
+        + "Factory";
+  }
+
   /**
    * Starts the client, holds every one of its {@code size} connections (or dispatcher slots) and
    * starts {@code waiting} more requests, which must wait.

@@ -38,6 +38,7 @@ public final class HttpClient5Instrumentation implements TypeInstrumentation {
   static final String ROUTE = "org.apache.hc.client5.http.HttpRoute";
   static final String CONTEXT = "org.apache.hc.client5.http.protocol.HttpClientContext";
   static final String STATS = "org.apache.hc.core5.pool.PoolStats";
+  static final String HOST = "org.apache.hc.core5.http.HttpHost";
 
   private final LibraryCheck check = new LibraryCheck("Apache HttpClient 5", List.of(
       method(RUNTIME, "acquireEndpoint", "java.lang.String", ROUTE, "java.lang.Object", CONTEXT),
@@ -45,11 +46,19 @@ public final class HttpClient5Instrumentation implements TypeInstrumentation {
       method(HttpClient5Adapter.CLASSIC, "getTotalStats"),
       method(HttpClient5Adapter.CLASSIC, "getDefaultMaxPerRoute"),
       method(HttpClient5Adapter.CLASSIC, "isClosed"),
+      method(HttpClient5Adapter.CLASSIC, "getRoutes"),
+      method(HttpClient5Adapter.CLASSIC, "getStats", ROUTE),
       method(HttpClient5Adapter.ASYNC, "lease", "java.lang.String", ROUTE, "java.lang.Object",
           "org.apache.hc.core5.util.Timeout", "org.apache.hc.core5.concurrent.FutureCallback"),
       method(HttpClient5Adapter.ASYNC, "getTotalStats"),
       method(HttpClient5Adapter.ASYNC, "getDefaultMaxPerRoute"),
       method(HttpClient5Adapter.ASYNC, "isClosed"),
+      method(HttpClient5Adapter.ASYNC, "getRoutes"),
+      method(HttpClient5Adapter.ASYNC, "getStats", ROUTE),
+      method(ROUTE, "getTargetHost"),
+      method(HOST, "getSchemeName"),
+      method(HOST, "getHostName"),
+      method(HOST, "getPort"),
       method(STATS, "getLeased"),
       method(STATS, "getAvailable"),
       method(STATS, "getPending"),

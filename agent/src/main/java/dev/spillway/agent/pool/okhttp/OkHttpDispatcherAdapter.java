@@ -1,6 +1,7 @@
 package dev.spillway.agent.pool.okhttp;
 
 import dev.spillway.agent.pool.HttpPoolAdapter;
+import dev.spillway.agent.pool.HttpRoutes;
 import dev.spillway.agent.pool.Reflect.Getter;
 
 /**
@@ -20,6 +21,8 @@ public final class OkHttpDispatcherAdapter extends HttpPoolAdapter {
   private final Getter queued = new Getter("queuedCallsCount");
   private final Getter maxRequests = new Getter("getMaxRequests");
   private final Getter maxRequestsPerHost = new Getter("getMaxRequestsPerHost");
+  private final Getter runningCalls = new Getter("runningCalls");
+  private final OkHttpUrls urls = new OkHttpUrls();
 
   public OkHttpDispatcherAdapter() {
     super(OkHttpNames.PACKAGES, null);
@@ -41,6 +44,15 @@ public final class OkHttpDispatcherAdapter extends HttpPoolAdapter {
     into.queuedRequests = queued.getLong(dispatcher);
     into.requestLimit = maxRequests.getLong(dispatcher);
     into.requestLimitPerHost = maxRequestsPerHost.getLong(dispatcher);
+  }
+
+  /** The running calls by their request's target: {@code runningCalls()}, a copy OkHttp makes under its lock. */
+  @Override
+  public void readRoutes(Object dispatcher, HttpRoutes into) throws Exception {
+    for (Object call : (Iterable<?>) runningCalls.get(dispatcher)) {
+      Object url = urls.ofCall(call);
+      into.requests(urls.scheme(url), urls.host(url), urls.port(url), 1);
+    }
   }
 
   @Override

@@ -44,7 +44,17 @@ public final class OkHttpInstrumentation implements TypeInstrumentation {
       method(OkHttpNames.CONNECTION_POOL, "connectionBecameIdle", OkHttpNames.CONNECTION),
       method(OkHttpNames.CONNECTION_POOL, "connectionCount"),
       method(OkHttpNames.CONNECTION_POOL, "idleConnectionCount"),
-      field(OkHttpNames.CONNECTION_POOL, "maxIdleConnections")));
+      field(OkHttpNames.CONNECTION_POOL, "maxIdleConnections"),
+      // By route: the pool's connections, their route and calls, the dispatcher's running calls.
+      field(OkHttpNames.CONNECTION_POOL, "connections"),
+      method(OkHttpNames.CONNECTION, "route"),
+      method(OkHttpNames.CONNECTION, "getCalls"),
+      method(OkHttpNames.DISPATCHER, "runningCalls"),
+      method(OkHttpNames.ROUTE, "address"),
+      method(OkHttpNames.ADDRESS, "url"),
+      method(OkHttpNames.HTTP_URL, "scheme"),
+      method(OkHttpNames.HTTP_URL, "host"),
+      method(OkHttpNames.HTTP_URL, "port")));
 
   private final AsmVisitorWrapper dispatcher = new PoolAdvice(PoolHooks.OKHTTP_DISPATCHER).use()
       .on(named("enqueue$okhttp").or(named("executed$okhttp")).and(takesArguments(1)));
