@@ -73,6 +73,21 @@ public final class PoolHooks {
      * dispatcher and connection pool, HttpClient 5's async manager): it is found, nothing else.
      */
     void onUse(Object pool, int library);
+
+    /**
+     * A caller asks {@code pool} for a connection that the library hands over later, through
+     * {@code callback} and the future the lease method returns (HttpClient 5's async lease).
+     * Returns null to let the lease go on; or, when a shedding rule refuses it, what the lease
+     * method must return instead: a future already failed with the library's own exception, whose
+     * {@code callback} was told, as the library itself fails a lease.
+     */
+    Object onAsyncAcquire(Object pool, int library, Object callback);
+
+    /** The lease method of {@code pool} returned {@code lease}, a {@code Future} done now or later. */
+    void afterAsyncAcquire(Object pool, int library, Object lease);
+
+    /** The library completed, failed or cancelled {@code lease}. */
+    void onAsyncAcquired(Object lease);
   }
 
   /** The delegate used until the agent is up and after it is detached: does nothing. */
@@ -85,6 +100,9 @@ public final class PoolHooks {
     @Override public Object enterDataSource(Object dataSource) { return null; }
     @Override public void exitDataSource(Object previous) {}
     @Override public void onUse(Object pool, int library) {}
+    @Override public Object onAsyncAcquire(Object pool, int library, Object callback) { return null; }
+    @Override public void afterAsyncAcquire(Object pool, int library, Object lease) {}
+    @Override public void onAsyncAcquired(Object lease) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -125,5 +143,17 @@ public final class PoolHooks {
 
   public static void onUse(Object pool, int library) {
     delegate.onUse(pool, library);
+  }
+
+  public static Object onAsyncAcquire(Object pool, int library, Object callback) {
+    return delegate.onAsyncAcquire(pool, library, callback);
+  }
+
+  public static void afterAsyncAcquire(Object pool, int library, Object lease) {
+    delegate.afterAsyncAcquire(pool, library, lease);
+  }
+
+  public static void onAsyncAcquired(Object lease) {
+    delegate.onAsyncAcquired(lease);
   }
 }

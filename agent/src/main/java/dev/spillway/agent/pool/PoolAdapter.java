@@ -98,6 +98,16 @@ public abstract class PoolAdapter {
     return refusal(message, jdbc);
   }
 
+  /**
+   * For a library whose acquire hands the connection over later (HttpClient 5's async lease): a
+   * lease future already failed as the library fails a lease that found no connection in time,
+   * carrying {@code message}, its {@code callback} told; or null if this library cannot refuse so
+   * (the lease is then admitted). May throw before failing anything (then admitted too).
+   */
+  public Object failedAsyncAcquire(Object pool, Object callback, String message) throws Exception {
+    return null;
+  }
+
   /** A pool's state at one collection; -1 for what the pool cannot tell. */
   public static final class PoolState {
     public long used = -1;

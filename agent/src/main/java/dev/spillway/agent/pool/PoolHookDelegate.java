@@ -6,6 +6,9 @@ import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.PoolHooks;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +38,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PoolHookDelegate implements PoolHooks.Delegate {
 
+  /**
+   * A lease whose connection the library hands over later (HttpClient 5 async), still waiting: the
+   * manager (which the lease refers to anyway) and the entry hook's start.
+   */
+  private static final class PendingLease {
+    final Object pool;
+    final int library;
+    final long start;
+
+    PendingLease(Object pool, int library, long start) {
+      this.pool = pool;
+      this.library = library;
+      this.start = start;
+    }
+  }
+
   /** When a pooled item was last handed out; 0 while it is in the pool. */
   private static final class Borrow {
     volatile long at;
@@ -49,6 +68,10 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private final PoolRegistry registry;
   private final CoarseClock clock;
   private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
+  /** Async leases still waiting, weakly: a lease the library drops unended is let go. */
+  private final WeakIdentityMap<Object, PendingLease> pendingLeases = new WeakIdentityMap<>();
+  /** How many: while none waits, the end of a lease has nothing to look up. */
+  private final AtomicLong leasesPending = new AtomicLong();
   /** Sampled borrows not yet back: while none is out, a release has nothing to look up. */
   private final AtomicLong sampledOut = new AtomicLong();
   /** The data source whose getConnection this thread is in (DBCP2, c3p0), or null. */
@@ -70,32 +93,43 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     this.metrics = metrics;
   }
 
+  /** The pool's tracker, registered and named at its first acquire; the ignored marker for none of ours. */
+  private PoolTracker acquiring(Object pool, int library) {
+    PoolTracker tracker = registry.get(pool);
+    if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
+      tracker = registry.track(pool, library, dataSource.get());
+      if (tracker != PoolTracker.IGNORED) {
+        clock.start(); // ticks from the first pool on
+        // Named now, with the data source known, so that rules bind before the first admission.
+        registry.series(tracker);
+      }
+    }
+    return tracker;
+  }
+
+  /** An admitted acquire's start, with in its two lowest bits what the exit hook must do. */
+  private long start(PoolTracker tracker, Gate gate) {
+    // Three nanoseconds are no loss.
+    long start = tracker.sampler.sample() ? (System.nanoTime() & ~FLAGS) | SAMPLED : clock.now() & ~FLAGS;
+    if (gate != null) {
+      start |= RULES;
+    }
+    return start == 0 ? FLAGS + 1 : start;
+  }
+
   @Override
   public long onAcquire(Object pool, int library) {
     PoolTracker tracker;
     BoundRule refusal;
     try {
-      tracker = registry.get(pool);
-      if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
-        tracker = registry.track(pool, library, dataSource.get());
-        if (tracker == PoolTracker.IGNORED) {
-          return 0;
-        }
-        clock.start(); // ticks from the first pool on
-        // Named now, with the data source known, so that rules bind before the first admission.
-        registry.series(tracker);
-      } else if (tracker == PoolTracker.IGNORED) {
+      tracker = acquiring(pool, library);
+      if (tracker == PoolTracker.IGNORED) {
         return 0;
       }
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        // The two lowest bits say what the exit hook must do; three nanoseconds are no loss.
-        long start = tracker.sampler.sample() ? (System.nanoTime() & ~FLAGS) | SAMPLED : clock.now() & ~FLAGS;
-        if (gate != null) {
-          start |= RULES;
-        }
-        return start == 0 ? FLAGS + 1 : start;
+        return start(tracker, gate);
       }
       tracker.sheds.increment();
       shedEvent(tracker, pool, refusal);
@@ -268,13 +302,101 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     }
   }
 
-  /** Drops borrow times of items the pools have let go. */
+  @Override
+  public Object onAsyncAcquire(Object pool, int library, Object callback) {
+    try {
+      PoolTracker tracker = acquiring(pool, library);
+      Gate gate = tracker.gate;
+      BoundRule refusal = tracker == PoolTracker.IGNORED || gate == null ? null : gate.admit();
+      if (refusal == null) {
+        return null;
+      }
+      Object failed = tracker.adapter.failedAsyncAcquire(pool, callback, refusal.message());
+      if (failed != null) {
+        tracker.sheds.increment();
+        shedEvent(tracker, pool, refusal);
+      }
+      return failed;
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+      return null;
+    }
+  }
+
+  @Override
+  public void afterAsyncAcquire(Object pool, int library, Object lease) {
+    try {
+      PoolTracker tracker = registry.get(pool);
+      if (tracker == null || tracker == PoolTracker.IGNORED || !(lease instanceof Future)) {
+        return;
+      }
+      long start = start(tracker, tracker.gate);
+      Future<?> future = (Future<?>) lease;
+      if (!future.isDone()) {
+        // Waits for a connection: kept until the lease's callback ends it (allocates, as a wait does).
+        pendingLeases.put(lease, new PendingLease(pool, library, start));
+        leasesPending.incrementAndGet();
+        if (!future.isDone()) {
+          return;
+        }
+        // Ended meanwhile, on another thread: whoever takes it out records it.
+        if (pendingLeases.remove(lease) == null) {
+          return;
+        }
+        leasesPending.decrementAndGet();
+      }
+      afterAcquire(pool, library, start, null, failure(future));
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+    }
+  }
+
+  @Override
+  public void onAsyncAcquired(Object lease) {
+    if (leasesPending.get() == 0 || !(lease instanceof Future)) {
+      return; // the usual lease: done before it returned
+    }
+    try {
+      Future<?> future = (Future<?>) lease;
+      // leaseCompleted ends the lease only once a reused connection is checked: not done yet.
+      if (!future.isDone()) {
+        return;
+      }
+      PendingLease pending = pendingLeases.remove(lease);
+      if (pending == null) {
+        return;
+      }
+      leasesPending.decrementAndGet();
+      afterAcquire(pending.pool, pending.library, pending.start, null, failure(future));
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquired-hook", "connection pool hook failed: " + t);
+    }
+  }
+
+  /** How a done lease failed, or null if it got its connection. */
+  private static Throwable failure(Future<?> done) {
+    if (done.isCancelled()) {
+      return new CancellationException();
+    }
+    try {
+      done.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Drops borrow times of items the pools have let go, and leases they dropped unended. */
   void housekeeping() {
     borrows.expungeStale(b -> {
       if (b.at != 0) {
         sampledOut.decrementAndGet(); // never came back
       }
     });
+    pendingLeases.expungeStale(p -> leasesPending.decrementAndGet());
   }
 
   @SuppressWarnings("unchecked")

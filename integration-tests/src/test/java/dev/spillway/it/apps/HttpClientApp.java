@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * the class path. Commands and answers: {@code go} → {@code READY}; {@code hold} →
  * {@code HELD <n>}; {@code wait <n>} → {@code BORROWER <i> <trace id> <span id>}, later
  * {@code GOT <i>} (the borrower's request reached the server, holding its connection) or {@code FAILED <i> <exception class>}; {@code try} →
- * {@code TRY <exception class or ok> <ms> <message>}; {@code release <n>}, {@code release-all} →
+ * {@code TRY <exception class or ok> <ms> <message>} (after {@code TRY-CAUSE <class> <message>} for a
+ * failure with a cause); {@code release <n>}, {@code release-all} →
  * {@code RELEASED ...}; {@code exit}.
  *
  * <p>A second server, on another port, makes a second route through the same pool:
@@ -147,10 +148,14 @@ public final class HttpClientApp {
           break;
         case "try": {
           long start = System.nanoTime();
-          client.get(base + "/ok", failure -> Scenario.say("TRY "
-              + (failure == null ? "ok" : failure.getClass().getName()) + " "
-              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " "
-              + (failure == null ? "-" : failure.getMessage())));
+          client.get(base + "/ok", failure -> {
+            if (failure != null && failure.getCause() != null) {
+              Scenario.say("TRY-CAUSE " + failure.getCause().getClass().getName() + " " + failure.getCause().getMessage());
+            }
+            Scenario.say("TRY " + (failure == null ? "ok" : failure.getClass().getName()) + " "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " "
+                + (failure == null ? "-" : failure.getMessage()));
+          });
           break;
         }
         case "release": {

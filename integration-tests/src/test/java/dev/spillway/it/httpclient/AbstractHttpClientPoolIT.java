@@ -11,7 +11,6 @@ import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,15 +77,7 @@ abstract class AbstractHttpClientPoolIT {
   @Test
   void reportsTheSameTruthAsAJdbcPool(@TempDir Path dir) throws IOException {
     String name = expectedName();
-    Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, String.join("\n",
-        "rules:",
-        "  - name: " + RULE,
-        "    target: pool",
-        "    match: \"" + name + "\"",
-        "    when:",
-        "      pending: \">= " + BORROWERS + "\"",
-        ""));
+    Path rules = HttpClientScenario.pendingRule(dir, RULE, name, BORROWERS);
     try (AgentJvm app = application().exportTo(receiver).property("spillway.rules", rules.toString()).start()) {
       app.awaitAgentStarted();
       HttpClientScenario.holdAllAndWait(app, SIZE, BORROWERS);
