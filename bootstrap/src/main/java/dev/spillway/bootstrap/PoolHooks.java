@@ -70,23 +70,24 @@ public final class PoolHooks {
 
     /**
      * {@code pool} is in use, where its library has no acquire the agent can time (OkHttp's
-     * dispatcher and connection pool, HttpClient 5's async manager): it is found, nothing else.
+     * connection pool, its dispatcher's blocking calls): it is found, nothing else.
      */
     void onUse(Object pool, int library);
 
     /**
-     * A caller asks {@code pool} for a connection that the library hands over later, through
-     * {@code callback} and the future the lease method returns (HttpClient 5's async lease).
-     * Returns null to let the lease go on; or, when a shedding rule refuses it, what the lease
-     * method must return instead: a future already failed with the library's own exception, whose
-     * {@code callback} was told, as the library itself fails a lease.
+     * A caller asks {@code pool} for a connection (or request slot) that the library hands over
+     * later, on another thread: through {@code callback} and the future the lease method returns
+     * (HttpClient 5's async lease), or to the call itself, given as {@code callback} (OkHttp's
+     * {@code enqueue}). Returns null to let the lease go on; or, when a shedding rule refuses it,
+     * non-null: what the lease method must return instead (a future already failed with the
+     * library's own exception), the lease failed as the library itself fails one.
      */
     Object onAsyncAcquire(Object pool, int library, Object callback);
 
-    /** The lease method of {@code pool} returned {@code lease}, a {@code Future} done now or later. */
+    /** The lease method of {@code pool} returned {@code lease} (a {@code Future}, or the call), ended now or later. */
     void afterAsyncAcquire(Object pool, int library, Object lease);
 
-    /** The library completed, failed or cancelled {@code lease}. */
+    /** The library completed, failed or cancelled {@code lease}, or gave the call its slot. */
     void onAsyncAcquired(Object lease);
   }
 

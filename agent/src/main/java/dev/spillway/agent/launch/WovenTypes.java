@@ -17,6 +17,7 @@ final class WovenTypes {
       "org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager$3$1",
       "org.apache.http.impl.conn.PoolingHttpClientConnectionManager",
       String.join("", "ok", "http3.Dispatcher"),
+      String.join("", "ok", "http3.internal.connection.RealCall$AsyncCall"),
       String.join("", "ok", "http3.internal.connection.RealConnectionPool"),
       // executors
       "java.util.concurrent.ThreadPoolExecutor",

@@ -30,6 +30,23 @@ public abstract class PoolAdapter {
     return true;
   }
 
+  /**
+   * Whether a wait of {@code pool}'s acquires can end in the library's own timeout, so that its
+   * {@code timeouts} are counted (0 included); false where nothing times the wait out (OkHttp's
+   * dispatcher), whose {@code timeouts} are left out.
+   */
+  public boolean countsTimeouts(Object pool) {
+    return seesAcquires(pool);
+  }
+
+  /**
+   * Whether an acquire takes a request slot rather than a connection (OkHttp's dispatcher): its
+   * wait is {@code http.client.request.wait_time}, not a connection's.
+   */
+  public boolean acquiresRequestSlots() {
+    return false;
+  }
+
   /** Whether {@code pool} is a pool this adapter reads (the advice may see subclasses and lookalikes). */
   public boolean accepts(Object pool) {
     return true;

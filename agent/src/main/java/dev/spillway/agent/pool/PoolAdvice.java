@@ -48,6 +48,19 @@ public final class PoolAdvice {
   }
 
   /**
+   * As {@link #asyncAcquire}, on a void method that takes the lease itself as its argument and
+   * hands it over later (OkHttp's {@code Dispatcher.enqueue}: the call waits there for a slot).
+   */
+  public Advice asyncAcquireOfArgument() {
+    return mapping.to(AsyncAcquireOfArgument.class);
+  }
+
+  /** On the lease's own method that ends its wait ({@code this} is the lease: OkHttp's {@code AsyncCall.executeOn}). */
+  public static Advice asyncAcquiredThis() {
+    return Advice.to(AsyncAcquiredThis.class);
+  }
+
+  /**
    * On the methods of a lease's own callback (an inner class of the lease, whose outer instance
    * {@code this$1} is the future the lease method returned) that end the lease.
    */
@@ -141,6 +154,29 @@ public final class PoolAdvice {
       } else if (lease != null) {
         PoolHooks.afterAsyncAcquire(pool, library, lease);
       }
+    }
+  }
+
+  /** Skips the method when the entry hook refuses (it failed the lease itself). */
+  static final class AsyncAcquireOfArgument {
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.This Object pool, @Library int library, @Advice.Argument(0) Object lease) {
+      return PoolHooks.onAsyncAcquire(pool, library, lease);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter Object refused,
+        @Advice.Argument(0) Object lease) {
+      if (refused == null) {
+        PoolHooks.afterAsyncAcquire(pool, library, lease);
+      }
+    }
+  }
+
+  static final class AsyncAcquiredThis {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object lease) {
+      PoolHooks.onAsyncAcquired(lease);
     }
   }
 

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PoolHookDelegate implements PoolHooks.Delegate {
 
   /**
-   * A lease whose connection the library hands over later (HttpClient 5 async), still waiting: the
-   * manager (which the lease refers to anyway) and the entry hook's start.
+   * A lease whose connection (or, for OkHttp, dispatcher slot) the library hands over later, on
+   * another thread, still waiting: the pool (which the lease refers to anyway) and its start.
    */
   private static final class PendingLease {
     final Object pool;
@@ -68,6 +68,13 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private final PoolRegistry registry;
   private final CoarseClock clock;
   private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
+  /** Marks a lease that ended on another thread before its lease call registered it. */
+  private static final PendingLease ENDED = new PendingLease(null, 0, 0);
+  /**
+   * This thread's async lease call in progress: the identity hash of its lease (known on entry
+   * where the lease is an argument: OkHttp's call), and 1 once it ended inside the call.
+   */
+  private final ThreadLocal<int[]> leaseHere = ThreadLocal.withInitial(() -> new int[2]);
   /** Async leases still waiting, weakly: a lease the library drops unended is let go. */
   private final WeakIdentityMap<Object, PendingLease> pendingLeases = new WeakIdentityMap<>();
   /** How many: while none waits, the end of a lease has nothing to look up. */
@@ -305,6 +312,9 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public Object onAsyncAcquire(Object pool, int library, Object callback) {
     try {
+      int[] here = leaseHere.get();
+      here[0] = System.identityHashCode(callback);
+      here[1] = 0;
       PoolTracker tracker = acquiring(pool, library);
       Gate gate = tracker.gate;
       BoundRule refusal = tracker == PoolTracker.IGNORED || gate == null ? null : gate.admit();
@@ -326,26 +336,34 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public void afterAsyncAcquire(Object pool, int library, Object lease) {
     try {
+      int[] here = leaseHere.get();
+      boolean endedHere = here[1] == 1 && here[0] == System.identityHashCode(lease);
+      here[0] = 0;
+      here[1] = 0;
       PoolTracker tracker = registry.get(pool);
-      if (tracker == null || tracker == PoolTracker.IGNORED || !(lease instanceof Future)) {
+      if (tracker == null || tracker == PoolTracker.IGNORED) {
         return;
       }
       long start = start(tracker, tracker.gate);
-      Future<?> future = (Future<?>) lease;
-      if (!future.isDone()) {
-        // Waits for a connection: kept until the lease's callback ends it (allocates, as a wait does).
-        pendingLeases.put(lease, new PendingLease(pool, library, start));
-        leasesPending.incrementAndGet();
-        if (!future.isDone()) {
-          return;
-        }
-        // Ended meanwhile, on another thread: whoever takes it out records it.
-        if (pendingLeases.remove(lease) == null) {
-          return;
-        }
-        leasesPending.decrementAndGet();
+      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
+      if (endedHere || (future != null && future.isDone())) {
+        afterAcquire(pool, library, start, null, failure(future)); // found its connection (or slot) at once
+        return;
       }
-      afterAcquire(pool, library, start, null, failure(future));
+      // Waits: kept until the library ends it (allocates, as a wait does).
+      PendingLease waiting = new PendingLease(pool, library, start);
+      PendingLease known = pendingLeases.putIfAbsent(lease, waiting);
+      if (known != waiting) {
+        // Ended on another thread already, before this call registered it (OkHttp).
+        pendingLeases.remove(lease);
+        afterAcquire(pool, library, start, null, null);
+        return;
+      }
+      leasesPending.incrementAndGet();
+      // Ended meanwhile, on another thread: whoever takes it out records it.
+      if (future != null && future.isDone()) {
+        finish(lease, future);
+      }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
     }
@@ -353,28 +371,49 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
 
   @Override
   public void onAsyncAcquired(Object lease) {
-    if (leasesPending.get() == 0 || !(lease instanceof Future)) {
-      return; // the usual lease: done before it returned
-    }
     try {
-      Future<?> future = (Future<?>) lease;
-      // leaseCompleted ends the lease only once a reused connection is checked: not done yet.
-      if (!future.isDone()) {
+      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
+      // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked.
+      if (future != null && !future.isDone()) {
         return;
       }
-      PendingLease pending = pendingLeases.remove(lease);
-      if (pending == null) {
+      if (leasesPending.get() != 0 && finish(lease, future)) {
         return;
       }
-      leasesPending.decrementAndGet();
-      afterAcquire(pending.pool, pending.library, pending.start, null, failure(future));
+      int[] here = leaseHere.get();
+      if (here[0] == System.identityHashCode(lease)) {
+        here[1] = 1; // inside its own lease call, which records it on return: the usual case
+        return;
+      }
+      if (future == null) {
+        // Ended before its lease call, on another thread, registered it: that call records it.
+        PendingLease known = pendingLeases.putIfAbsent(lease, ENDED);
+        if (known != ENDED && pendingLeases.remove(lease) != null) {
+          leasesPending.decrementAndGet(); // registered meanwhile
+          afterAcquire(known.pool, known.library, known.start, null, null);
+        }
+      }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquired-hook", "connection pool hook failed: " + t);
     }
   }
 
-  /** How a done lease failed, or null if it got its connection. */
+  /** Records {@code lease}'s wait if it was still registered; whether it was. */
+  private boolean finish(Object lease, Future<?> future) {
+    PendingLease pending = pendingLeases.remove(lease);
+    if (pending == null || pending == ENDED) {
+      return false;
+    }
+    leasesPending.decrementAndGet();
+    afterAcquire(pending.pool, pending.library, pending.start, null, failure(future));
+    return true;
+  }
+
+  /** How a done lease failed, or null if it got its connection (or has no future: OkHttp). */
   private static Throwable failure(Future<?> done) {
+    if (done == null) {
+      return null;
+    }
     if (done.isCancelled()) {
       return new CancellationException();
     }
@@ -396,7 +435,11 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         sampledOut.decrementAndGet(); // never came back
       }
     });
-    pendingLeases.expungeStale(p -> leasesPending.decrementAndGet());
+    pendingLeases.expungeStale(p -> {
+      if (p != ENDED) {
+        leasesPending.decrementAndGet();
+      }
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -46,6 +46,7 @@ final class PoolMetrics {
   static final String QUEUED_REQUESTS = "http.client.queued_requests";
   static final String REQUEST_LIMIT = "http.client.request.limit";
   static final String REQUEST_LIMIT_PER_HOST = "http.client.request.limit_per_host";
+  static final String REQUEST_WAIT_TIME = "http.client.request.wait_time";
 
   /** Seconds, from 10 µs (an idle connection handed over) to a minute. */
   static final List<Double> DURATION_BUCKETS = List.of(
@@ -90,6 +91,8 @@ final class PoolMetrics {
     final ObservableLongMeasurement pending;
     final ObservableLongMeasurement timeouts;
     final DoubleHistogram waitTime;
+    /** HTTP only: the wait of an enqueued call for a dispatcher slot (OkHttp). */
+    final DoubleHistogram requestWaitTime;
     /** HTTP only; null for JDBC. */
     final ObservableLongMeasurement maxPerRoute;
     final ObservableLongMeasurement activeRequests;
@@ -118,6 +121,9 @@ final class PoolMetrics {
       waitTime = meter.histogramBuilder(domain.name("wait_time")).setUnit("s")
           .setDescription("The time it took to obtain an open connection from the pool.")
           .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+      requestWaitTime = domain == PoolDomain.HTTP ? meter.histogramBuilder(REQUEST_WAIT_TIME).setUnit("s")
+          .setDescription("The time an asynchronous HTTP request waited in the client's dispatcher for a free slot (Spillway's own).")
+          .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build() : null;
       if (domain == PoolDomain.HTTP) {
         maxPerRoute = meter.upDownCounterBuilder(domain.name("max_per_route")).setUnit("{connection}")
             .setDescription("The maximum number of open connections to one route (host and port) allowed by default (Spillway's own).")
@@ -150,7 +156,10 @@ final class PoolMetrics {
   void recordWait(PoolTracker tracker, long nanos) {
     tracker.waits.record(nanos);
     PoolSeries series = registry.series(tracker);
-    domains.get(series.domain).waitTime.record(Math.max(0, nanos) / 1e9, series.attributes);
+    Instruments instruments = domains.get(series.domain);
+    DoubleHistogram histogram = tracker.adapter.acquiresRequestSlots() && instruments.requestWaitTime != null
+        ? instruments.requestWaitTime : instruments.waitTime;
+    histogram.record(Math.max(0, nanos) / 1e9, series.attributes);
   }
 
   void recordUse(PoolTracker tracker, long nanos) {
@@ -271,7 +280,7 @@ final class PoolMetrics {
       timeouts += tracker.timeouts.sum();
       sheds += tracker.sheds.sum();
       Object pool = tracker.pool();
-      timed |= pool != null && tracker.adapter.seesAcquires(pool);
+      timed |= pool != null && tracker.adapter.countsTimeouts(pool);
     }
 
     void record(PoolSeries series, Instruments to, ObservableLongMeasurement shedCounts) {
