@@ -44,12 +44,10 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
    */
   private static final class PendingLease {
     final Object pool;
-    final int library;
     final long start;
 
-    PendingLease(Object pool, int library, long start) {
+    PendingLease(Object pool, long start) {
       this.pool = pool;
-      this.library = library;
       this.start = start;
     }
   }
@@ -69,7 +67,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private final CoarseClock clock;
   private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
   /** Marks a lease that ended on another thread before its lease call registered it. */
-  private static final PendingLease ENDED = new PendingLease(null, 0, 0);
+  private static final PendingLease ENDED = new PendingLease(null, 0);
   /**
    * This thread's async lease call in progress: the identity hash of its lease (known on entry
    * where the lease is an argument: OkHttp's call), and 1 once it ended inside the call.
@@ -149,6 +147,15 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
 
   @Override
   public void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {
+    acquired(pool, start, returned, thrown, true);
+  }
+
+  /**
+   * An acquire ended: {@code onCallerThread} when on the thread that asked for it (its span then
+   * has the application's current span as parent); false for an async lease that ended on a
+   * library thread, whose current span is not the requester's (its span is then a root).
+   */
+  private void acquired(Object pool, long start, Object returned, Throwable thrown, boolean onCallerThread) {
     if (start == 0) {
       return;
     }
@@ -175,7 +182,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         }
       }
       if (wait >= slowNanos) {
-        span(tracker, pool, wait, PoolSpans.Outcome.OK, null);
+        span(tracker, pool, wait, PoolSpans.Outcome.OK, null, onCallerThread);
       }
       return;
     }
@@ -184,14 +191,15 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       tracker.timeouts.increment();
     }
     if (timeout || wait >= slowNanos) {
-      span(tracker, pool, wait, timeout ? PoolSpans.Outcome.TIMEOUT : PoolSpans.Outcome.ERROR, thrown);
+      span(tracker, pool, wait, timeout ? PoolSpans.Outcome.TIMEOUT : PoolSpans.Outcome.ERROR, thrown, onCallerThread);
     }
   }
 
-  private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown) {
+  private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown,
+      boolean onCallerThread) {
     PoolSpans current = spans;
     if (current != null) {
-      current.acquired(tracker, registry.series(tracker), pool.getClass(), wait, outcome, thrown);
+      current.acquired(tracker, registry.series(tracker), pool.getClass(), wait, outcome, thrown, onCallerThread);
     }
   }
 
@@ -347,16 +355,16 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       long start = start(tracker, tracker.gate);
       Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
       if (endedHere || (future != null && future.isDone())) {
-        afterAcquire(pool, library, start, null, failure(future)); // found its connection (or slot) at once
+        acquired(pool, start, null, failure(future), true); // found its connection (or slot) at once
         return;
       }
       // Waits: kept until the library ends it (allocates, as a wait does).
-      PendingLease waiting = new PendingLease(pool, library, start);
+      PendingLease waiting = new PendingLease(pool, start);
       PendingLease known = pendingLeases.putIfAbsent(lease, waiting);
       if (known != waiting) {
         // Ended on another thread already, before this call registered it (OkHttp).
         pendingLeases.remove(lease);
-        afterAcquire(pool, library, start, null, null);
+        acquired(pool, start, null, null, true);
         return;
       }
       leasesPending.incrementAndGet();
@@ -390,7 +398,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         PendingLease known = pendingLeases.putIfAbsent(lease, ENDED);
         if (known != ENDED && pendingLeases.remove(lease) != null) {
           leasesPending.decrementAndGet(); // registered meanwhile
-          afterAcquire(known.pool, known.library, known.start, null, null);
+          acquired(known.pool, known.start, null, null, false);
         }
       }
     } catch (Throwable t) {
@@ -405,7 +413,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       return false;
     }
     leasesPending.decrementAndGet();
-    afterAcquire(pending.pool, pending.library, pending.start, null, failure(future));
+    acquired(pending.pool, pending.start, null, failure(future), false);
     return true;
   }
 

@@ -3,13 +3,16 @@ package dev.spillway.it.httpclient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.spillway.it.support.AcquireSpans;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +115,15 @@ class HttpClient5AsyncIT {
           .latestHistogram("http.client.connection.wait_time", POOL_NAME, NAME).orElseThrow();
       assertThat(wait.getMax()).as("the served leases waited until a release").isGreaterThan(0.1);
       assertThat(wait.getMin()).as("the leases that found a free connection").isLessThan(0.01);
+      // The slow leases (served after a wait, timed out) each made a span; they ended on an I/O
+      // thread, whose current span is not the requester's, so they are roots.
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        List<Span> spans = AcquireSpans.named(receiver, "http.client.connection.acquire");
+        assertThat(spans).extracting(span -> AcquireSpans.attribute(span, "spillway.pool.acquire.outcome"))
+            .containsExactlyInAnyOrder("ok", "ok", "timeout", "timeout");
+        assertThat(spans).allMatch(span -> span.getParentSpanId().isEmpty()
+            && NAME.equals(AcquireSpans.attribute(span, POOL_NAME)));
+      });
       app.send("exit");
       assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
       assertThat(app.agentProblems()).isEmpty();
