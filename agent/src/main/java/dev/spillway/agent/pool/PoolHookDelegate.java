@@ -69,10 +69,11 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   /** Marks a lease that ended on another thread before its lease call registered it. */
   private static final PendingLease ENDED = new PendingLease(null, 0);
   /**
-   * This thread's async lease call in progress: the identity hash of its lease (known on entry
-   * where the lease is an argument: OkHttp's call), and 1 once it ended inside the call.
+   * This thread's async lease call in progress: its lease where the entry knows it (an argument:
+   * OkHttp's call), and the lease again once it ended inside the call. Cleared when the call
+   * returns: no object of the application stays here.
    */
-  private final ThreadLocal<int[]> leaseHere = ThreadLocal.withInitial(() -> new int[2]);
+  private final ThreadLocal<Object[]> leaseHere = ThreadLocal.withInitial(() -> new Object[2]);
   /** Async leases still waiting, weakly: a lease the library drops unended is let go. */
   private final WeakIdentityMap<Object, PendingLease> pendingLeases = new WeakIdentityMap<>();
   /** How many: while none waits, the end of a lease has nothing to look up. */
@@ -320,15 +321,16 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public Object onAsyncAcquire(Object pool, int library, Object callback) {
     try {
-      int[] here = leaseHere.get();
-      here[0] = System.identityHashCode(callback);
-      here[1] = 0;
+      Object[] here = leaseHere.get();
+      here[0] = callback;
+      here[1] = null;
       PoolTracker tracker = acquiring(pool, library);
       Gate gate = tracker.gate;
       BoundRule refusal = tracker == PoolTracker.IGNORED || gate == null ? null : gate.admit();
       if (refusal == null) {
         return null;
       }
+      here[0] = null; // refused: no lease call to return
       Object failed = tracker.adapter.failedAsyncAcquire(pool, callback, refusal.message());
       if (failed != null) {
         tracker.sheds.increment();
@@ -344,10 +346,10 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public void afterAsyncAcquire(Object pool, int library, Object lease) {
     try {
-      int[] here = leaseHere.get();
-      boolean endedHere = here[1] == 1 && here[0] == System.identityHashCode(lease);
-      here[0] = 0;
-      here[1] = 0;
+      Object[] here = leaseHere.get();
+      boolean endedHere = here[1] == lease;
+      here[0] = null;
+      here[1] = null;
       PoolTracker tracker = registry.get(pool);
       if (tracker == null || tracker == PoolTracker.IGNORED) {
         return;
@@ -388,9 +390,9 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       if (leasesPending.get() != 0 && finish(lease, future)) {
         return;
       }
-      int[] here = leaseHere.get();
-      if (here[0] == System.identityHashCode(lease)) {
-        here[1] = 1; // inside its own lease call, which records it on return: the usual case
+      Object[] here = leaseHere.get();
+      if (here[0] == lease) {
+        here[1] = lease; // inside its own lease call, which records it on return: the usual case
         return;
       }
       if (future == null) {
