@@ -22,9 +22,9 @@ public abstract class PoolAdapter {
 
   /**
    * Whether the agent sees the acquires of {@code pool}, so times them, counts their timeouts and
-   * can refuse them: false where the advice only finds the pool (OkHttp, HttpClient 5's async
-   * manager), whose {@code timeouts} are then left out rather than reported as 0, and to which no
-   * shedding rule is bound.
+   * can refuse them: false where the advice only finds the pool (OkHttp's connection pool, where
+   * nothing waits), whose {@code timeouts} are then left out rather than reported as 0, and to
+   * which no shedding rule is bound.
    */
   public boolean seesAcquires(Object pool) {
     return true;
@@ -116,10 +116,12 @@ public abstract class PoolAdapter {
   }
 
   /**
-   * For a library whose acquire hands the connection over later (HttpClient 5's async lease): a
-   * lease future already failed as the library fails a lease that found no connection in time,
-   * carrying {@code message}, its {@code callback} told; or null if this library cannot refuse so
-   * (the lease is then admitted). May throw before failing anything (then admitted too).
+   * For a library whose acquire hands the connection (or slot) over later (HttpClient 5's async
+   * lease, OkHttp's enqueued call): the lease failed as the library itself fails one, carrying
+   * {@code message}, its {@code callback} (for OkHttp, the call) told; returns what the lease
+   * method returns instead (a failed future), or any non-null value for a void one; null if this
+   * library cannot refuse so (the lease is then admitted). May throw before failing anything (then
+   * admitted too).
    */
   public Object failedAsyncAcquire(Object pool, Object callback, String message) throws Exception {
     return null;
