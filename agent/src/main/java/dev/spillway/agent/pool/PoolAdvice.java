@@ -151,8 +151,8 @@ public final class PoolAdvice {
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object lease) {
       if (refused != null) {
         lease = refused;
-      } else if (lease != null) {
-        PoolHooks.afterAsyncAcquire(pool, library, lease);
+      } else {
+        PoolHooks.afterAsyncAcquire(pool, library, lease); // null if it threw: the hook then only forgets it
       }
     }
   }

@@ -350,7 +350,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       boolean endedHere = here[1] == lease;
       here[0] = null;
       here[1] = null;
-      PoolTracker tracker = registry.get(pool);
+      PoolTracker tracker = lease == null ? null : registry.get(pool);
       if (tracker == null || tracker == PoolTracker.IGNORED) {
         return;
       }
