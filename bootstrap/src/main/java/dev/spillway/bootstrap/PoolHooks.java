@@ -70,9 +70,25 @@ public final class PoolHooks {
 
     /**
      * {@code pool} is in use, where its library has no acquire the agent can time (OkHttp's
-     * dispatcher and connection pool, HttpClient 5's async manager): it is found, nothing else.
+     * connection pool, its dispatcher's blocking calls): it is found, nothing else.
      */
     void onUse(Object pool, int library);
+
+    /**
+     * A caller asks {@code pool} for a connection (or request slot) that the library hands over
+     * later, on another thread: through {@code callback} and the future the lease method returns
+     * (HttpClient 5's async lease), or to the call itself, given as {@code callback} (OkHttp's
+     * {@code enqueue}). Returns null to let the lease go on; or, when a shedding rule refuses it,
+     * non-null: what the lease method must return instead (a future already failed with the
+     * library's own exception), the lease failed as the library itself fails one.
+     */
+    Object onAsyncAcquire(Object pool, int library, Object callback);
+
+    /** The lease method of {@code pool} returned {@code lease} (a {@code Future}, or the call), ended now or later. */
+    void afterAsyncAcquire(Object pool, int library, Object lease);
+
+    /** The library completed, failed or cancelled {@code lease}, or gave the call its slot. */
+    void onAsyncAcquired(Object lease);
   }
 
   /** The delegate used until the agent is up and after it is detached: does nothing. */
@@ -85,6 +101,9 @@ public final class PoolHooks {
     @Override public Object enterDataSource(Object dataSource) { return null; }
     @Override public void exitDataSource(Object previous) {}
     @Override public void onUse(Object pool, int library) {}
+    @Override public Object onAsyncAcquire(Object pool, int library, Object callback) { return null; }
+    @Override public void afterAsyncAcquire(Object pool, int library, Object lease) {}
+    @Override public void onAsyncAcquired(Object lease) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -125,5 +144,17 @@ public final class PoolHooks {
 
   public static void onUse(Object pool, int library) {
     delegate.onUse(pool, library);
+  }
+
+  public static Object onAsyncAcquire(Object pool, int library, Object callback) {
+    return delegate.onAsyncAcquire(pool, library, callback);
+  }
+
+  public static void afterAsyncAcquire(Object pool, int library, Object lease) {
+    delegate.afterAsyncAcquire(pool, library, lease);
+  }
+
+  public static void onAsyncAcquired(Object lease) {
+    delegate.onAsyncAcquired(lease);
   }
 }

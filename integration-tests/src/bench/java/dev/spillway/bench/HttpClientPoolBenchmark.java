@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
+import org.apache.hc.core5.util.Timeout;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.impl.classic.BenchExecRuntime;
@@ -33,7 +37,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * connection kept alive in the pool (to a local socket that accepts and stays silent): for
  * HttpClient 5, the exec runtime's {@code acquireEndpoint} (which the agent times) and
  * {@code releaseEndpoint}; for HttpClient 4.5, the manager's {@code requestConnection(...).get}
- * (whose {@code leaseConnection} the agent times) and {@code releaseConnection}. Nothing is sent.
+ * (whose {@code leaseConnection} the agent times) and {@code releaseConnection}; for HttpClient 5
+ * async, the manager's {@code lease(...).get()} of an entry with no connection (which completes at
+ * once, through the lease's callback: both woven) and its {@code release}. Nothing is sent.
  * {@link BenchmarkMain} runs it without the agent and with it, in one run.
  */
 @State(Scope.Benchmark)
@@ -43,7 +49,7 @@ public class HttpClientPoolBenchmark {
 
   private static final int SIZE = 4;
 
-  @Param({"httpclient5", "httpclient4"})
+  @Param({"httpclient5", "httpclient4", "httpclient5async"})
   public String type;
 
   private ServerSocket server;
@@ -53,6 +59,8 @@ public class HttpClientPoolBenchmark {
   private ExecRuntime runtime5;
   private final HttpClientContext context5 = HttpClientContext.create();
   private org.apache.hc.client5.http.HttpRoute route5;
+
+  private PoolingAsyncClientConnectionManager managerAsync;
 
   private org.apache.http.impl.conn.PoolingHttpClientConnectionManager manager4;
   private org.apache.http.conn.routing.HttpRoute route4;
@@ -80,6 +88,8 @@ public class HttpClientPoolBenchmark {
         .setDefaultConnectionConfig(ConnectionConfig.custom().setValidateAfterInactivity(TimeValue.ofMinutes(10)).build())
         .build();
     runtime5 = BenchExecRuntime.create(manager5);
+    managerAsync = PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnTotal(SIZE).setMaxConnPerRoute(SIZE)
+        .build();
     manager4 = new org.apache.http.impl.conn.PoolingHttpClientConnectionManager();
     manager4.setMaxTotal(SIZE);
     manager4.setDefaultMaxPerRoute(SIZE);
@@ -91,6 +101,7 @@ public class HttpClientPoolBenchmark {
   @TearDown(Level.Trial)
   public void stop() throws IOException {
     manager5.close();
+    managerAsync.close();
     manager4.shutdown();
     server.close();
     for (Socket socket : accepted) {
@@ -100,6 +111,14 @@ public class HttpClientPoolBenchmark {
 
   @Benchmark
   public Object leaseAndRelease() throws Exception {
+    if (type.equals("httpclient5async")) {
+      // The pool's part of an async request: a lease that completes at once (an entry with no
+      // connection: nothing is connected here) and its release, which discards the entry.
+      AsyncConnectionEndpoint endpoint = managerAsync.lease("bench", route5, null, Timeout.ofSeconds(1), null)
+          .get();
+      managerAsync.release(endpoint, null, TimeValue.ZERO_MILLISECONDS);
+      return endpoint;
+    }
     if (type.equals("httpclient5")) {
       runtime5.acquireEndpoint("bench", route5, null, context5);
       if (!runtime5.isEndpointConnected()) {

@@ -105,6 +105,12 @@ public final class Settings {
       "At most this many connection pools get their own series; later ones share the series named"
           + " `_overflow`, and a warning says so once.");
 
+  public static final Setting<Integer> POOL_MAX_ROUTES = Setting.integer(
+      "spillway.pool.max-routes", 100, 1, 100_000,
+      "At most this many routes (scheme, host and port) of one HTTP client pool get their own"
+          + " `http.client.open_connections` and `http.client.active_requests` series; later ones are"
+          + " added together under `server.address=_overflow`, and a warning says so once.");
+
   public static final Setting<String> POOL_NAMES = Setting.text("spillway.pool.names", "",
       "Renames connection pools: `glob=name;glob=name`, matched against the derived"
           + " `db.client.connection.pool.name` or `http.client.connection.pool.name` (e.g."
@@ -157,7 +163,7 @@ public final class Settings {
       TIMING, TIMING_RATE,
       EXECUTOR_ENABLED, EXECUTOR_MAX_TRACKED, EXECUTOR_NAMES, EXECUTOR_SLOW_WAIT,
       QUEUE_ENABLED, QUEUE_MAX_TRACKED, QUEUE_NAMES, QUEUE_DETAILS,
-      POOL_ENABLED, POOL_MAX_TRACKED, POOL_NAMES, POOL_SLOW_ACQUIRE,
+      POOL_ENABLED, POOL_MAX_TRACKED, POOL_MAX_ROUTES, POOL_NAMES, POOL_SLOW_ACQUIRE,
       VTHREAD_ENABLED, VTHREAD_PINS,
       PLUMBING_TRACKED, RULES, JMX_ENABLED, CONTROL_ENABLED);
 

@@ -14,8 +14,10 @@ final class WovenTypes {
       // HTTP client pools; OkHttp's names joined at run time, as in pool/okhttp/OkHttpNames
       "org.apache.hc.client5.http.impl.classic.InternalExecRuntime",
       "org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager",
+      "org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager$3$1",
       "org.apache.http.impl.conn.PoolingHttpClientConnectionManager",
       String.join("", "ok", "http3.Dispatcher"),
+      String.join("", "ok", "http3.internal.connection.RealCall$AsyncCall"),
       String.join("", "ok", "http3.internal.connection.RealConnectionPool"),
       // executors
       "java.util.concurrent.ThreadPoolExecutor",

@@ -67,6 +67,12 @@ public abstract class HttpPoolAdapter extends PoolAdapter {
     return nested > 0 ? name.substring(0, nested) : name;
   }
 
+  /**
+   * Adds the pool's connections (or, for a request dispatcher, its running calls) by route to
+   * {@code into}, read at collection time from what the pool already holds; may throw.
+   */
+  public abstract void readRoutes(Object pool, HttpRoutes into) throws Exception;
+
   @Override
   public boolean isTimeout(Throwable thrown) {
     return timeoutType != null && Reflect.causedBy(thrown, timeoutType);

@@ -22,12 +22,29 @@ public abstract class PoolAdapter {
 
   /**
    * Whether the agent sees the acquires of {@code pool}, so times them, counts their timeouts and
-   * can refuse them: false where the advice only finds the pool (OkHttp, HttpClient 5's async
-   * manager), whose {@code timeouts} are then left out rather than reported as 0, and to which no
-   * shedding rule is bound.
+   * can refuse them: false where the advice only finds the pool (OkHttp's connection pool, where
+   * nothing waits), whose {@code timeouts} are then left out rather than reported as 0, and to
+   * which no shedding rule is bound.
    */
   public boolean seesAcquires(Object pool) {
     return true;
+  }
+
+  /**
+   * Whether a wait of {@code pool}'s acquires can end in the library's own timeout, so that its
+   * {@code timeouts} are counted (0 included); false where nothing times the wait out (OkHttp's
+   * dispatcher), whose {@code timeouts} are left out.
+   */
+  public boolean countsTimeouts(Object pool) {
+    return seesAcquires(pool);
+  }
+
+  /**
+   * Whether an acquire takes a request slot rather than a connection (OkHttp's dispatcher): its
+   * wait is {@code http.client.request.wait_time}, not a connection's.
+   */
+  public boolean acquiresRequestSlots() {
+    return false;
   }
 
   /** Whether {@code pool} is a pool this adapter reads (the advice may see subclasses and lookalikes). */
@@ -96,6 +113,18 @@ public abstract class PoolAdapter {
    */
   public Throwable refusal(Object pool, String message, boolean jdbc) {
     return refusal(message, jdbc);
+  }
+
+  /**
+   * For a library whose acquire hands the connection (or slot) over later (HttpClient 5's async
+   * lease, OkHttp's enqueued call): the lease failed as the library itself fails one, carrying
+   * {@code message}, its {@code callback} (for OkHttp, the call) told; returns what the lease
+   * method returns instead (a failed future), or any non-null value for a void one; null if this
+   * library cannot refuse so (the lease is then admitted). May throw before failing anything (then
+   * admitted too).
+   */
+  public Object failedAsyncAcquire(Object pool, Object callback, String message) throws Exception {
+    return null;
   }
 
   /** A pool's state at one collection; -1 for what the pool cannot tell. */

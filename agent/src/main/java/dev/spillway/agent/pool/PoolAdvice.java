@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The advice every pool library shares. Each library binds its number ({@link PoolHooks#HIKARI},
@@ -35,6 +36,36 @@ public final class PoolAdvice {
    */
   public Advice acquireByManager() {
     return mapping.to(AcquireByManager.class);
+  }
+
+  /**
+   * On a pool's lease method ({@code this}) whose connection comes later, through the future it
+   * returns and the callback given as its fifth argument (HttpClient 5's async lease):
+   * a shedding rule's refusal returns a failed future instead of leasing.
+   */
+  public Advice asyncAcquire() {
+    return mapping.to(AsyncAcquire.class);
+  }
+
+  /**
+   * As {@link #asyncAcquire}, on a void method that takes the lease itself as its argument and
+   * hands it over later (OkHttp's {@code Dispatcher.enqueue}: the call waits there for a slot).
+   */
+  public Advice asyncAcquireOfArgument() {
+    return mapping.to(AsyncAcquireOfArgument.class);
+  }
+
+  /** On the lease's own method that ends its wait ({@code this} is the lease: OkHttp's {@code AsyncCall.executeOn}). */
+  public static Advice asyncAcquiredThis() {
+    return Advice.to(AsyncAcquiredThis.class);
+  }
+
+  /**
+   * On the methods of a lease's own callback (an inner class of the lease, whose outer instance
+   * {@code this$1} is the future the lease method returned) that end the lease.
+   */
+  public static Advice asyncAcquired() {
+    return Advice.to(AsyncAcquired.class);
   }
 
   /** On a method that shows the pool ({@code this}) in use, where nothing is timed. */
@@ -102,6 +133,57 @@ public final class PoolAdvice {
     static void exit(@Advice.FieldValue("manager") Object pool, @Library int library, @Advice.Enter long start,
         @Advice.Thrown Throwable thrown) {
       PoolHooks.afterAcquire(pool, library, start, null, thrown);
+    }
+  }
+
+  /**
+   * Skips the lease when the entry hook returns what to return instead (a refusal); the exit
+   * assigns it. Nothing escapes either side ({@code suppress}): a refusal is a failed future here.
+   */
+  static final class AsyncAcquire {
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.This Object pool, @Library int library, @Advice.Argument(4) Object callback) {
+      return PoolHooks.onAsyncAcquire(pool, library, callback);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter Object refused,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object lease) {
+      if (refused != null) {
+        lease = refused;
+      } else {
+        PoolHooks.afterAsyncAcquire(pool, library, lease); // null if it threw: the hook then only forgets it
+      }
+    }
+  }
+
+  /** Skips the method when the entry hook refuses (it failed the lease itself). */
+  static final class AsyncAcquireOfArgument {
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.This Object pool, @Library int library, @Advice.Argument(0) Object lease) {
+      return PoolHooks.onAsyncAcquire(pool, library, lease);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter Object refused,
+        @Advice.Argument(0) Object lease) {
+      if (refused == null) {
+        PoolHooks.afterAsyncAcquire(pool, library, lease);
+      }
+    }
+  }
+
+  static final class AsyncAcquiredThis {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object lease) {
+      PoolHooks.onAsyncAcquired(lease);
+    }
+  }
+
+  static final class AsyncAcquired {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
+    static void exit(@Advice.FieldValue("this$1") Object lease) {
+      PoolHooks.onAsyncAcquired(lease);
     }
   }
 

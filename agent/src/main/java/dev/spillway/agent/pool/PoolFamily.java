@@ -78,7 +78,7 @@ public final class PoolFamily implements Family {
     }
     this.sampling = new TaskSampling(config.get(Settings.TIMING), config.get(Settings.TIMING_RATE));
     this.registry = new PoolRegistry(adapters, new PoolNaming(config.get(Settings.POOL_NAMES)),
-        config.get(Settings.POOL_MAX_TRACKED), sampling);
+        config.get(Settings.POOL_MAX_TRACKED), config.get(Settings.POOL_MAX_ROUTES), sampling);
     this.events = new PoolHookDelegate(registry, new PoolMetrics(early.meter("pool"), registry),
         config.get(Settings.POOL_SLOW_ACQUIRE).toNanos(), clock);
   }

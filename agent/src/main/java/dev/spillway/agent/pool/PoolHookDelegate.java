@@ -6,6 +6,9 @@ import dev.spillway.agent.shedding.Gate;
 import dev.spillway.agent.timing.CoarseClock;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.PoolHooks;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +38,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PoolHookDelegate implements PoolHooks.Delegate {
 
+  /**
+   * A lease whose connection (or, for OkHttp, dispatcher slot) the library hands over later, on
+   * another thread, still waiting: the pool (which the lease refers to anyway) and its start.
+   */
+  private static final class PendingLease {
+    final Object pool;
+    final long start;
+
+    PendingLease(Object pool, long start) {
+      this.pool = pool;
+      this.start = start;
+    }
+  }
+
   /** When a pooled item was last handed out; 0 while it is in the pool. */
   private static final class Borrow {
     volatile long at;
@@ -49,6 +66,18 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private final PoolRegistry registry;
   private final CoarseClock clock;
   private final WeakIdentityMap<Object, Borrow> borrows = new WeakIdentityMap<>();
+  /** Marks a lease that ended on another thread before its lease call registered it. */
+  private static final PendingLease ENDED = new PendingLease(null, 0);
+  /**
+   * This thread's async lease call in progress: its lease where the entry knows it (an argument:
+   * OkHttp's call), and the lease again once it ended inside the call. Cleared when the call
+   * returns: no object of the application stays here.
+   */
+  private final ThreadLocal<Object[]> leaseHere = ThreadLocal.withInitial(() -> new Object[2]);
+  /** Async leases still waiting, weakly: a lease the library drops unended is let go. */
+  private final WeakIdentityMap<Object, PendingLease> pendingLeases = new WeakIdentityMap<>();
+  /** How many: while none waits, the end of a lease has nothing to look up. */
+  private final AtomicLong leasesPending = new AtomicLong();
   /** Sampled borrows not yet back: while none is out, a release has nothing to look up. */
   private final AtomicLong sampledOut = new AtomicLong();
   /** The data source whose getConnection this thread is in (DBCP2, c3p0), or null. */
@@ -70,32 +99,43 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     this.metrics = metrics;
   }
 
+  /** The pool's tracker, registered and named at its first acquire; the ignored marker for none of ours. */
+  private PoolTracker acquiring(Object pool, int library) {
+    PoolTracker tracker = registry.get(pool);
+    if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
+      tracker = registry.track(pool, library, dataSource.get());
+      if (tracker != PoolTracker.IGNORED) {
+        clock.start(); // ticks from the first pool on
+        // Named now, with the data source known, so that rules bind before the first admission.
+        registry.series(tracker);
+      }
+    }
+    return tracker;
+  }
+
+  /** An admitted acquire's start, with in its two lowest bits what the exit hook must do. */
+  private long start(PoolTracker tracker, Gate gate) {
+    // Three nanoseconds are no loss.
+    long start = tracker.sampler.sample() ? (System.nanoTime() & ~FLAGS) | SAMPLED : clock.now() & ~FLAGS;
+    if (gate != null) {
+      start |= RULES;
+    }
+    return start == 0 ? FLAGS + 1 : start;
+  }
+
   @Override
   public long onAcquire(Object pool, int library) {
     PoolTracker tracker;
     BoundRule refusal;
     try {
-      tracker = registry.get(pool);
-      if (tracker == null || (tracker.series == null && tracker != PoolTracker.IGNORED)) {
-        tracker = registry.track(pool, library, dataSource.get());
-        if (tracker == PoolTracker.IGNORED) {
-          return 0;
-        }
-        clock.start(); // ticks from the first pool on
-        // Named now, with the data source known, so that rules bind before the first admission.
-        registry.series(tracker);
-      } else if (tracker == PoolTracker.IGNORED) {
+      tracker = acquiring(pool, library);
+      if (tracker == PoolTracker.IGNORED) {
         return 0;
       }
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        // The two lowest bits say what the exit hook must do; three nanoseconds are no loss.
-        long start = tracker.sampler.sample() ? (System.nanoTime() & ~FLAGS) | SAMPLED : clock.now() & ~FLAGS;
-        if (gate != null) {
-          start |= RULES;
-        }
-        return start == 0 ? FLAGS + 1 : start;
+        return start(tracker, gate);
       }
       tracker.sheds.increment();
       shedEvent(tracker, pool, refusal);
@@ -108,6 +148,15 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
 
   @Override
   public void afterAcquire(Object pool, int library, long start, Object returned, Throwable thrown) {
+    acquired(pool, start, returned, thrown, true);
+  }
+
+  /**
+   * An acquire ended: {@code onCallerThread} when on the thread that asked for it (its span then
+   * has the application's current span as parent); false for an async lease that ended on a
+   * library thread, whose current span is not the requester's (its span is then a root).
+   */
+  private void acquired(Object pool, long start, Object returned, Throwable thrown, boolean onCallerThread) {
     if (start == 0) {
       return;
     }
@@ -134,7 +183,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         }
       }
       if (wait >= slowNanos) {
-        span(tracker, pool, wait, PoolSpans.Outcome.OK, null);
+        span(tracker, pool, wait, PoolSpans.Outcome.OK, null, onCallerThread);
       }
       return;
     }
@@ -143,14 +192,15 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
       tracker.timeouts.increment();
     }
     if (timeout || wait >= slowNanos) {
-      span(tracker, pool, wait, timeout ? PoolSpans.Outcome.TIMEOUT : PoolSpans.Outcome.ERROR, thrown);
+      span(tracker, pool, wait, timeout ? PoolSpans.Outcome.TIMEOUT : PoolSpans.Outcome.ERROR, thrown, onCallerThread);
     }
   }
 
-  private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown) {
+  private void span(PoolTracker tracker, Object pool, long wait, PoolSpans.Outcome outcome, Throwable thrown,
+      boolean onCallerThread) {
     PoolSpans current = spans;
     if (current != null) {
-      current.acquired(tracker, registry.series(tracker), pool.getClass(), wait, outcome, thrown);
+      current.acquired(tracker, registry.series(tracker), pool.getClass(), wait, outcome, thrown, onCallerThread);
     }
   }
 
@@ -268,11 +318,136 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     }
   }
 
-  /** Drops borrow times of items the pools have let go. */
+  @Override
+  public Object onAsyncAcquire(Object pool, int library, Object callback) {
+    try {
+      Object[] here = leaseHere.get();
+      here[0] = callback;
+      here[1] = null;
+      PoolTracker tracker = acquiring(pool, library);
+      Gate gate = tracker.gate;
+      BoundRule refusal = tracker == PoolTracker.IGNORED || gate == null ? null : gate.admit();
+      if (refusal == null) {
+        return null;
+      }
+      here[0] = null; // refused: no lease call to return
+      Object failed = tracker.adapter.failedAsyncAcquire(pool, callback, refusal.message());
+      if (failed != null) {
+        tracker.sheds.increment();
+        shedEvent(tracker, pool, refusal);
+      }
+      return failed;
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+      return null;
+    }
+  }
+
+  @Override
+  public void afterAsyncAcquire(Object pool, int library, Object lease) {
+    try {
+      Object[] here = leaseHere.get();
+      boolean endedHere = here[1] == lease;
+      here[0] = null;
+      here[1] = null;
+      PoolTracker tracker = lease == null ? null : registry.get(pool);
+      if (tracker == null || tracker == PoolTracker.IGNORED) {
+        return;
+      }
+      long start = start(tracker, tracker.gate);
+      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
+      if (endedHere || (future != null && future.isDone())) {
+        acquired(pool, start, null, failure(future), true); // found its connection (or slot) at once
+        return;
+      }
+      // Waits: kept until the library ends it (allocates, as a wait does).
+      PendingLease waiting = new PendingLease(pool, start);
+      PendingLease known = pendingLeases.putIfAbsent(lease, waiting);
+      if (known != waiting) {
+        // Ended on another thread already, before this call registered it (OkHttp).
+        pendingLeases.remove(lease);
+        acquired(pool, start, null, null, true);
+        return;
+      }
+      leasesPending.incrementAndGet();
+      // Ended meanwhile, on another thread: whoever takes it out records it.
+      if (future != null && future.isDone()) {
+        finish(lease, future);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+    }
+  }
+
+  @Override
+  public void onAsyncAcquired(Object lease) {
+    try {
+      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
+      // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked.
+      if (future != null && !future.isDone()) {
+        return;
+      }
+      if (leasesPending.get() != 0 && finish(lease, future)) {
+        return;
+      }
+      Object[] here = leaseHere.get();
+      if (here[0] == lease) {
+        here[1] = lease; // inside its own lease call, which records it on return: the usual case
+        return;
+      }
+      if (future == null) {
+        // Ended before its lease call, on another thread, registered it: that call records it.
+        PendingLease known = pendingLeases.putIfAbsent(lease, ENDED);
+        if (known != ENDED && pendingLeases.remove(lease) != null) {
+          leasesPending.decrementAndGet(); // registered meanwhile
+          acquired(known.pool, known.start, null, null, false);
+        }
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquired-hook", "connection pool hook failed: " + t);
+    }
+  }
+
+  /** Records {@code lease}'s wait if it was still registered; whether it was. */
+  private boolean finish(Object lease, Future<?> future) {
+    PendingLease pending = pendingLeases.remove(lease);
+    if (pending == null || pending == ENDED) {
+      return false;
+    }
+    leasesPending.decrementAndGet();
+    acquired(pending.pool, pending.start, null, failure(future), false);
+    return true;
+  }
+
+  /** How a done lease failed, or null if it got its connection (or has no future: OkHttp). */
+  private static Throwable failure(Future<?> done) {
+    if (done == null) {
+      return null;
+    }
+    if (done.isCancelled()) {
+      return new CancellationException();
+    }
+    try {
+      done.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Drops borrow times of items the pools have let go, and leases they dropped unended. */
   void housekeeping() {
     borrows.expungeStale(b -> {
       if (b.at != 0) {
         sampledOut.decrementAndGet(); // never came back
+      }
+    });
+    pendingLeases.expungeStale(p -> {
+      if (p != ENDED) {
+        leasesPending.decrementAndGet();
       }
     });
   }

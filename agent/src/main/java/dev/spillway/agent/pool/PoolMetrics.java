@@ -46,6 +46,7 @@ final class PoolMetrics {
   static final String QUEUED_REQUESTS = "http.client.queued_requests";
   static final String REQUEST_LIMIT = "http.client.request.limit";
   static final String REQUEST_LIMIT_PER_HOST = "http.client.request.limit_per_host";
+  static final String REQUEST_WAIT_TIME = "http.client.request.wait_time";
 
   /** Seconds, from 10 µs (an idle connection handed over) to a minute. */
   static final List<Double> DURATION_BUCKETS = List.of(
@@ -90,6 +91,8 @@ final class PoolMetrics {
     final ObservableLongMeasurement pending;
     final ObservableLongMeasurement timeouts;
     final DoubleHistogram waitTime;
+    /** HTTP only: the wait of an enqueued call for a dispatcher slot (OkHttp). */
+    final DoubleHistogram requestWaitTime;
     /** HTTP only; null for JDBC. */
     final ObservableLongMeasurement maxPerRoute;
     final ObservableLongMeasurement activeRequests;
@@ -118,6 +121,9 @@ final class PoolMetrics {
       waitTime = meter.histogramBuilder(domain.name("wait_time")).setUnit("s")
           .setDescription("The time it took to obtain an open connection from the pool.")
           .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+      requestWaitTime = domain == PoolDomain.HTTP ? meter.histogramBuilder(REQUEST_WAIT_TIME).setUnit("s")
+          .setDescription("The time an asynchronous HTTP request waited in the client's dispatcher for a free slot (Spillway's own).")
+          .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build() : null;
       if (domain == PoolDomain.HTTP) {
         maxPerRoute = meter.upDownCounterBuilder(domain.name("max_per_route")).setUnit("{connection}")
             .setDescription("The maximum number of open connections to one route (host and port) allowed by default (Spillway's own).")
@@ -150,7 +156,10 @@ final class PoolMetrics {
   void recordWait(PoolTracker tracker, long nanos) {
     tracker.waits.record(nanos);
     PoolSeries series = registry.series(tracker);
-    domains.get(series.domain).waitTime.record(Math.max(0, nanos) / 1e9, series.attributes);
+    Instruments instruments = domains.get(series.domain);
+    DoubleHistogram histogram = tracker.adapter.acquiresRequestSlots() && instruments.requestWaitTime != null
+        ? instruments.requestWaitTime : instruments.waitTime;
+    histogram.record(Math.max(0, nanos) / 1e9, series.attributes);
   }
 
   void recordUse(PoolTracker tracker, long nanos) {
@@ -163,6 +172,8 @@ final class PoolMetrics {
 
   private void collect() {
     Map<PoolDomain, Totals> overflow = new EnumMap<>(PoolDomain.class);
+    HttpRoutes.Counts overflowRoutes = new HttpRoutes.Counts();
+    Instruments http = domains.get(PoolDomain.HTTP);
     PoolState state = new PoolState();
     Set<String> reported = new HashSet<>();
     for (PoolTracker tracker : registry.live()) {
@@ -176,18 +187,28 @@ final class PoolMetrics {
       } catch (Exception | LinkageError e) {
         AgentLog.debug("cannot read a " + tracker.adapter.library() + " pool", e);
       }
+      HttpRoutes routes = routes(tracker, pool);
       PoolSeries series = registry.series(tracker);
       Totals totals = series.overflow ? overflow.computeIfAbsent(series.domain, d -> new Totals()) : new Totals();
       totals.add(tracker, state);
-      if (!series.overflow) {
+      if (series.overflow) {
+        if (routes != null) {
+          routes.addTo(overflowRoutes);
+        }
+      } else {
         PoolRegistry.Retired earlier = registry.retired(series.name);
         if (earlier != null) {
           totals.add(earlier);
         }
         reported.add(series.name);
         totals.record(series, domains.get(series.domain), sheds);
+        if (routes != null) {
+          tracker.routes.record(routes, series, registry.routeCap(), http.count, http.activeRequests);
+        }
       }
     }
+    // Pools past the cap: all their routes in one row.
+    RouteSeries.record(overflowRoutes, registry.overflowSeries(PoolDomain.HTTP), http.count, http.activeRequests);
     // Pools closed or collected since the last collection: their final counts, once, none in use.
     for (PoolRegistry.Retired gone : registry.takeUnreported(reported)) {
       Totals totals = new Totals();
@@ -201,6 +222,24 @@ final class PoolMetrics {
       totals.timeouts += series.retiredTimeouts.sum();
       totals.sheds += series.retiredSheds.sum();
       totals.record(series, domains.get(series.domain), sheds);
+    }
+  }
+
+  /**
+   * An HTTP client pool's connections (or a dispatcher's running calls) by route, read from what
+   * it holds now; null for a JDBC pool, or if they cannot be read (then no per-route row is made).
+   */
+  private static HttpRoutes routes(PoolTracker tracker, Object pool) {
+    if (!(tracker.adapter instanceof HttpPoolAdapter)) {
+      return null;
+    }
+    HttpRoutes routes = new HttpRoutes();
+    try {
+      ((HttpPoolAdapter) tracker.adapter).readRoutes(pool, routes);
+      return routes;
+    } catch (Exception | LinkageError e) {
+      AgentLog.debug("cannot read the routes of a " + tracker.adapter.library() + " pool", e);
+      return null;
     }
   }
 
@@ -241,18 +280,20 @@ final class PoolMetrics {
       timeouts += tracker.timeouts.sum();
       sheds += tracker.sheds.sum();
       Object pool = tracker.pool();
-      timed |= pool != null && tracker.adapter.seesAcquires(pool);
+      timed |= pool != null && tracker.adapter.countsTimeouts(pool);
     }
 
     void record(PoolSeries series, Instruments to, ObservableLongMeasurement shedCounts) {
-      record(to.count, 0, series.used);
-      record(to.count, 1, series.idle);
+      // HTTP client pools count connections and running requests per route (RouteSeries).
+      if (series.domain == PoolDomain.DB) {
+        record(to.count, 0, series.used);
+        record(to.count, 1, series.idle);
+      }
       record(to.pending, 2, series.attributes);
       record(to.max, 3, series.attributes);
       record(to.idleMin, 4, series.attributes);
       record(to.idleMax, 5, series.attributes);
       record(to.maxPerRoute, 6, series.attributes);
-      record(to.activeRequests, 7, series.attributes);
       record(to.queuedRequests, 8, series.attributes);
       record(to.requestLimit, 9, series.attributes);
       record(to.requestLimitPerHost, 10, series.attributes);

@@ -36,9 +36,13 @@ final class PoolRegistry {
   private final FinalCounts<Retired> retired = new FinalCounts<>();
   /** Names of live pools with a series of their own. Guarded by this. */
   private final UniqueNames names;
+  /** The most routes of one HTTP client pool with series of their own; see {@link RouteSeries}. */
+  private final Cap routeCap;
 
-  PoolRegistry(PoolAdapter[] adapters, PoolNaming naming, int maxTracked, TaskSampling sampling) {
+  PoolRegistry(PoolAdapter[] adapters, PoolNaming naming, int maxTracked, int maxRoutes, TaskSampling sampling) {
     this.adapters = adapters;
+    this.routeCap = new Cap(maxRoutes, "routes in one HTTP client pool", RouteSeries.SERVER_ADDRESS.getKey(),
+        "spillway.pool.max-routes");
     this.naming = naming;
     this.names = new UniqueNames(new Cap(maxTracked, "live connection pools", PoolSeries.POOL_NAME.getKey(),
         "spillway.pool.max-tracked"));
@@ -202,6 +206,10 @@ final class PoolRegistry {
   /** All trackers but the ignored marker, for housekeeping. */
   List<PoolTracker> all() {
     return trackers.all();
+  }
+
+  Cap routeCap() {
+    return routeCap;
   }
 
   PoolSeries overflowSeries(PoolDomain domain) {

@@ -24,6 +24,8 @@ final class PoolSeries {
   final Attributes attributes;
   final Attributes used;
   final Attributes idle;
+  /** HTTP: the row of the routes past {@code spillway.pool.max-routes} (active, idle, requests); see {@link RouteSeries}. */
+  final Attributes[] otherRoutes;
 
   /** Overflow only: what pools that left the overflow series had counted, so sums never drop. */
   final LongAdder retiredTimeouts = new LongAdder();
@@ -36,6 +38,7 @@ final class PoolSeries {
     this.attributes = Attributes.of(domain.poolName, name);
     this.used = attributes.toBuilder().put(domain.state, domain.used).build();
     this.idle = attributes.toBuilder().put(domain.state, "idle").build();
+    this.otherRoutes = RouteSeries.routeAttributes(this, RouteSeries.SERVER_ADDRESS, OVERFLOW, attributes.toBuilder());
   }
 
   static PoolSeries overflow(PoolDomain domain) {

@@ -58,13 +58,18 @@ final class PoolSpans {
     this.tracer = tracer;
   }
 
-  /** Records an acquire of {@code waitNanos} that ended now, on the calling thread. */
+  /**
+   * Records an acquire of {@code waitNanos} that ended now: on the thread that asked for it when
+   * {@code onCallerThread}, as a child of the application's current span; otherwise (an async
+   * lease, ended on a library thread whose current span is not the requester's) as a root span,
+   * with no event on any application span.
+   */
   void acquired(PoolTracker tracker, PoolSeries series, Class<?> poolClass, long waitNanos, Outcome outcome,
-      Throwable thrown) {
+      Throwable thrown, boolean onCallerThread) {
     Instant end = Instant.now();
     long endNanos = TimeUnit.SECONDS.toNanos(end.getEpochSecond()) + end.getNano();
-    AppSpans.Parent app = appSpans.current(poolClass.getClassLoader());
-    ClassLoader context = contextLoader(poolClass);
+    AppSpans.Parent app = onCallerThread ? appSpans.current(poolClass.getClassLoader()) : null;
+    ClassLoader context = onCallerThread ? contextLoader(poolClass) : null;
     if (app == null && context != null) {
       // A pool shared by applications (an application server's): their API is in the thread's
       // context loader.
@@ -90,8 +95,10 @@ final class PoolSpans {
       span.addEvent(timeout, type == null ? Attributes.of(poolName, series.name, WAIT, wait)
           : Attributes.of(poolName, series.name, WAIT, wait, EXCEPTION_TYPE, type),
           endNanos, TimeUnit.NANOSECONDS);
-      appEvent(poolClass, timeout, poolName.getKey(), series.name, WAIT.getKey(), wait,
-          EXCEPTION_TYPE.getKey(), type);
+      if (onCallerThread) {
+        appEvent(poolClass, timeout, poolName.getKey(), series.name, WAIT.getKey(), wait,
+            EXCEPTION_TYPE.getKey(), type);
+      }
     }
     span.end(endNanos, TimeUnit.NANOSECONDS);
   }

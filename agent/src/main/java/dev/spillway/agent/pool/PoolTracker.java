@@ -39,6 +39,8 @@ final class PoolTracker {
 
   /** Which acquires feed the wait and use-time histograms; see {@link TaskSampling}. */
   final Sampler sampler;
+  /** HTTP client pools: the routes with a series of their own, read at collection. */
+  final RouteSeries routes = new RouteSeries();
   /** Recent acquire waits, for {@code spillway status}. */
   final WaitSketch waits = new WaitSketch();
 

@@ -99,12 +99,7 @@ public final class Reflect {
       if (method == null) {
         throw new NoSuchMethodException(target.getClass().getName() + "." + name + "()");
       }
-      try {
-        return method.invoke(target);
-      } catch (InvocationTargetException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof Exception ? (Exception) cause : e;
-      }
+      return invoke(method, target);
     }
 
     /** As {@link #get}, for a number. */
@@ -116,6 +111,51 @@ public final class Reflect {
     public String getString(Object target) throws Exception {
       Object value = get(target);
       return value == null ? null : value.toString();
+    }
+  }
+
+  /**
+   * A one-argument method, found by name on the class or a superclass (the first of that name with
+   * one parameter: a generic interface's bridge method does as well), for collection time.
+   */
+  public static final class OneArgGetter {
+    private final String name;
+    private final ClassValue<Method> methods = new ClassValue<>() {
+      @Override
+      protected Method computeValue(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+          for (Method method : c.getDeclaredMethods()) {
+            if (method.getName().equals(name) && method.getParameterCount() == 1) {
+              method.setAccessible(true);
+              return method;
+            }
+          }
+        }
+        return null;
+      }
+    };
+
+    public OneArgGetter(String name) {
+      this.name = name;
+    }
+
+    /** Calls it on {@code target} with {@code argument}; throws if it does not exist. */
+    public Object get(Object target, Object argument) throws Exception {
+      Method method = methods.get(target.getClass());
+      if (method == null) {
+        throw new NoSuchMethodException(target.getClass().getName() + "." + name + "(1 argument)");
+      }
+      return invoke(method, target, argument);
+    }
+  }
+
+  /** Calls {@code method}, throwing what it threw. */
+  private static Object invoke(Method method, Object target, Object... arguments) throws Exception {
+    try {
+      return method.invoke(target, arguments);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof Exception ? (Exception) cause : e;
     }
   }
 

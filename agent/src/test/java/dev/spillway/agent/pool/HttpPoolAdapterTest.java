@@ -20,6 +20,7 @@ class HttpPoolAdapterTest {
     @Override public void read(Object pool, PoolState into) { }
     @Override public int pending(Object pool) { return 0; }
     @Override public boolean isClosed(Object pool) { return false; }
+    @Override public void readRoutes(Object pool, HttpRoutes into) { }
   }
 
   @Test

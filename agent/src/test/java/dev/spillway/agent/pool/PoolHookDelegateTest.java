@@ -94,7 +94,7 @@ class PoolHookDelegateTest {
       .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
       .build());
   private final FakeAdapter adapter = new FakeAdapter();
-  private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+  private final PoolRegistry registry = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10, 100,
       new TaskSampling(TimingMode.ALL, 1000));
   /** Stopped before it starts: it moves only when a test ticks it. */
   private final CoarseClock clock = stoppedClock();
@@ -157,7 +157,7 @@ class PoolHookDelegateTest {
     Telemetry traced = Telemetry.of(OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
         .build());
-    PoolRegistry unsampled = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10,
+    PoolRegistry unsampled = new PoolRegistry(new PoolAdapter[] {adapter}, new PoolNaming(""), 10, 100,
         new TaskSampling(TimingMode.OFF, 1000));
     long slowNanos = Duration.ofMillis(2).toNanos();
     PoolHookDelegate hooks = new PoolHookDelegate(unsampled, new PoolMetrics(telemetry.meter("pool"), unsampled),
@@ -359,5 +359,60 @@ class PoolHookDelegateTest {
     assertThat(none).isNull();
     assertThat(previous).isSameAs(outer);
     assertThat(registry.get(pool).owner()).as("the pool is seen with the data source it serves").isSameAs(inner);
+  }
+
+  /** Issue 9: an async lease (OkHttp's call, no future) ended inside its own lease call waited 0, once. */
+  @Test
+  void anAsyncLeaseEndedInsideItsLeaseCallIsRecordedOnceOnReturn() {
+    Object call = new Object();
+    assertThat(events.onAsyncAcquire(pool, FAKE, call)).isNull();
+    events.onAsyncAcquired(call); // promoted inside enqueue
+    events.afterAsyncAcquire(pool, FAKE, call);
+    assertThat(histogramCount("db.client.connection.wait_time")).isEqualTo(1);
+    events.onAsyncAcquired(call); // a stray second end records nothing more
+    assertThat(histogramCount("db.client.connection.wait_time")).isEqualTo(1);
+  }
+
+  /** A lease that waits is recorded when it ends, on whichever thread, with its wait. */
+  @Test
+  void anAsyncLeaseThatWaitsIsRecordedWhenItEnds() throws Exception {
+    Object call = new Object();
+    events.onAsyncAcquire(pool, FAKE, call);
+    events.afterAsyncAcquire(pool, FAKE, call);
+    assertThat(histogramCount("db.client.connection.wait_time")).isZero();
+    Thread other = new Thread(() -> events.onAsyncAcquired(call));
+    other.start();
+    other.join();
+    assertThat(histogramCount("db.client.connection.wait_time")).isEqualTo(1);
+  }
+
+  /** The race: another thread ends the lease before its lease call has returned and registered it. */
+  @Test
+  void anAsyncLeaseEndedElsewhereBeforeItsCallReturnedIsRecordedOnce() throws Exception {
+    Object call = new Object();
+    events.onAsyncAcquire(pool, FAKE, call);
+    Thread other = new Thread(() -> events.onAsyncAcquired(call));
+    other.start();
+    other.join();
+    events.afterAsyncAcquire(pool, FAKE, call);
+    assertThat(histogramCount("db.client.connection.wait_time")).isEqualTo(1);
+    // Nothing left waiting: the next lease that ends inside its call needs no lookup to be right.
+    Object next = new Object();
+    events.onAsyncAcquire(pool, FAKE, next);
+    events.onAsyncAcquired(next);
+    events.afterAsyncAcquire(pool, FAKE, next);
+    assertThat(histogramCount("db.client.connection.wait_time")).isEqualTo(2);
+  }
+
+  /** A future lease (HttpClient 5 async) that failed with the pool's timeout counts as one. */
+  @Test
+  void anAsyncLeaseFailedWithThePoolsTimeoutCountsATimeout() {
+    java.util.concurrent.CompletableFuture<Object> lease = new java.util.concurrent.CompletableFuture<>();
+    events.onAsyncAcquire(pool, FAKE, new Object());
+    events.afterAsyncAcquire(pool, FAKE, lease);
+    lease.completeExceptionally(new TimeoutException("deadline"));
+    events.onAsyncAcquired(lease);
+    assertThat(registry.get(pool).timeouts.sum()).isEqualTo(1);
+    assertThat(histogramCount("db.client.connection.wait_time")).isZero();
   }
 }

@@ -30,8 +30,15 @@ import java.util.function.Consumer;
  * the class path. Commands and answers: {@code go} → {@code READY}; {@code hold} →
  * {@code HELD <n>}; {@code wait <n>} → {@code BORROWER <i> <trace id> <span id>}, later
  * {@code GOT <i>} (the borrower's request reached the server, holding its connection) or {@code FAILED <i> <exception class>}; {@code try} →
- * {@code TRY <exception class or ok> <ms> <message>}; {@code release <n>}, {@code release-all} →
+ * {@code TRY <exception class or ok> <ms> <message>} (after {@code TRY-CAUSE <class> <message>} for a
+ * failure with a cause); {@code release <n>}, {@code release-all} →
  * {@code RELEASED ...}; {@code exit}.
+ *
+ * <p>A second server, on another port, makes a second route through the same pool:
+ * {@code ports} → {@code PORTS <first> <second>}; {@code hold-at <server> <n>} → {@code HELD-AT
+ * <server> <n>} once that server holds {@code n} more requests; {@code release-at <server> <n>} →
+ * {@code RELEASED-AT <server> <n>}; {@code evict} closes the pool's idle connections →
+ * {@code EVICTED}. {@code release-all} answers both servers.
  */
 public final class HttpClientApp {
 
@@ -43,6 +50,9 @@ public final class HttpClientApp {
      */
     void get(String url, Consumer<Throwable> done);
 
+    /** Closes the pool's idle connections, as the application's housekeeping would. */
+    void evictIdle() throws Exception;
+
     void close() throws Exception;
   }
 
@@ -51,8 +61,44 @@ public final class HttpClientApp {
     Client create(int size, int timeoutMillis) throws Exception;
   }
 
-  private static final Semaphore gate = new Semaphore(0);
-  private static final AtomicInteger holding = new AtomicInteger();
+  /** One real HTTP server on a loopback port: its held requests and the gate that answers them. */
+  private static final class Backend {
+    final Semaphore gate = new Semaphore(0);
+    final AtomicInteger holding = new AtomicInteger();
+    final HttpServer server;
+    final String base;
+
+    Backend(String name) throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server.setExecutor(Executors.newCachedThreadPool(Scenario.named(name)));
+      server.createContext("/hold", exchange -> {
+        String borrower = exchange.getRequestURI().getQuery();
+        if (borrower != null) {
+          // A borrower's request reached the server: its client got a connection, which it holds.
+          Scenario.say("GOT " + borrower.substring(borrower.indexOf('=') + 1));
+        } else {
+          holding.incrementAndGet();
+        }
+        gate.acquireUninterruptibly();
+        respond(exchange, "held");
+      });
+      server.createContext("/ok", exchange -> respond(exchange, "ok"));
+      server.start();
+      base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Starts {@code count} requests this server holds, and returns once it holds them all. */
+    int hold(Client client, int count) throws InterruptedException {
+      int before = holding.get();
+      for (int i = 0; i < count; i++) {
+        background("holder-" + i, () -> client.get(base + "/hold", failure -> { }));
+      }
+      while (holding.get() < before + count) {
+        Thread.sleep(5); // the server's own count: every connection is in use once it reaches count
+      }
+      return holding.get() - before;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     String library = args[0];
@@ -61,69 +107,72 @@ public final class HttpClientApp {
     Factory factory = (Factory) Class.forName("dev.spillway.it.apps.httpclients."
         + Character.toUpperCase(library.charAt(0)) + library.substring(1) + "Factory")
         .getDeclaredConstructor().newInstance();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newCachedThreadPool(Scenario.named("server")));
-    server.createContext("/hold", exchange -> {
-      String borrower = exchange.getRequestURI().getQuery();
-      if (borrower != null) {
-        // A borrower's request reached the server: its client got a connection, which it holds.
-        Scenario.say("GOT " + borrower.substring(borrower.indexOf('=') + 1));
-      } else {
-        holding.incrementAndGet();
-      }
-      gate.acquireUninterruptibly();
-      respond(exchange, "held");
-    });
-    server.createContext("/ok", exchange -> respond(exchange, "ok"));
-    server.start();
-    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    Backend first = new Backend("server");
+    Backend second = new Backend("server-2");
+    String base = first.base;
     Tracer tracer = SdkTracerProvider.builder().build().get("http-client-app");
     // The client is made once the agent is up (or, for an attach, before: see "go").
     Scenario.await("go");
     Client client = factory.create(size, timeout);
     // One round trip first, on this thread: the pool's first use names it after this code.
-    CountDownLatch first = new CountDownLatch(1);
-    client.get(base + "/ok", failure -> first.countDown());
-    first.await();
+    CountDownLatch warm = new CountDownLatch(1);
+    client.get(base + "/ok", failure -> warm.countDown());
+    warm.await();
     Scenario.say("READY");
     while (true) {
       String[] command = Scenario.next().split(" ");
       switch (command[0]) {
-        case "hold": {
-          int before = holding.get();
-          for (int i = 0; i < size; i++) {
-            background("holder-" + i, () -> client.get(base + "/hold", failure -> { }));
-          }
-          while (holding.get() < before + size) {
-            Thread.sleep(5); // the server's own count: every connection is in use once it reaches size
-          }
-          Scenario.say("HELD " + (holding.get() - before));
+        case "hold":
+          Scenario.say("HELD " + first.hold(client, size));
+          break;
+        case "hold-at": {
+          Backend at = command[1].equals("2") ? second : first;
+          Scenario.say("HELD-AT " + command[1] + " " + at.hold(client, Integer.parseInt(command[2])));
           break;
         }
+        case "release-at": {
+          Backend at = command[1].equals("2") ? second : first;
+          at.gate.release(Integer.parseInt(command[2]));
+          Scenario.say("RELEASED-AT " + command[1] + " " + command[2]);
+          break;
+        }
+        case "ports":
+          Scenario.say("PORTS " + first.server.getAddress().getPort() + " " + second.server.getAddress().getPort());
+          break;
+        case "evict":
+          client.evictIdle();
+          Scenario.say("EVICTED");
+          break;
         case "wait":
           borrowers(client, tracer, base, Integer.parseInt(command[1]));
           break;
         case "try": {
           long start = System.nanoTime();
-          client.get(base + "/ok", failure -> Scenario.say("TRY "
-              + (failure == null ? "ok" : failure.getClass().getName()) + " "
-              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " "
-              + (failure == null ? "-" : failure.getMessage())));
+          client.get(base + "/ok", failure -> {
+            if (failure != null && failure.getCause() != null) {
+              Scenario.say("TRY-CAUSE " + failure.getCause().getClass().getName() + " " + failure.getCause().getMessage());
+            }
+            Scenario.say("TRY " + (failure == null ? "ok" : failure.getClass().getName()) + " "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " "
+                + (failure == null ? "-" : failure.getMessage()));
+          });
           break;
         }
         case "release": {
           int count = Integer.parseInt(command[1]);
-          gate.release(count);
+          first.gate.release(count);
           Scenario.say("RELEASED " + count);
           break;
         }
         case "release-all":
-          gate.release(10_000);
+          first.gate.release(10_000);
+          second.gate.release(10_000);
           Scenario.say("RELEASED all");
           break;
         case "exit":
           client.close();
-          server.stop(0);
+          first.server.stop(0);
+          second.server.stop(0);
           System.exit(0);
           break;
         default:

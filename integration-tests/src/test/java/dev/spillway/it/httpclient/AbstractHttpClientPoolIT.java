@@ -11,7 +11,6 @@ import dev.spillway.it.support.OtlpReceiver;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,8 +53,7 @@ abstract class AbstractHttpClientPoolIT {
 
   /** The application class that first used the pool: the pool's name. */
   String expectedName() {
-    return "dev.spillway.it.apps.httpclients." + Character.toUpperCase(client().charAt(0))
-        + client().substring(1) + "Factory";
+    return HttpClientScenario.factoryName(client());
   }
 
   Path javaHome() {
@@ -79,15 +77,7 @@ abstract class AbstractHttpClientPoolIT {
   @Test
   void reportsTheSameTruthAsAJdbcPool(@TempDir Path dir) throws IOException {
     String name = expectedName();
-    Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, String.join("\n",
-        "rules:",
-        "  - name: " + RULE,
-        "    target: pool",
-        "    match: \"" + name + "\"",
-        "    when:",
-        "      pending: \">= " + BORROWERS + "\"",
-        ""));
+    Path rules = HttpClientScenario.pendingRule(dir, RULE, name, BORROWERS);
     try (AgentJvm app = application().exportTo(receiver).property("spillway.rules", rules.toString()).start()) {
       app.awaitAgentStarted();
       HttpClientScenario.holdAllAndWait(app, SIZE, BORROWERS);
@@ -186,11 +176,15 @@ abstract class AbstractHttpClientPoolIT {
           "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(), "otel.metric.export.interval=200");
       assertThat(attach.exitCode).as("%s", attach).isZero();
       String name = expectedName();
+      String port = app.ask("ports", "PORTS").split(" ")[1];
       assertThat(app.ask("hold", "HELD")).isEqualTo("HELD " + SIZE);
       app.send("wait 1");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         MetricsView m = receiver.metrics();
-        assertThat(m.latest("http.client.open_connections", POOL_NAME, name, STATE, "active")).hasValue(SIZE);
+        // The pool's one route, with the attributes the HTTP conventions ask for.
+        assertThat(m.current("http.client.open_connections")).isEqualTo(Map.of(
+            AbstractHttpRoutesIT.route(name, port, "active"), (long) SIZE,
+            AbstractHttpRoutesIT.route(name, port, "idle"), 0L));
         assertThat(m.latest("http.client.connection.pending_requests", POOL_NAME, name)).hasValue(1);
         assertThat(m.latest("http.client.connection.max", POOL_NAME, name)).hasValue(SIZE);
       });

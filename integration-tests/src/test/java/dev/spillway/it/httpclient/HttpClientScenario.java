@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.spillway.it.apps.HttpClientApp;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Libraries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The steps of {@link HttpClientApp} every HTTP client test takes. */
@@ -25,6 +28,26 @@ final class HttpClientScenario {
     Libraries.pool("common", "slf4j").forEach(builder::classpath);
     Libraries.openTelemetry().forEach(builder::classpath);
     return builder;
+  }
+
+  /** Writes a rules file in {@code dir} with one rule on {@code pool}: refuse while {@code pending} leases wait. */
+  static Path pendingRule(Path dir, String rule, String pool, int pending) throws IOException {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, String.join("\n",
+        "rules:",
+        "  - name: " + rule,
+        "    target: pool",
+        "    match: \"" + pool + "\"",
+        "    when:",
+        "      pending: \">= " + pending + "\"",
+        ""));
+    return rules;
+  }
+
+  /** The application's factory class for {@code client}: the code that first uses the pool, so its name. */
+  static String factoryName(String client) {
+    return "dev.spillway.it.apps.httpclients." + Character.toUpperCase(client.charAt(0)) + client.substring(1)
+        + "Factory";
   }
 
   /**

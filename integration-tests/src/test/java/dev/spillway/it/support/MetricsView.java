@@ -103,6 +103,30 @@ public final class MetricsView {
     return values;
   }
 
+  /**
+   * The series of {@code name} in the latest collection (every point of one collection has its
+   * time), with their values: a series the agent stopped reporting is not among them.
+   */
+  public Map<Map<String, String>, Long> current(String name) {
+    long newest = 0;
+    for (Metric metric : spillwayMetrics()) {
+      List<NumberDataPoint> points = metric.hasSum() ? metric.getSum().getDataPointsList()
+          : metric.hasGauge() ? metric.getGauge().getDataPointsList() : List.of();
+      for (NumberDataPoint point : points) {
+        newest = Math.max(newest, point.getTimeUnixNano());
+      }
+    }
+    long collected = newest;
+    Map<Map<String, String>, NumberDataPoint> latest = latestNumberPoints(name);
+    Map<Map<String, String>, Long> values = new LinkedHashMap<>();
+    latest.forEach((attrs, point) -> {
+      if (point.getTimeUnixNano() == collected) {
+        values.put(attrs, point.getAsInt());
+      }
+    });
+    return values;
+  }
+
   /** The values of {@code key} across all series of {@code name}. */
   public Set<String> attributeValues(String name, String key) {
     Set<String> values = new TreeSet<>();

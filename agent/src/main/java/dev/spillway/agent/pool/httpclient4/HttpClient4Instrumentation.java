@@ -27,11 +27,19 @@ public final class HttpClient4Instrumentation implements TypeInstrumentation {
   static final String MANAGER = HttpClient4Adapter.MANAGER;
   static final String POOL = "org.apache.http.pool.AbstractConnPool";
   static final String STATS = "org.apache.http.pool.PoolStats";
+  static final String ROUTE = "org.apache.http.conn.routing.HttpRoute";
+  static final String HOST = "org.apache.http.HttpHost";
 
   private final LibraryCheck check = new LibraryCheck("Apache HttpClient 4.5", List.of(
       method(MANAGER, "leaseConnection", "java.util.concurrent.Future", "long", "java.util.concurrent.TimeUnit"),
       method(MANAGER, "getTotalStats"),
       method(MANAGER, "getDefaultMaxPerRoute"),
+      method(MANAGER, "getRoutes"),
+      method(MANAGER, "getStats", ROUTE),
+      method(ROUTE, "getTargetHost"),
+      method(HOST, "getSchemeName"),
+      method(HOST, "getHostName"),
+      method(HOST, "getPort"),
       field(MANAGER, "pool"),
       method(POOL, "isShutdown"),
       method(STATS, "getLeased"),

@@ -22,11 +22,14 @@ import net.bytebuddy.dynamic.DynamicType;
  * ({@code RealConnectionPool}) when it takes a new connection ({@code put}) or one comes back
  * ({@code connectionBecameIdle}). Everything else is read from their getters at collection.
  *
- * <p>Nothing is timed or refused. A call waits for a dispatcher slot only when enqueued, and the
- * wait ends on another thread ({@code promoteAndExecute}); a connection is never waited for. A
- * shedding rule could only refuse at {@code enqueue}, and OkHttp's own way to fail an enqueued call
- * is its callback's {@code onFailure} with an {@code InterruptedIOException} (what it does when its
- * executor refuses the call), which the agent would have to call itself: not done.
+ * <p>OkHttp's acquire is the dispatcher slot: a connection is never waited for (a call without an
+ * idle one opens one), but an enqueued call waits in the dispatcher under {@code maxRequests} and
+ * {@code maxRequestsPerHost}. That wait is timed from {@code enqueue$okhttp} to the call's
+ * {@code AsyncCall.executeOn}, where {@code promoteAndExecute} (on whichever thread) hands it its
+ * slot; a call promoted inside its own {@code enqueue} waited 0. A shedding rule refuses at
+ * {@code enqueue}, as OkHttp fails a call its executor refuses (see
+ * {@link OkHttpDispatcherAdapter#failedAsyncAcquire}). Blocking {@code execute} calls take no
+ * slot: found only.
  *
  * <p>The agent's own exporter uses a relocated copy of OkHttp, whose class names these are not
  * (see {@link OkHttpNames}).
@@ -44,16 +47,36 @@ public final class OkHttpInstrumentation implements TypeInstrumentation {
       method(OkHttpNames.CONNECTION_POOL, "connectionBecameIdle", OkHttpNames.CONNECTION),
       method(OkHttpNames.CONNECTION_POOL, "connectionCount"),
       method(OkHttpNames.CONNECTION_POOL, "idleConnectionCount"),
-      field(OkHttpNames.CONNECTION_POOL, "maxIdleConnections")));
+      field(OkHttpNames.CONNECTION_POOL, "maxIdleConnections"),
+      // By route: the pool's connections, their route and calls, the dispatcher's running calls.
+      field(OkHttpNames.CONNECTION_POOL, "connections"),
+      method(OkHttpNames.CONNECTION, "route"),
+      method(OkHttpNames.CONNECTION, "getCalls"),
+      method(OkHttpNames.DISPATCHER, "runningCalls"),
+      method(OkHttpNames.ROUTE, "address"),
+      method(OkHttpNames.ADDRESS, "url"),
+      method(OkHttpNames.HTTP_URL, "scheme"),
+      method(OkHttpNames.HTTP_URL, "host"),
+      method(OkHttpNames.HTTP_URL, "port"),
+      // The wait for a dispatcher slot, and a refusal as OkHttp's own.
+      method(OkHttpNames.ASYNC_CALL, "executeOn", "java.util.concurrent.ExecutorService"),
+      method(OkHttpNames.ASYNC_CALL, "getCall"),
+      field(OkHttpNames.ASYNC_CALL, "responseCallback"),
+      method(OkHttpNames.REAL_CALL, "noMoreExchanges$okhttp", "java.io.IOException"),
+      method(OkHttpNames.CALLBACK, "onFailure", OkHttpNames.CALL, "java.io.IOException")));
 
-  private final AsmVisitorWrapper dispatcher = new PoolAdvice(PoolHooks.OKHTTP_DISPATCHER).use()
-      .on(named("enqueue$okhttp").or(named("executed$okhttp")).and(takesArguments(1)));
+  private static final PoolAdvice DISPATCHER = new PoolAdvice(PoolHooks.OKHTTP_DISPATCHER);
+  private final AsmVisitorWrapper dispatcher = new AsmVisitorWrapper.Compound(
+      DISPATCHER.asyncAcquireOfArgument().on(named("enqueue$okhttp").and(takesArguments(1))),
+      DISPATCHER.use().on(named("executed$okhttp").and(takesArguments(1))));
+  private final AsmVisitorWrapper slotTaken = PoolAdvice.asyncAcquiredThis()
+      .on(named("executeOn").and(takesArguments(1)));
   private final AsmVisitorWrapper pool = new PoolAdvice(PoolHooks.OKHTTP_POOL).use()
       .on(named("put").or(named("connectionBecameIdle")).and(takesArguments(1)));
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(OkHttpNames.DISPATCHER, OkHttpNames.CONNECTION_POOL);
+    return Set.of(OkHttpNames.DISPATCHER, OkHttpNames.ASYNC_CALL, OkHttpNames.CONNECTION_POOL);
   }
 
   @Override
@@ -63,6 +86,8 @@ public final class OkHttpInstrumentation implements TypeInstrumentation {
 
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
-    return builder.visit(type.getName().equals(OkHttpNames.DISPATCHER) ? dispatcher : pool);
+    String name = type.getName();
+    return builder.visit(name.equals(OkHttpNames.DISPATCHER) ? dispatcher
+        : name.equals(OkHttpNames.ASYNC_CALL) ? slotTaken : pool);
   }
 }

@@ -13,6 +13,11 @@ final class OkHttpNames {
   static final String ASYNC_CALL = okhttp("internal.connection.RealCall$AsyncCall");
   static final String CONNECTION_POOL = okhttp("internal.connection.RealConnectionPool");
   static final String CONNECTION = okhttp("internal.connection.RealConnection");
+  static final String ROUTE = okhttp("Route");
+  static final String CALL = okhttp("Call");
+  static final String CALLBACK = okhttp("Callback");
+  static final String ADDRESS = okhttp("Address");
+  static final String HTTP_URL = okhttp("HttpUrl");
   /** The application's OkHttp, Okio and Kotlin: never the code that uses a pool. */
   static final String[] PACKAGES = {okhttp(""), String.join("", "ok", "io."), String.join("", "kot", "lin.")};
 

@@ -1,6 +1,7 @@
 package dev.spillway.it.apps.httpclients;
 
 import dev.spillway.it.apps.HttpClientApp;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.HttpGet;
@@ -28,6 +29,11 @@ public final class HttpClient4Factory implements HttpClientApp.Factory {
         } catch (Exception e) {
           done.accept(e);
         }
+      }
+
+      @Override
+      public void evictIdle() {
+        manager.closeIdleConnections(0, TimeUnit.MILLISECONDS);
       }
 
       @Override

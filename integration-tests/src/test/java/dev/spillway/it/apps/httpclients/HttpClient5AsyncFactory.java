@@ -1,6 +1,7 @@
 package dev.spillway.it.apps.httpclients;
 
 import dev.spillway.it.apps.HttpClientApp;
+import org.apache.hc.core5.util.TimeValue;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -45,6 +46,11 @@ public final class HttpClient5AsyncFactory implements HttpClientApp.Factory {
             done.accept(new IllegalStateException("cancelled"));
           }
         });
+      }
+
+      @Override
+      public void evictIdle() {
+        manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
       }
 
       @Override

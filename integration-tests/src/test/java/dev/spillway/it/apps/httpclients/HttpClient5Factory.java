@@ -1,6 +1,7 @@
 package dev.spillway.it.apps.httpclients;
 
 import dev.spillway.it.apps.HttpClientApp;
+import org.apache.hc.core5.util.TimeValue;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -30,6 +31,11 @@ public final class HttpClient5Factory implements HttpClientApp.Factory {
         } catch (Exception e) {
           done.accept(e);
         }
+      }
+
+      @Override
+      public void evictIdle() {
+        manager.closeIdle(TimeValue.ZERO_MILLISECONDS);
       }
 
       @Override

@@ -25,6 +25,8 @@ public final class OkHttpFactory implements HttpClientApp.Factory {
     dispatcher.setMaxRequestsPerHost(size);
     OkHttpClient client = new OkHttpClient.Builder().dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(size, 5, TimeUnit.MINUTES))
+        // Held requests wait for the test, not OkHttp's default 10 s read timeout (a loaded machine).
+        .readTimeout(timeoutMillis * 10L, TimeUnit.MILLISECONDS)
         .callTimeout(timeoutMillis * 10L, TimeUnit.MILLISECONDS).build();
     return new HttpClientApp.Client() {
       private boolean first = true;
@@ -56,6 +58,11 @@ public final class OkHttpFactory implements HttpClientApp.Factory {
             done.accept(null);
           }
         });
+      }
+
+      @Override
+      public void evictIdle() {
+        client.connectionPool().evictAll();
       }
 
       @Override
