@@ -6,6 +6,7 @@ import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.JdkWeaver;
+import dev.spillway.agent.install.LazyWeaver;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.jmx.Jmx;
@@ -44,7 +45,8 @@ import java.util.function.Consumer;
  *
  * <p>Start-up order: settings, the hooks and the rules, the JDK's bytecode (under {@code -javaagent}
  * by the {@code JdkWeaver}: the JDK classes the gate held go on, rewritten), Byte Buddy's (the
- * libraries' classes; everything after an attach or a background start), and then, the
+ * libraries' classes; everything after an attach or a background start; built by the first class
+ * it rewrites, see {@code LazyWeaver}), and then, the
  * application running meanwhile, the SDK, which receives what was measured before it. Any failure leaves the application running as it was, with one line saying
  * what went wrong.
  *
@@ -160,7 +162,11 @@ public final class Agent implements AgentMXBean {
         ? null : jdkWeaver();
     if (jdk != null) {
       // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
-      gate.openEarly(jdk, jdk.typeNames());
+      Set<String> answered = new HashSet<>(jdk.typeNames());
+      for (Family family : families) {
+        answered.addAll(family.unchangedAtLoad());
+      }
+      gate.openEarly(jdk, answered);
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
     for (Family family : families) {
@@ -170,7 +176,8 @@ public final class Agent implements AgentMXBean {
     if (instrumentations.isEmpty()) {
       gate.close(inst);
     } else {
-      weaver = AgentInstaller.weaver(instrumentations);
+      // Byte Buddy is built by the first class it rewrites: under -javaagent, often never.
+      weaver = new LazyWeaver(instrumentations);
       // Told before the gate opens (no class then loads past its choice) and after (the gate may
       // have let a class through meanwhile, late or in background start-up).
       for (Family family : families) {
