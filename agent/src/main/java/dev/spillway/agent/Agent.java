@@ -72,7 +72,8 @@ public final class Agent implements AgentMXBean {
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
-  private final List<TypeInstrumentation> instrumentations = new ArrayList<>();
+  /** Byte Buddy's side, made when first needed; null when no family is on. */
+  private LazyWeaver weaver;
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
@@ -169,15 +170,17 @@ public final class Agent implements AgentMXBean {
       gate.openEarly(jdk, answered);
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
-    for (Family family : families) {
-      instrumentations.add(family.instrumentation());
-    }
-    ClassFileTransformer weaver = null;
-    if (instrumentations.isEmpty()) {
+    if (families.isEmpty()) {
       gate.close(inst);
     } else {
-      // Byte Buddy is built by the first class it rewrites: under -javaagent, often never.
-      weaver = new LazyWeaver(instrumentations);
+      // Byte Buddy and the families' advice are made for the first class they rewrite: under
+      // -javaagent, often never.
+      weaver = new LazyWeaver(this::instrumentations);
+      if (jdk == null) {
+        // Attached or in the background: everything goes through Byte Buddy, built here, on the
+        // agent's thread, before any class can come through the gate.
+        weaver.weaver();
+      }
       // Told before the gate opens (no class then loads past its choice) and after (the gate may
       // have let a class through meanwhile, late or in background start-up).
       for (Family family : families) {
@@ -188,7 +191,7 @@ public final class Agent implements AgentMXBean {
       for (Family family : families) {
         family.loadedUnwoven(before);
       }
-      AgentInstaller.retransformUnwoven(inst, gate, instrumentations);
+      AgentInstaller.retransformUnwoven(inst, gate, weaver);
       for (Family family : families) {
         family.discover(inst, before);
       }
@@ -204,7 +207,7 @@ public final class Agent implements AgentMXBean {
       AgentInstaller.weaveAhead(jdk, gate, jdk.typeNames());
     } else if (weaver != null) {
       Set<String> rewritten = new HashSet<>();
-      for (TypeInstrumentation instrumentation : instrumentations) {
+      for (TypeInstrumentation instrumentation : weaver.instrumentations()) {
         rewritten.addAll(instrumentation.typeNames());
       }
       AgentInstaller.weaveAhead(weaver, gate, rewritten);
@@ -237,6 +240,15 @@ public final class Agent implements AgentMXBean {
     System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": " + summary);
+  }
+
+  /** What the families rewrite with Byte Buddy, and how: its advice is built here. */
+  private List<TypeInstrumentation> instrumentations() {
+    List<TypeInstrumentation> all = new ArrayList<>();
+    for (Family family : families) {
+      all.add(family.instrumentation());
+    }
+    return all;
   }
 
   /**
@@ -347,7 +359,7 @@ public final class Agent implements AgentMXBean {
       family.stop();
     }
     gate.close(inst);
-    boolean restored = AgentInstaller.restore(inst, gate, instrumentations) == 0;
+    boolean restored = weaver == null || AgentInstaller.restore(inst, gate, weaver) == 0;
     housekeeper.stop();
     ruleReader.stop();
     rules.stop();
