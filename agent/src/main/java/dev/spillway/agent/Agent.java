@@ -176,9 +176,10 @@ public final class Agent implements AgentMXBean {
       // Byte Buddy and the families' advice are made for the first class they rewrite: under
       // -javaagent, often never.
       weaver = new LazyWeaver(this::instrumentations);
-      if (jdk == null) {
-        // Attached or in the background: everything goes through Byte Buddy, built here, on the
-        // agent's thread, before any class can come through the gate.
+      if (jdk == null || libraryOnClassPath()) {
+        // Attached or in the background, everything goes through Byte Buddy; a library on the
+        // class path will likely need it. Built here, then, on the agent's thread, while the
+        // application starts, before any class can come through the gate.
         weaver.weaver();
       }
       // Told before the gate opens (no class then loads past its choice) and after (the gate may
@@ -240,6 +241,24 @@ public final class Agent implements AgentMXBean {
     System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": " + summary);
+  }
+
+  /**
+   * Whether a library class that Byte Buddy rewrites is on the application's class path. Those
+   * of nested jars (a Spring Boot jar) or of other class loaders (a servlet container) are not
+   * seen: Byte Buddy is then built when the first of them loads.
+   */
+  private boolean libraryOnClassPath() {
+    try {
+      for (String name : gate.typeNames()) {
+        if (!name.startsWith("java.") && ClassLoader.getSystemResource(name.replace('.', '/') + ".class") != null) {
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      AgentLog.debug("could not look for libraries on the class path", e);
+    }
+    return false;
   }
 
   /** What the families rewrite with Byte Buddy, and how: its advice is built here. */
