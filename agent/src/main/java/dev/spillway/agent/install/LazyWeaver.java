@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Byte Buddy's weaver and the instrumentations it weaves (their advice), made when the first class
- * it rewrites comes: under {@code -javaagent} the JDK's classes have their own weaver
- * ({@link JdkWeaver}), and a program that never loads a library Spillway rewrites (a pool, Tomcat's
- * or Jetty's executor, a virtual thread) never loads Byte Buddy's advice machinery either: some
- * 500 classes, and measured on a small program about 19 MiB of peak memory and a quarter of the
- * agent's start-up CPU.
+ * Byte Buddy's weaver and the instrumentations it weaves (their advice), made when first needed:
+ * under {@code -javaagent} the JDK's classes have their own weaver ({@link JdkWeaver}), and a
+ * program that never loads a library Spillway rewrites (a pool, Tomcat's or Jetty's executor, a
+ * virtual thread) never loads Byte Buddy's advice machinery either: about a thousand classes, and
+ * measured on a small program some 20 MiB of peak memory and a quarter of the agent's start-up
+ * CPU. The agent asks for it at start, on its own thread, when it needs it at once (attach,
+ * background start, a library on the class path); otherwise the first class it rewrites does.
  *
  * <p>Only the gate calls it, and only for the classes it rewrites, so the first call is such a
  * class. That call builds on the thread that loads the class, which waits for it just as it would
