@@ -244,13 +244,24 @@ public final class Agent implements AgentMXBean {
   }
 
   /**
-   * Whether a library class that Byte Buddy rewrites is on the application's class path. Those
-   * of nested jars (a Spring Boot jar) or of other class loaders (a servlet container) are not
-   * seen: Byte Buddy is then built when the first of them loads.
+   * Launchers that load the application from nested jars or class loaders of their own, where
+   * the libraries cannot be looked for: Spring Boot's (3.2 and before), Tomcat's, Jetty's, JBoss
+   * Modules' (WildFly).
+   */
+  private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
+      "org.springframework.boot.loader.JarLauncher", "org.apache.catalina.startup.Bootstrap",
+      "org.eclipse.jetty.start.Main", "org.jboss.modules.Main");
+
+  /**
+   * Whether a library class that Byte Buddy rewrites is on the application's class path, or a
+   * launcher that hides the libraries (then one likely is there). Otherwise (a library in another
+   * class loader) Byte Buddy is built when the first of them loads.
    */
   private boolean libraryOnClassPath() {
     try {
-      for (String name : gate.typeNames()) {
+      List<String> names = new ArrayList<>(LAUNCHERS);
+      names.addAll(gate.typeNames());
+      for (String name : names) {
         if (!name.startsWith("java.") && ClassLoader.getSystemResource(name.replace('.', '/') + ".class") != null) {
           return true;
         }
