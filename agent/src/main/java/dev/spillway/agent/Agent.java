@@ -6,6 +6,7 @@ import dev.spillway.agent.control.ControlServer;
 import dev.spillway.agent.executor.ExecutorFamily;
 import dev.spillway.agent.install.AgentInstaller;
 import dev.spillway.agent.install.JdkWeaver;
+import dev.spillway.agent.install.LazyWeaver;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.jmx.Jmx;
@@ -45,7 +46,8 @@ import java.util.function.Consumer;
  *
  * <p>Start-up order: settings, the hooks and the rules, the JDK's bytecode (under {@code -javaagent}
  * by the {@code JdkWeaver}: the JDK classes the gate held go on, rewritten), Byte Buddy's (the
- * libraries' classes; everything after an attach or a background start), and then, the
+ * libraries' classes; everything after an attach or a background start; built by the first class
+ * it rewrites, see {@code LazyWeaver}), and then, the
  * application running meanwhile, the SDK, which receives what was measured before it. Any failure leaves the application running as it was, with one line saying
  * what went wrong.
  *
@@ -71,7 +73,8 @@ public final class Agent implements AgentMXBean {
   private final RuleEngine rules = new RuleEngine();
   private final Jmx jmx = new Jmx();
   private final List<Family> families = new ArrayList<>();
-  private final List<TypeInstrumentation> instrumentations = new ArrayList<>();
+  /** Byte Buddy's side, made when first needed; null when no family is on. */
+  private LazyWeaver weaver;
   private final Consumer<String> control = this::reconfigure;
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile RuleWatcher watcher;
@@ -161,17 +164,25 @@ public final class Agent implements AgentMXBean {
         ? null : jdkWeaver();
     if (jdk != null) {
       // Hooks and rules are in place: the JDK's classes go on now, Byte Buddy is built after.
-      gate.openEarly(jdk, jdk.typeNames());
+      Set<String> answered = new HashSet<>(jdk.typeNames());
+      for (Family family : families) {
+        answered.addAll(family.unchangedAtLoad());
+      }
+      gate.openEarly(jdk, answered);
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
     }
-    for (Family family : families) {
-      instrumentations.add(family.instrumentation());
-    }
-    ClassFileTransformer weaver = null;
-    if (instrumentations.isEmpty()) {
+    if (families.isEmpty()) {
       gate.close(inst);
     } else {
-      weaver = AgentInstaller.weaver(instrumentations);
+      // Byte Buddy and the families' advice are made for the first class they rewrite: under
+      // -javaagent, often never.
+      weaver = new LazyWeaver(this::instrumentations);
+      if (jdk == null || libraryOnClassPath()) {
+        // Attached or in the background, everything goes through Byte Buddy; a library on the
+        // class path will likely need it. Built here, then, on the agent's thread, while the
+        // application starts, before any class can come through the gate.
+        weaver.weaver();
+      }
       // Told before the gate opens (no class then loads past its choice) and after (the gate may
       // have let a class through meanwhile, late or in background start-up).
       for (Family family : families) {
@@ -182,7 +193,7 @@ public final class Agent implements AgentMXBean {
       for (Family family : families) {
         family.loadedUnwoven(before);
       }
-      AgentInstaller.retransformUnwoven(inst, gate, instrumentations);
+      AgentInstaller.retransformUnwoven(inst, gate, weaver);
       for (Family family : families) {
         family.discover(inst, before);
       }
@@ -198,7 +209,7 @@ public final class Agent implements AgentMXBean {
       AgentInstaller.weaveAhead(jdk, gate, jdk.typeNames());
     } else if (weaver != null) {
       Set<String> rewritten = new HashSet<>();
-      for (TypeInstrumentation instrumentation : instrumentations) {
+      for (TypeInstrumentation instrumentation : weaver.instrumentations()) {
         rewritten.addAll(instrumentation.typeNames());
       }
       AgentInstaller.weaveAhead(weaver, gate, rewritten);
@@ -231,6 +242,44 @@ public final class Agent implements AgentMXBean {
     System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": " + summary);
+  }
+
+  /**
+   * Launchers that load the application from nested jars or class loaders of their own, where
+   * the libraries cannot be looked for: Spring Boot's (3.2 and before), Tomcat's, Jetty's, JBoss
+   * Modules' (WildFly).
+   */
+  private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
+      "org.springframework.boot.loader.JarLauncher", "org.apache.catalina.startup.Bootstrap",
+      "org.eclipse.jetty.start.Main", "org.jboss.modules.Main");
+
+  /**
+   * Whether a library class that Byte Buddy rewrites is on the application's class path, or a
+   * launcher that hides the libraries (then one likely is there). Otherwise (a library in another
+   * class loader) Byte Buddy is built when the first of them loads.
+   */
+  private boolean libraryOnClassPath() {
+    try {
+      List<String> names = new ArrayList<>(LAUNCHERS);
+      names.addAll(gate.typeNames());
+      for (String name : names) {
+        if (!name.startsWith("java.") && ClassLoader.getSystemResource(name.replace('.', '/') + ".class") != null) {
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      AgentLog.debug("could not look for libraries on the class path", e);
+    }
+    return false;
+  }
+
+  /** What the families rewrite with Byte Buddy, and how: its advice is built here. */
+  private List<TypeInstrumentation> instrumentations() {
+    List<TypeInstrumentation> all = new ArrayList<>();
+    for (Family family : families) {
+      all.add(family.instrumentation());
+    }
+    return all;
   }
 
   /**
@@ -343,7 +392,7 @@ public final class Agent implements AgentMXBean {
       family.stop();
     }
     gate.close(inst);
-    boolean restored = AgentInstaller.restore(inst, gate, instrumentations) == 0;
+    boolean restored = weaver == null || AgentInstaller.restore(inst, gate, weaver) == 0;
     housekeeper.stop();
     ruleReader.stop();
     rules.stop();

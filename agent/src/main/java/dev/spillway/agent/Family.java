@@ -31,6 +31,15 @@ public interface Family extends StatusSource {
     return List.of();
   }
 
+  /**
+   * JDK classes of {@link #instrumentation} that stay as they are under {@code -javaagent} (binary
+   * names): the {@link JdkWeaver} answers for them, leaving them unchanged, and Byte Buddy is not
+   * built for them.
+   */
+  default Set<String> unchangedAtLoad() {
+    return Set.of();
+  }
+
   /** The {@link JdkWeaver} rewrote that class (binary name). */
   default void rewritten(String typeName) {
   }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whole-process start-up cost: the example {@code Hello} (one executor, one task) run again and
- * again without and with the agent, alternating, so that both see the same machine. Reports the
- * median wall time and peak RSS of each, and how long the agent took to be ready in the
- * background (from its start-up line, in a run long enough to see it).
+ * Whole-process start-up cost: the example {@code Hello} (one executor, one task, export off) run
+ * again and again without and with the agent, alternating, so that both see the same machine;
+ * then, fewer times, {@code HoldUntilStarted}, held until the agent is fully started and 3 s more
+ * while it exports every second to a closed port: its peak RSS is the agent's memory once up.
+ * Reports the median wall time and peak RSS of each.
  *
  * <pre>java -cp ... dev.spillway.bench.StartupBenchmark [runs]</pre>
  */
@@ -24,14 +25,27 @@ public final class StartupBenchmark {
     String examples = new File(System.getProperty("spillway.examples.jar")).getAbsolutePath();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+    List<String> exportOff = List.of("-Dotel.metrics.exporter=none", "-Dotel.traces.exporter=none");
+    compare("start-up of Hello", runs, gnuTime, java, examples, agent, exportOff,
+        List.of("dev.spillway.examples.Hello"), List.of("dev.spillway.examples.Hello"));
+    // Every second to a port nobody listens on: the exporter runs, and fails fast.
+    List<String> exportClosed = List.of("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9",
+        "-Dotel.metric.export.interval=1000");
+    compare("HoldUntilStarted, agent fully up", Math.max(3, runs / 3), gnuTime, java, examples, agent, exportClosed,
+        List.of("dev.spillway.examples.HoldUntilStarted", "3000", "--no-agent"),
+        List.of("dev.spillway.examples.HoldUntilStarted", "3000"));
+  }
 
+  /** {@code runs} alternating runs of the program without and with the agent, and one table. */
+  private static void compare(String title, int runs, boolean gnuTime, String java, String examples, String agent,
+      List<String> agentProperties, List<String> plainProgram, List<String> agentProgram) throws Exception {
     List<Double> plainSeconds = new ArrayList<>();
     List<Double> agentSeconds = new ArrayList<>();
     List<Long> plainRss = new ArrayList<>();
     List<Long> agentRss = new ArrayList<>();
     for (int i = 0; i < runs + 1; i++) {
-      Sample plain = run(gnuTime, java, examples, null);
-      Sample withAgent = run(gnuTime, java, examples, agent);
+      Sample plain = run(gnuTime, java, examples, null, List.of(), plainProgram);
+      Sample withAgent = run(gnuTime, java, examples, agent, agentProperties, agentProgram);
       if (i == 0) {
         continue; // warm the file cache
       }
@@ -43,7 +57,7 @@ public final class StartupBenchmark {
     double p = median(plainSeconds);
     double a = median(agentSeconds);
     System.out.println();
-    System.out.println("| start-up of Hello (" + runs + " runs each) | median wall time | median peak RSS |");
+    System.out.println("| " + title + " (" + runs + " runs each) | median wall time | median peak RSS |");
     System.out.println("|---|---|---|");
     System.out.println(String.format(Locale.ROOT, "| no agent | %.3f s | %s |", p, rss(plainRss)));
     System.out.println(String.format(Locale.ROOT, "| agent | %.3f s (%+.3f s, ×%.2f) | %s |", a, a - p, a / p,
@@ -60,7 +74,8 @@ public final class StartupBenchmark {
     }
   }
 
-  private static Sample run(boolean gnuTime, String java, String examples, String agent) throws Exception {
+  private static Sample run(boolean gnuTime, String java, String examples, String agent,
+      List<String> agentProperties, List<String> program) throws Exception {
     List<String> command = new ArrayList<>();
     Path rssFile = Files.createTempFile("rss", ".txt");
     if (gnuTime) {
@@ -69,10 +84,10 @@ public final class StartupBenchmark {
     command.add(java);
     if (agent != null) {
       command.add("-javaagent:" + agent);
-      command.add("-Dotel.metrics.exporter=none");
-      command.add("-Dotel.traces.exporter=none");
+      command.addAll(agentProperties);
     }
-    command.addAll(Arrays.asList("-cp", examples, "dev.spillway.examples.Hello"));
+    command.addAll(Arrays.asList("-cp", examples));
+    command.addAll(program);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("SPILLWAY_"));

@@ -171,6 +171,12 @@ public final class ExecutorFamily implements Family {
     return ExecutorInstrumentation.rewrittenAtLoad();
   }
 
+  /** The JDK's rejection policies: rewritten only for an observed executor, never under {@code -javaagent}. */
+  @Override
+  public Set<String> unchangedAtLoad() {
+    return ExecutorInstrumentation.POLICIES;
+  }
+
   @Override
   public void rewritten(String typeName) {
     if (typeName.equals(ExecutorInstrumentation.EXECUTOR)) {

@@ -108,12 +108,17 @@ public final class AgentInstaller {
 
   /**
    * Retransforms, through the gate, the loaded classes it rewrites but could not hold: those
-   * loaded before it, or while the weaver was late ({@link WeavingGate#unwoven}).
+   * loaded before it, or while the weaver was late ({@link WeavingGate#unwoven}). None: the
+   * instrumentations are not made for it.
    */
-  public static int retransformUnwoven(Instrumentation inst, WeavingGate gate,
-      List<TypeInstrumentation> instrumentations) {
+  public static int retransformUnwoven(Instrumentation inst, WeavingGate gate, LazyWeaver weaver) {
+    Set<String> unwoven = gate.unwoven();
+    if (unwoven.isEmpty()) {
+      return 0;
+    }
+    List<TypeInstrumentation> instrumentations = weaver.instrumentations();
     Set<String> names = new HashSet<>();
-    for (String name : gate.unwoven()) {
+    for (String name : unwoven) {
       if (retransforms(instrumentations, name, false)) {
         names.add(name);
       }
@@ -125,8 +130,8 @@ public final class AgentInstaller {
    * After the gate is closed: gives every class it rewrote its original bytecode back, except
    * those that must never be retransformed ({@link TypeInstrumentation#retransforms}).
    */
-  public static int restore(Instrumentation inst, WeavingGate gate,
-      List<TypeInstrumentation> instrumentations) {
+  public static int restore(Instrumentation inst, WeavingGate gate, LazyWeaver weaver) {
+    List<TypeInstrumentation> instrumentations = weaver.instrumentations();
     Set<String> all = new HashSet<>();
     for (Class<?> type : inst.getAllLoadedClasses()) {
       // One woven with fields of ours stays: its original bytecode lacks them.

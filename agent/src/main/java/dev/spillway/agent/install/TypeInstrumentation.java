@@ -6,8 +6,11 @@ import net.bytebuddy.dynamic.DynamicType;
 
 /**
  * The bytecode side of one instrumented family: which classes it rewrites, by exact name, and the
- * advice it weaves into them. Advice is built when the instrumentation is constructed, never while
- * a class is being transformed (that can load the class being defined).
+ * advice it weaves into them. Advice is built when the instrumentation is constructed: under
+ * {@code -javaagent}, by the first class Byte Buddy rewrites, during its transformation (see
+ * {@link LazyWeaver}). So the advice classes' signatures name only the JDK types loaded long
+ * before any of them ({@code Object}, {@code Thread}, {@code Throwable}, primitives): a type they
+ * named would be loaded then, and the class being defined cannot be.
  */
 public interface TypeInstrumentation {
 

@@ -4,6 +4,9 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +34,7 @@ public final class Launcher {
       return;
     }
     boolean background = "background".equals(startupMode(args));
-    WeavingGate gate = WeavingGate.register(inst, WovenTypes.NAMES, background ? 0 : WeavingGate.MAX_HOLD_MILLIS);
+    WeavingGate gate = WeavingGate.register(inst, heldTypes(args), background ? 0 : WeavingGate.MAX_HOLD_MILLIS);
     boolean loadedBefore = !background && gate.anyLoadedBefore();
     Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Starter(args, inst, jar, gate), "spillway-init");
     gate.builtBy(thread);
@@ -43,22 +46,48 @@ public final class Launcher {
 
   /** {@code spillway.startup} as the agent's configuration resolves it: argument, property, environment. */
   static String startupMode(String args) {
+    String value = setting(args, "startup");
+    return value == null ? "complete" : value;
+  }
+
+  /**
+   * The classes the gate holds: {@code java.lang.VirtualThread} only when virtual threads are
+   * counted ({@code spillway.vthread.enabled}, off by default). The JVM loads that class before any
+   * agent, so held it would always count as loaded unwoven, and retransforming it (with nothing to
+   * weave) would build Byte Buddy at every start on JDK 21+.
+   */
+  static Set<String> heldTypes(String args) {
+    if ("true".equals(setting(args, "vthread.enabled"))) {
+      return WovenTypes.NAMES;
+    }
+    Set<String> held = new HashSet<>(WovenTypes.NAMES);
+    held.remove(WovenTypes.VIRTUAL_THREAD);
+    return held;
+  }
+
+  /**
+   * The value of {@code spillway.<key>} as the agent's configuration resolves it (argument,
+   * property, environment), trimmed and in lower case; null when unset. Read here, before any
+   * configuration class loads: the agent's configuration validates and documents it.
+   */
+  private static String setting(String args, String key) {
     String value = null;
     if (args != null) {
       for (String part : args.split(",")) {
-        String item = part.trim();
-        if (item.startsWith("startup=") || item.startsWith("spillway.startup=")) {
-          value = item.substring(item.indexOf('=') + 1).trim();
+        int eq = part.indexOf('=');
+        String name = eq > 0 ? part.substring(0, eq).trim() : "";
+        if (name.equals(key) || name.equals("spillway." + key)) {
+          value = part.substring(eq + 1);
         }
       }
     }
     if (value == null) {
-      value = System.getProperty("spillway.startup");
+      value = System.getProperty("spillway." + key);
     }
     if (value == null) {
-      value = System.getenv("SPILLWAY_STARTUP");
+      value = System.getenv("SPILLWAY_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
-    return value == null ? "complete" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    return value == null ? null : value.trim().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -68,7 +97,7 @@ public final class Launcher {
    */
   public static void agentmain(String args, Instrumentation inst, File jar) throws Exception {
     Throwable[] failure = new Throwable[1];
-    WeavingGate gate = WeavingGate.register(inst, WovenTypes.NAMES, WeavingGate.MAX_HOLD_MILLIS);
+    WeavingGate gate = WeavingGate.register(inst, heldTypes(args), WeavingGate.MAX_HOLD_MILLIS);
     Thread thread = dev.spillway.bootstrap.AgentThreads.newThread(new Runnable() {
       @Override
       public void run() {

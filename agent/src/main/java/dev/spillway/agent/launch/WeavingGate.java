@@ -164,6 +164,15 @@ public final class WeavingGate implements ClassFileTransformer {
     inst.removeTransformer(this);
   }
 
+  /** Binary names of the classes this gate holds. */
+  public Set<String> typeNames() {
+    List<String> names = new ArrayList<>(internalNames.size());
+    for (String name : internalNames) {
+      names.add(name.replace('/', '.'));
+    }
+    return Set.copyOf(names);
+  }
+
   /** Whether this gate rewrites the class of that binary name. */
   public boolean rewrites(String binaryName) {
     return internalNames.contains(binaryName.replace('.', '/'));

@@ -10,6 +10,9 @@ import java.util.Set;
  */
 final class WovenTypes {
 
+  /** Rewritten only when virtual threads are counted: see {@code Launcher.heldTypes}. */
+  static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
+
   static final Set<String> NAMES = Set.of(
       // HTTP client pools; OkHttp's names joined at run time, as in pool/okhttp/OkHttpNames
       "org.apache.hc.client5.http.impl.classic.InternalExecRuntime",
@@ -34,7 +37,7 @@ final class WovenTypes {
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",
       // virtual threads (JDK 21+)
-      "java.lang.VirtualThread",
+      WovenTypes.VIRTUAL_THREAD,
       // blocking queues
       "java.util.AbstractQueue",
       "java.util.concurrent.ArrayBlockingQueue",

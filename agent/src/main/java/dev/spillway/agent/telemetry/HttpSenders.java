@@ -14,7 +14,8 @@ import java.util.List;
  * in its {@code http.client.*} metrics, and our relocated SDK cannot set that agent's
  * "suppress instrumentation" context, whose classes are its own. It matches OkHttp by its
  * {@code okhttp3} package, which ours is not in. The JDK client stays the default: it starts
- * faster and loads less (no Kotlin runtime).
+ * faster and loads less (no Kotlin runtime), and for an {@code http://} endpoint no TLS either
+ * ({@link CleartextSenders}).
  */
 final class HttpSenders implements ComponentLoader {
 
@@ -55,7 +56,7 @@ final class HttpSenders implements ComponentLoader {
     List<T> chosen = new ArrayList<>(1);
     for (T provider : all) {
       if (provider.getClass().getName().contains(wanted)) {
-        chosen.add(provider);
+        chosen.add(otelAgent ? provider : type.cast(new CleartextSenders((HttpSenderProvider) provider)));
       }
     }
     return chosen;
