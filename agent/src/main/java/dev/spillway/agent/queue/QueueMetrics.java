@@ -5,7 +5,9 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -75,15 +77,24 @@ final class QueueMetrics {
       ObservableLongMeasurement enqueued, ObservableLongMeasurement dequeued,
       ObservableLongMeasurement rejected) {
     Map<QueueSeries, Totals> totals = new HashMap<>();
+    Set<QueueSeries> justBuilt = new HashSet<>();
+    long now = System.nanoTime();
     for (QueueTracker tracker : registry.live()) {
       BlockingQueue<?> queue = tracker.queue();
       QueueSeries series = tracker.series;
       if (queue == null || series == null) {
         continue;
       }
+      if (tracker.justBuilt(now, queue)) {
+        justBuilt.add(series);
+        continue;
+      }
       totals.computeIfAbsent(series, s -> new Totals()).add(tracker, queue);
     }
     for (QueueSeries series : registry.series()) {
+      if (!totals.containsKey(series) && justBuilt.contains(series) && series.countedNothing()) {
+        continue; // only queues built moments ago: see QueueTracker.justBuilt
+      }
       Totals t = totals.getOrDefault(series, new Totals());
       size.record(t.size, series.attributes);
       if (t.members > 0 && !t.unbounded) {

@@ -36,6 +36,9 @@ final class QueueTracker {
   volatile boolean details;
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
+  /** How long a queue built moments ago, and untouched, waits for its first report: see {@link #justBuilt}. */
+  static final long JUST_BUILT_NANOS = 500_000_000L;
+  private final long registeredNanos;
   final LongAdder enqueued = new LongAdder();
   final LongAdder dequeued = new LongAdder();
   final Refusals refusals = new Refusals();
@@ -47,6 +50,7 @@ final class QueueTracker {
   volatile long capacity = QueueCapacity.UNKNOWN;
 
   QueueTracker(BlockingQueue<?> queue, String site, Sampler sampler, boolean jdkOwned) {
+    this.registeredNanos = System.nanoTime();
     this.queue = new WeakReference<>(queue);
     this.jdkOwned = jdkOwned;
     this.type = queue.getClass().getName();
@@ -56,7 +60,18 @@ final class QueueTracker {
         || queue instanceof LinkedBlockingDeque || queue instanceof SynchronousQueue;
   }
 
+  /**
+   * Registered moments ago and untouched since: perhaps an executor's work queue whose executor
+   * is still being built (it claims the queue in its own constructor, after the queue's), which
+   * must never show as a queue of its own. An idle queue is reported from the next collection.
+   */
+  boolean justBuilt(long now, BlockingQueue<?> queue) {
+    return now - registeredNanos < JUST_BUILT_NANOS && enqueued.sum() == 0 && refusals.isEmpty()
+        && queue.isEmpty();
+  }
+
   private QueueTracker() {
+    this.registeredNanos = 0;
     this.queue = new WeakReference<>(null);
     this.type = "";
     this.site = "";

@@ -23,6 +23,9 @@ public final class WovenFieldsApp {
   public static void main(String[] args) throws Exception {
     Scenario.await("go");
     LinkedBlockingQueue<Runnable> work = newWorkQueue();
+    // Built apart from its executor across an export (every 200 ms in the test): it must not show
+    // as a queue of its own meanwhile.
+    Thread.sleep(300);
     ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, work,
         runnable -> new Thread(runnable, "fields-worker"));
     SynchronousQueue<Runnable> handoff = newHandoff();
