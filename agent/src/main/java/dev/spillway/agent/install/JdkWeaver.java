@@ -2,6 +2,7 @@ package dev.spillway.agent.install;
 
 import dev.spillway.agent.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.reflect.Field;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,10 +76,6 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /** {@code bytes} with the advice of {@code methods} woven in. */
-  static byte[] weave(String className, byte[] bytes, List<WovenMethod> methods) {
-    return weave(className, bytes, methods, true);
-  }
-
   /**
    * Whether that loaded class has the fields this weaver adds ({@link MethodCode#UNOBSERVED},
    * {@link MethodCode#STATE}): it was woven here as it loaded. Its original bytecode, without them,
@@ -86,7 +83,7 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   public static boolean declaresAgentFields(Class<?> type) {
     try {
-      for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+      for (Field field : type.getDeclaredFields()) {
         if (field.getName().equals(MethodCode.UNOBSERVED) || field.getName().equals(MethodCode.STATE)) {
           return true;
         }

@@ -12,6 +12,7 @@ import dev.spillway.agent.util.Plumbing;
 import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.lang.StackWalker.StackFrame;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -164,7 +165,7 @@ final class QueueRegistry {
     }
     // A JDK class no application can name is a part of another JDK object: JDK 25's
     // SynchronousQueue holds its waiters in a SynchronousQueue$Transferer, a LinkedTransferQueue.
-    if (JdkCode.isJdk(object.getClass()) && !java.lang.reflect.Modifier.isPublic(object.getClass().getModifiers())) {
+    if (JdkCode.isJdk(object.getClass()) && !Modifier.isPublic(object.getClass().getModifiers())) {
       return QueueTracker.IGNORED;
     }
     // The JDK's own queues (made by JDK code, or of a JDK-internal class): wildcards pass them by.

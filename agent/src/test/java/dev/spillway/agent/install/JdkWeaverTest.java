@@ -96,7 +96,7 @@ class JdkWeaverTest {
     List<WovenMethod> methods = List.of(new WovenMethod("java.util.concurrent.ArrayBlockingQueue",
         Set.of("size"), 0, Object.class, undeclared));
     assertThatThrownBy(() -> JdkWeaver.weave("java/util/concurrent/ArrayBlockingQueue",
-        original("java.util.concurrent.ArrayBlockingQueue"), methods))
+        original("java.util.concurrent.ArrayBlockingQueue"), methods, true))
         .hasMessageContaining("no local started");
   }
 
