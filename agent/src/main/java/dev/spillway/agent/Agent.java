@@ -231,6 +231,7 @@ public final class Agent implements AgentMXBean {
     if (config.get(Settings.JMX_ENABLED)) {
       jmx.register(Rules.OBJECT_NAME, rulesBean);
       jmx.register(OBJECT_NAME, this);
+      housekeeper.add(jmx::registerIfServerUp);
     }
     if (config.get(Settings.CONTROL_ENABLED)) {
       controlServer = ControlServer.open(this, rulesBean);

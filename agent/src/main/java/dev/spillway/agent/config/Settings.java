@@ -140,7 +140,9 @@ public final class Settings {
 
   public static final Setting<Boolean> JMX_ENABLED = Setting.flag("spillway.jmx.enabled", true,
       "Registers the `dev.spillway` MBeans (rules, status) in the platform MBean server, for JConsole and"
-          + " VisualVM (the command line does not use them).");
+          + " VisualVM (the command line does not use them), within a second of that server's start: the agent"
+          + " never starts it, whoever does (the application, `com.sun.management.jmxremote`, a JMX client"
+          + " attaching).");
 
   public static final Setting<Boolean> CONTROL_ENABLED = Setting.flag("spillway.control.enabled", true,
       "Opens the command line's control channel: a Unix domain socket in a directory only this JVM's OS user"
