@@ -26,7 +26,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The JDK sender for an {@code http://} endpoint, without TLS. The JDK's {@code HttpClient} sets up
+ * An {@code http://} endpoint without a proxy gets the agent's own small sender
+ * ({@link CleartextHttpSender}); otherwise the JDK sender, for an {@code http://} endpoint (through
+ * a proxy) without TLS. The JDK's {@code HttpClient} sets up
  * the default TLS context when it is built, whatever it will connect to: some 400 classes of the
  * JDK's TLS and certificate code, and every trusted certificate parsed, several MiB of memory for a
  * collector spoken to in clear text. Given a context of its own, it does not. That context refuses
@@ -45,6 +47,9 @@ final class CleartextSenders implements HttpSenderProvider {
   public HttpSender createSender(HttpSenderConfig config) {
     boolean cleartext = config.getSslContext() == null && config.getEndpoint() != null
         && "http".equalsIgnoreCase(config.getEndpoint().getScheme());
+    if (cleartext && config.getProxyOptions() == null && config.getEndpoint().getHost() != null) {
+      return new CleartextHttpSender(config);
+    }
     return delegate.createSender(cleartext ? new WithoutTls(config) : config);
   }
 
