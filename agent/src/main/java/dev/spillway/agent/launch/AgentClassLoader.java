@@ -34,6 +34,8 @@ final class AgentClassLoader extends ClassLoader {
 
   private static final String PREFIX = "inst/";
   private static final String CLASS_DATA = ".classdata";
+  private static final String OWN_AGENT = "dev.spillway.agent.";
+  private static final String OWN_SHADED = "dev.spillway.shaded.";
 
   private final JarFile jar;
   private final String jarUrl;
@@ -45,6 +47,32 @@ final class AgentClassLoader extends ClassLoader {
     URL url = file.toURI().toURL();
     this.jarUrl = "jar:" + url.toExternalForm() + "!/";
     this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
+  }
+
+  /**
+   * The agent's own and relocated classes are looked up here first: only this jar has them (the
+   * bootstrap class path has {@code dev.spillway.bootstrap} alone), and asking the platform loader
+   * first made it throw, and fill the stack trace of, a {@code ClassNotFoundException} for each of
+   * the agent's some 1,000 classes. Everything else is asked of the parent first, as always.
+   */
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (!name.startsWith(OWN_AGENT) && !name.startsWith(OWN_SHADED)) {
+      return super.loadClass(name, resolve);
+    }
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> loaded = findLoadedClass(name);
+      if (loaded == null) {
+        if (jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA) == null) {
+          return super.loadClass(name, resolve);
+        }
+        loaded = findClass(name);
+      }
+      if (resolve) {
+        resolveClass(loaded);
+      }
+      return loaded;
+    }
   }
 
   @Override
