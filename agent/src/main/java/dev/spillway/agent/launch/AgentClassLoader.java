@@ -50,8 +50,10 @@ final class AgentClassLoader extends ClassLoader {
   }
 
   /**
-   * The agent's own and relocated classes are looked up here first: only this jar has them (the
-   * bootstrap class path has {@code dev.spillway.bootstrap} alone), and asking the platform loader
+   * The agent's own and relocated classes are looked up here first: only this jar's {@code inst/}
+   * has them (the bootstrap class path, this jar's root, holds the launcher and
+   * {@code dev.spillway.bootstrap}, which are not under {@code inst/} and still come from the
+   * parent), and asking the platform loader
    * first made it throw, and fill the stack trace of, a {@code ClassNotFoundException} for each of
    * the agent's some 1,000 classes. Everything else is asked of the parent first, as always.
    */
@@ -63,10 +65,11 @@ final class AgentClassLoader extends ClassLoader {
     synchronized (getClassLoadingLock(name)) {
       Class<?> loaded = findLoadedClass(name);
       if (loaded == null) {
-        if (jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA) == null) {
+        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
+        if (entry == null) {
           return super.loadClass(name, resolve);
         }
-        loaded = findClass(name);
+        loaded = define(name, entry);
       }
       if (resolve) {
         resolveClass(loaded);
@@ -77,11 +80,14 @@ final class AgentClassLoader extends ClassLoader {
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
-    String path = name.replace('.', '/');
-    JarEntry entry = jar.getJarEntry(PREFIX + path + CLASS_DATA);
+    JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
     if (entry == null) {
       throw new ClassNotFoundException(name);
     }
+    return define(name, entry);
+  }
+
+  private Class<?> define(String name, JarEntry entry) throws ClassNotFoundException {
     byte[] bytes;
     try (InputStream in = jar.getInputStream(entry)) {
       bytes = read(in, entry.getSize());

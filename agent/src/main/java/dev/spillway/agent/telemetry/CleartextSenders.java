@@ -38,9 +38,12 @@ import javax.net.ssl.X509TrustManager;
 final class CleartextSenders implements HttpSenderProvider {
 
   private final HttpSenderProvider delegate;
+  /** Whether {@code delegate} is the JDK sender, which builds the default TLS context unless given one. */
+  private final boolean jdk;
 
-  CleartextSenders(HttpSenderProvider delegate) {
+  CleartextSenders(HttpSenderProvider delegate, boolean jdk) {
     this.delegate = delegate;
+    this.jdk = jdk;
   }
 
   @Override
@@ -50,7 +53,7 @@ final class CleartextSenders implements HttpSenderProvider {
     if (cleartext && config.getProxyOptions() == null && config.getEndpoint().getHost() != null) {
       return new CleartextHttpSender(config);
     }
-    return delegate.createSender(cleartext ? new WithoutTls(config) : config);
+    return delegate.createSender(cleartext && jdk ? new WithoutTls(config) : config);
   }
 
   /** The configuration as given, with a context that has no TLS in it. */

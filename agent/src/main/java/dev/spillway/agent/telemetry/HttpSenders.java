@@ -6,16 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Chooses how OTLP over HTTP is sent: the JDK {@code HttpClient}, unless the OpenTelemetry Java
- * agent runs in this JVM, and then our relocated OkHttp.
+ * Chooses how OTLP over HTTP is sent: to an {@code http://} endpoint without a proxy, the agent's
+ * own sender on a plain socket ({@link CleartextHttpSender}, which that agent does not instrument
+ * either); otherwise the JDK {@code HttpClient}, unless the OpenTelemetry Java agent runs in this
+ * JVM, and then our relocated OkHttp.
  *
  * <p>That agent instruments the JDK {@code HttpClient} (and {@code HttpURLConnection}) by class
  * name, whoever calls it: our exports would each become a CLIENT span of the application and count
  * in its {@code http.client.*} metrics, and our relocated SDK cannot set that agent's
  * "suppress instrumentation" context, whose classes are its own. It matches OkHttp by its
- * {@code okhttp3} package, which ours is not in. The JDK client stays the default: it starts
- * faster and loads less (no Kotlin runtime), and for an {@code http://} endpoint no TLS either
- * ({@link CleartextSenders}).
+ * {@code okhttp3} package, which ours is not in. Without that agent the JDK client is used for
+ * {@code https://} and proxies: it starts faster and loads less (no Kotlin runtime).
  */
 final class HttpSenders implements ComponentLoader {
 
@@ -56,7 +57,7 @@ final class HttpSenders implements ComponentLoader {
     List<T> chosen = new ArrayList<>(1);
     for (T provider : all) {
       if (provider.getClass().getName().contains(wanted)) {
-        chosen.add(otelAgent ? provider : type.cast(new CleartextSenders((HttpSenderProvider) provider)));
+        chosen.add(type.cast(new CleartextSenders((HttpSenderProvider) provider, !otelAgent)));
       }
     }
     return chosen;

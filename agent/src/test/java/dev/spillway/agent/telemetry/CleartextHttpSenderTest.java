@@ -251,7 +251,7 @@ class CleartextHttpSenderTest {
         return null;
       }
     };
-    CleartextSenders senders = new CleartextSenders(jdk);
+    CleartextSenders senders = new CleartextSenders(jdk, true);
     assertThat(senders.createSender(new Config(URI.create("http://collector:4318/v1/metrics"))))
         .isInstanceOf(CleartextHttpSender.class);
     assertThat(senders.createSender(new Config(URI.create("https://collector:4318/v1/metrics")))).isNull();
