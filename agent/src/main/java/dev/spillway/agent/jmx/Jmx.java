@@ -39,7 +39,8 @@ public final class Jmx {
   /**
    * Registers what waits if the platform MBean server has been started meanwhile. Asks the JDK's
    * MBean server factory, which lists every server built through it, the platform's included: it
-   * never starts one.
+   * never starts one. (An application that builds an MBean server of its own through that factory
+   * and never the platform's has the platform's started here, as before this waited.)
    */
   public synchronized void registerIfServerUp() {
     MBeanServer server;
