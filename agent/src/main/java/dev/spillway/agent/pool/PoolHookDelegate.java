@@ -479,20 +479,21 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   @Override
   public void onAsyncAcquired(Object lease) {
     try {
-      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
-      // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked.
-      if (future != null && !future.isDone()) {
+      if (lease instanceof Future) {
+        Future<?> future = (Future<?>) lease;
+        // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked;
+        // one done inside its lease call is seen done there, on return.
+        if (future.isDone() && leasesPending.get() != 0) {
+          finish(lease, future);
+        }
         return;
-      }
-      if (leasesPending.get() != 0 && finish(lease, future)) {
-        return;
-      }
-      if (future != null) {
-        return; // done inside its lease call, which sees it done on return
       }
       Object[] here = leaseHere.get();
       if (here[0] == lease) {
         here[1] = lease; // inside its own lease call, which records it on return: the usual case
+        return;
+      }
+      if (leasesPending.get() != 0 && finish(lease, null)) {
         return;
       }
       // Ended before its lease call, on another thread, registered it: that call records it.
