@@ -70,6 +70,9 @@ public final class MethodCode extends MethodVisitor {
   /** The frame of the method's first instruction is due (a jump of the entry code lands there). */
   private boolean entryFrameDue;
   private Label aroundStart;
+  /** The one exit every return jumps to, written after the method's code; null until a return. */
+  private Label exit;
+  private int exitOpcode;
   private boolean readsMark;
   private boolean carriesState;
   /** Whether the class may get fields: not when retransforming a class loaded without them. */
@@ -487,6 +490,9 @@ public final class MethodCode extends MethodVisitor {
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
+    if (exit != null) {
+      writeExit();
+    }
     if (thrownAdvice != null) {
       Label end = new Label();
       Label handler = new Label();
@@ -525,23 +531,38 @@ public final class MethodCode extends MethodVisitor {
 
   // ---- inside
 
-  /** The exit advice, then the return: the returned value kept in a local meanwhile. */
+  /**
+   * A return: the returned value kept in a local, then a jump to the one exit ({@link #writeExit}).
+   * The exit advice written once, not at every return, keeps the method small enough for the JIT
+   * to inline it where it did before ({@code LinkedBlockingQueue.offer} has four returns: woven at
+   * each, it passed the 325 bytes a hot method may have to be inlined).
+   */
   private void exitAndReturn(int opcode) {
-    Region before = region;
+    if (exit == null) {
+      exit = new Label();
+      exitOpcode = opcode;
+    }
+    Type value = opcode == Opcodes.RETURN ? null : returnType;
+    if (value != null) {
+      super.visitVarInsn(value.getOpcode(Opcodes.ISTORE), entrySlots.size());
+    }
+    super.visitJumpInsn(Opcodes.GOTO, exit);
+  }
+
+  /** The exit advice, then the return of the value kept by {@link #exitAndReturn}. */
+  private void writeExit() {
     region = Region.EXIT;
     valueSlot = entrySlots.size();
-    valueType = opcode == Opcodes.RETURN ? null : returnType;
-    if (valueType != null) {
-      super.visitVarInsn(valueType.getOpcode(Opcodes.ISTORE), valueSlot);
-    }
+    valueType = exitOpcode == Opcodes.RETURN ? null : returnType;
+    super.visitLabel(exit);
+    frame(NO_STACK);
     for (DirectAdvice each : advice) {
       each.exit(this);
     }
     if (valueType != null) {
       super.visitVarInsn(valueType.getOpcode(Opcodes.ILOAD), valueSlot);
     }
-    super.visitInsn(opcode);
-    region = before;
+    super.visitInsn(exitOpcode);
   }
 
   private void declare(String name, Type type) {

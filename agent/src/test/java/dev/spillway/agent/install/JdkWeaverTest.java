@@ -72,6 +72,54 @@ class JdkWeaverTest {
     assertThat(hooks).doesNotContainKey("drainTo(Ljava/util/Collection;)I");
   }
 
+  /**
+   * Every return jumps to one exit: written at each of {@code LinkedBlockingQueue.offer}'s returns,
+   * the exit advice took it past the 325 bytecodes the JIT inlines a hot method up to.
+   */
+  @Test
+  void theExitAdviceIsWrittenOnceHoweverManyReturnsTheMethodHas() throws Exception {
+    String type = "java.util.concurrent.LinkedBlockingQueue";
+    String offer = "offer(Ljava/lang/Object;)Z";
+    assertThat(instructions(original(type), offer, Opcodes.IRETURN)).as("returns of the JDK's offer").isGreaterThan(1);
+
+    byte[] woven = weave(type, QueueInstrumentation.METHODS);
+
+    assertThat(instructions(woven, offer, Opcodes.IRETURN)).isEqualTo(1);
+    assertThat(hookCalls(woven, offer, "afterOffer")).isEqualTo(1);
+  }
+
+  private static int instructions(byte[] bytes, String method, int opcode) {
+    int[] count = {0};
+    visit(bytes, method, new MethodVisitor(Opcodes.ASM9) {
+      @Override
+      public void visitInsn(int seen) {
+        count[0] += seen == opcode ? 1 : 0;
+      }
+    });
+    return count[0];
+  }
+
+  private static int hookCalls(byte[] bytes, String method, String hook) {
+    int[] count = {0};
+    visit(bytes, method, new MethodVisitor(Opcodes.ASM9) {
+      @Override
+      public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+        count[0] += owner.startsWith(HOOKS) && name.equals(hook) ? 1 : 0;
+      }
+    });
+    return count[0];
+  }
+
+  private static void visit(byte[] bytes, String method, MethodVisitor visitor) {
+    new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+          String[] exceptions) {
+        return (name + descriptor).equals(method) ? visitor : null;
+      }
+    }, 0);
+  }
+
   @Test
   void aClassItCannotWeaveLoadsUnchangedAndIsSaidOnce() throws IOException {
     List<String> told = new ArrayList<>();

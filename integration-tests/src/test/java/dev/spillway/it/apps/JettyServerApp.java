@@ -1,8 +1,6 @@
 package dev.spillway.it.apps;
 
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -21,9 +19,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class JettyServerApp {
 
-  static final Semaphore HELD = new Semaphore(0);
-  static final AtomicInteger ENTERED = new AtomicInteger();
-
   public static void main(String[] args) throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(4, 4, 60_000, 0, new ArrayBlockingQueue<>(2), null);
     pool.setName("http-worker");
@@ -35,8 +30,7 @@ public final class JettyServerApp {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         if (Request.getPathInContext(request).equals("/slow")) {
-          Scenario.say("IN_SLOW " + ENTERED.incrementAndGet());
-          HELD.acquireUninterruptibly();
+          HeldRequests.hold();
           Content.Sink.write(response, true, "slow done", callback);
         } else {
           Content.Sink.write(response, true, "fast done", callback);
@@ -46,20 +40,6 @@ public final class JettyServerApp {
     });
     server.start();
     Scenario.say("READY port=" + connector.getLocalPort());
-    while (true) {
-      String[] command = Scenario.next().split(" ");
-      switch (command[0]) {
-        case "release":
-          HELD.release(Integer.parseInt(command[1]));
-          break;
-        case "exit":
-          HELD.release(1000);
-          server.stop();
-          System.exit(0);
-          break;
-        default:
-          Scenario.say("UNKNOWN " + command[0]);
-      }
-    }
+    HeldRequests.serveCommands(server::stop, command -> false);
   }
 }

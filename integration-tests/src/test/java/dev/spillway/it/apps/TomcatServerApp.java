@@ -5,8 +5,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -24,9 +22,6 @@ import org.apache.catalina.startup.Tomcat;
 public final class TomcatServerApp {
 
   public static final long ASYNC_HOLD_MILLIS = 400;
-  static final Semaphore HELD = new Semaphore(0);
-  static final AtomicInteger ENTERED = new AtomicInteger();
-
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     Tomcat tomcat = new Tomcat();
@@ -42,8 +37,7 @@ public final class TomcatServerApp {
     Tomcat.addServlet(context, "slow", new HttpServlet() {
       @Override
       protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Scenario.say("IN_SLOW " + ENTERED.incrementAndGet());
-        HELD.acquireUninterruptibly();
+        HeldRequests.hold();
         resp.getWriter().write("slow done");
       }
     });
@@ -78,21 +72,9 @@ public final class TomcatServerApp {
     context.addServletMappingDecoded("/async", "async");
     tomcat.start();
     Scenario.say("READY port=" + connector.getLocalPort());
-    while (true) {
-      String[] command = Scenario.next().split(" ");
-      switch (command[0]) {
-        case "release":
-          HELD.release(Integer.parseInt(command[1]));
-          break;
-        case "exit":
-          HELD.release(1000);
-          tomcat.stop();
-          tomcat.destroy();
-          System.exit(0);
-          break;
-        default:
-          Scenario.say("UNKNOWN " + command[0]);
-      }
-    }
+    HeldRequests.serveCommands(() -> {
+      tomcat.stop();
+      tomcat.destroy();
+    }, command -> false);
   }
 }

@@ -5,8 +5,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.Attribute;
 import javax.management.ObjectName;
 import org.xnio.Options;
@@ -23,9 +21,6 @@ import org.xnio.Options;
  */
 public final class UndertowServerApp {
 
-  static final Semaphore HELD = new Semaphore(0);
-  static final AtomicInteger ENTERED = new AtomicInteger();
-
   public static void main(String[] args) throws Exception {
     HttpHandler handler = new HttpHandler() {
       @Override
@@ -35,8 +30,7 @@ public final class UndertowServerApp {
           return;
         }
         if (exchange.getRequestPath().equals("/slow")) {
-          Scenario.say("IN_SLOW " + ENTERED.incrementAndGet());
-          HELD.acquireUninterruptibly();
+          HeldRequests.hold();
           exchange.getResponseSender().send("slow done");
         } else {
           exchange.getResponseSender().send("fast done");
@@ -52,26 +46,15 @@ public final class UndertowServerApp {
         .build();
     server.start();
     Scenario.say("READY port=" + ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort());
-    while (true) {
-      String[] command = Scenario.next().split(" ");
-      switch (command[0]) {
-        case "release":
-          HELD.release(Integer.parseInt(command[1]));
-          break;
-        case "queue-limit":
-          ManagementFactory.getPlatformMBeanServer().setAttribute(
-              new ObjectName("jboss.threads:type=thread-pool,name=" + ObjectName.quote("http-worker")),
-              new Attribute("MaximumQueueSize", Integer.parseInt(command[1])));
-          Scenario.say("QUEUE_LIMIT " + command[1]);
-          break;
-        case "exit":
-          HELD.release(1000);
-          server.stop();
-          System.exit(0);
-          break;
-        default:
-          Scenario.say("UNKNOWN " + command[0]);
+    HeldRequests.serveCommands(server::stop, command -> {
+      if (!command[0].equals("queue-limit")) {
+        return false;
       }
-    }
+      ManagementFactory.getPlatformMBeanServer().setAttribute(
+          new ObjectName("jboss.threads:type=thread-pool,name=" + ObjectName.quote("http-worker")),
+          new Attribute("MaximumQueueSize", Integer.parseInt(command[1])));
+      Scenario.say("QUEUE_LIMIT " + command[1]);
+      return true;
+    });
   }
 }

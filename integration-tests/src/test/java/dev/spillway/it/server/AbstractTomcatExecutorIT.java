@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.TomcatServerApp;
 import dev.spillway.it.support.AgentJvm;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
-import dev.spillway.it.support.OtlpReceiver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,10 +32,7 @@ abstract class AbstractTomcatExecutorIT {
 
   static final String TYPE = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
 
-  OtlpReceiver receiver;
-  AgentJvm app;
-  Path rules;
-  int port;
+  ServerRig server;
   String name;
 
   /** The folder under {@code target/pool-libs} with this Tomcat's jars. */
@@ -50,45 +45,23 @@ abstract class AbstractTomcatExecutorIT {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, rule("nobody", "nothing-here", 0));
-    receiver = OtlpReceiver.start();
-    port = HttpProbe.freePort();
-    name = "http-nio-" + port + "-exec";
-    AgentJvm.Builder builder = AgentJvm.builder(TomcatServerApp.class).exportTo(receiver).testClasspath()
-        .property("spillway.rules", rules.toString()).args(Integer.toString(port), "2", "2");
-    Libraries.pool(libraryFolder(), "").forEach(builder::classpath);
-    if (javaHome() != null) {
-      builder.javaHome(javaHome());
-    }
-    app = builder.start();
-    app.awaitAgentStarted();
-    app.awaitOutput("READY");
+    Consumer<AgentJvm.Builder> libraries = ServerRig.libraries(libraryFolder(), "");
+    server = ServerRig.underAgent(TomcatServerApp.class, dir,
+        javaHome() == null ? libraries : libraries.andThen(builder -> builder.javaHome(javaHome())), "2", "2");
+    name = "http-nio-" + server.port + "-exec";
   }
 
   @AfterAll
   void stop() {
-    AgentJvm.finish(app, receiver);
-  }
-
-  static String rule(String ruleName, String match, int queueSize) {
-    return String.join("\n",
-        "rules:",
-        "  - name: " + ruleName,
-        "    target: executor",
-        "    match: \"" + match + "\"",
-        "    when:",
-        "      queue.size: \">= " + queueSize + "\"",
-        "    action: reject",
-        "");
+    server.close();
   }
 
   @Test
   @Order(1)
   void theConnectorsPoolIsAnExecutorSeriesNamedByItsThreads() throws Exception {
-    assertThat(HttpProbe.get(port, "/fast")).endsWith("fast done").startsWith("HTTP/1.1 200");
+    assertThat(server.get("/fast")).endsWith("fast done").startsWith("HTTP/1.1 200");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", name, "jvm.executor.type", TYPE))
           .hasValue(2);
       assertThat(m.latest("jvm.executor.thread.core", "jvm.executor.name", name)).hasValue(2);
@@ -107,33 +80,32 @@ abstract class AbstractTomcatExecutorIT {
     // Threads and queue full: Tomcat's execute rejects, retries through TaskQueue.force, rejects
     // again; the endpoint closes the connection. Three refusals, each counted once.
     for (int i = 0; i < 3; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+      assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated",
         "jvm.executor.rejection.policy", "abort")).hasValue(3));
     // Its TaskQueue, holding 2 now, is part of the executor, not a live queue series of its own
     // (one built the moment before its executor may show once at start-up, with nothing in it).
-    assertThat(receiver.metrics().series("jvm.queue.size").entrySet())
+    assertThat(server.receiver.metrics().series("jvm.queue.size").entrySet())
         .noneMatch(e -> e.getKey().toString().contains("TaskQueue") && e.getValue() > 0);
     drain(held);
-    assertThat(receiver.metrics().series("jvm.executor.task.rejected")).hasSize(1);
+    assertThat(server.receiver.metrics().series("jvm.executor.task.rejected")).hasSize(1);
   }
 
   @Test
   @Order(3)
   void aSheddingRuleRefusesAtTheFrontDoorThroughTomcatsOwnFailurePath() throws Exception {
-    int mark = app.errorMark();
-    Files.writeString(rules, rule("front-door", "http-nio-*-exec", 1));
-    app.awaitErrorAfter(mark, line -> line.contains("rules from " + rules + ": 1 rule"), Duration.ofSeconds(10));
+    int mark = server.app.errorMark();
+    server.applyRule("front-door", "http-nio-*-exec", 1);
     List<HttpProbe> held = fill(1);
     for (int i = 0; i < 2; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+      assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
     }
     // Tomcat logged its own warning for each, with the rule's message.
-    app.awaitErrorAfter(mark, line -> line.contains("shed by Spillway rule 'front-door'"), Duration.ofSeconds(10));
+    server.app.awaitErrorAfter(mark, line -> line.contains("shed by Spillway rule 'front-door'"), Duration.ofSeconds(10));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", name,
           "jvm.executor.rejection.reason", "shed", "jvm.executor.rejection.policy", "abort")).hasValue(2);
       assertThat(m.latest("spillway.shed", "spillway.rule.name", "front-door", "spillway.target.kind",
@@ -143,17 +115,17 @@ abstract class AbstractTomcatExecutorIT {
     });
     drain(held);
     // The queue is empty again: the rule lets requests through.
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
   }
 
   /** Holds both threads with slow requests, then queues {@code queued} more; returns them all. */
   private List<HttpProbe> fill(int queued) throws Exception {
-    return SlowRequests.fill(app, receiver, port, name, 2, queued);
+    return server.fill(name, 2, queued);
   }
 
   /** Lets every held request finish; each gets its full response. */
   private void drain(List<HttpProbe> held) throws Exception {
-    app.send("release " + held.size());
+    server.release(held);
     for (HttpProbe probe : held) {
       assertThat(probe.response()).startsWith("HTTP/1.1 200").endsWith("slow done");
     }

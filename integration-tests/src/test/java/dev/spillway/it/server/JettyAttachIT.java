@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.JettyServerApp;
 import dev.spillway.it.support.AgentJvm;
-import dev.spillway.it.support.Cli;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
-import dev.spillway.it.support.OtlpReceiver;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,40 +16,29 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JettyAttachIT {
 
-  OtlpReceiver receiver;
-  AgentJvm app;
-  int port;
+  ServerRig server;
 
   @BeforeAll
   void start() throws Exception {
-    receiver = OtlpReceiver.start();
-    port = HttpProbe.freePort();
-    AgentJvm.Builder builder = AgentJvm.builder(JettyServerApp.class).withoutAgent().testClasspath()
-        .javaHome(AgentJvm.jdk25()).args(Integer.toString(port));
-    Libraries.pool("jetty12", "").forEach(builder::classpath);
-    Libraries.pool("common", "slf4j").forEach(builder::classpath);
-    app = builder.start();
-    app.awaitOutput("READY");
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    server = ServerRig.withoutAgent(JettyServerApp.class, ServerRig.libraries("jetty12", "")
+        .andThen(ServerRig.libraries("common", "slf4j")).andThen(builder -> builder.javaHome(AgentJvm.jdk25())));
   }
 
   @AfterAll
   void stop() {
-    AgentJvm.finish(app, receiver);
+    server.close();
   }
 
   @Test
   void aServingJettyIsFoundAfterAnAttach() throws Exception {
-    Cli.Result attach = Cli.run(AgentJvm.jdk25(), "attach", Long.toString(app.pid()),
-        "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(), "otel.metric.export.interval=200");
-    assertThat(attach.exitCode).as("%s", attach).isZero();
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    server.attach(AgentJvm.jdk25());
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", JettyThreadPoolIT.NAME,
           "jvm.executor.type", JettyThreadPoolIT.TYPE)).hasValue(4);
       assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", JettyThreadPoolIT.NAME)).hasValue(2);
     });
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
   }
 }

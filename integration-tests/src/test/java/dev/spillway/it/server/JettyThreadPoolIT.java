@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.JettyServerApp;
-import dev.spillway.it.support.AgentJvm;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
-import dev.spillway.it.support.OtlpReceiver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,37 +32,25 @@ class JettyThreadPoolIT {
   static final String TYPE = "org.eclipse.jetty.util.thread.QueuedThreadPool";
   static final String NAME = "http-worker";
 
-  OtlpReceiver receiver;
-  AgentJvm app;
-  Path rules;
-  int port;
+  ServerRig server;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
-    receiver = OtlpReceiver.start();
-    port = HttpProbe.freePort();
-    AgentJvm.Builder builder = AgentJvm.builder(JettyServerApp.class).exportTo(receiver).testClasspath()
-        .property("spillway.rules", rules.toString()).args(Integer.toString(port));
-    Libraries.pool("jetty12", "").forEach(builder::classpath);
-    Libraries.pool("common", "slf4j").forEach(builder::classpath);
-    app = builder.start();
-    app.awaitAgentStarted();
-    app.awaitOutput("READY");
+    server = ServerRig.underAgent(JettyServerApp.class, dir,
+        ServerRig.libraries("jetty12", "").andThen(ServerRig.libraries("common", "slf4j")));
   }
 
   @AfterAll
   void stop() {
-    AgentJvm.finish(app, receiver);
+    server.close();
   }
 
   @Test
   @Order(1)
   void thePoolIsAnExecutorSeriesUnderItsOwnName() throws Exception {
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", NAME, "jvm.executor.type", TYPE))
           .hasValue(4);
       assertThat(m.latest("jvm.executor.thread.core", "jvm.executor.name", NAME)).hasValue(4);
@@ -75,7 +59,7 @@ class JettyThreadPoolIT {
       assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", NAME,
           "jvm.executor.thread.state", "active")).hasValue(2);
     });
-    assertThat(receiver.metrics().latest("jvm.executor.task.completed", "jvm.executor.name", NAME)).isEmpty();
+    assertThat(server.receiver.metrics().latest("jvm.executor.task.completed", "jvm.executor.name", NAME)).isEmpty();
   }
 
   @Test
@@ -83,10 +67,10 @@ class JettyThreadPoolIT {
   void aFullPoolClosesConnectionsAndEachRefusalIsCountedOnce() throws Exception {
     List<HttpProbe> held = fill(2);
     for (int i = 0; i < 2; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+      assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
     }
     // Jobs are counted, not connections: Jetty may refuse its own jobs too while the queue is full.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", NAME, "jvm.executor.rejection.reason", "saturated",
         "jvm.executor.rejection.policy", "abort").orElse(0)).isGreaterThanOrEqualTo(2));
     drain(held);
@@ -95,17 +79,15 @@ class JettyThreadPoolIT {
   @Test
   @Order(3)
   void aSheddingRuleRefusesTheSameWay() throws Exception {
-    int mark = app.errorMark();
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("front-door", "http-worker", 1));
-    app.awaitErrorAfter(mark, line -> line.contains("rules from " + rules + ": 1 rule"), Duration.ofSeconds(10));
+    server.applyRule("front-door", "http-worker", 1);
     List<HttpProbe> held = fill(1);
     for (int i = 0; i < 2; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+      assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
     }
     // Jetty runs its own jobs in the same pool (closing a refused connection's endpoint is one):
     // the rule refuses those too, as Jetty's own full queue would. Every refusal is one shed.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       long shed = m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
           "jvm.executor.rejection.reason", "shed").orElse(0);
       assertThat(shed).isGreaterThanOrEqualTo(2);
@@ -113,15 +95,14 @@ class JettyThreadPoolIT {
           .isGreaterThanOrEqualTo(2);
     });
     // The rule off, Jetty serves as before.
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
-    app.awaitErrorAfter(mark, line -> line.contains("rule: nobody"), Duration.ofSeconds(10));
+    server.clearRules();
     drain(held);
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
   }
 
   /** Holds the two free threads with slow requests, one at a time, then queues {@code queued}. */
   private List<HttpProbe> fill(int queued) throws Exception {
-    return SlowRequests.fill(app, receiver, port, NAME, 2, queued);
+    return server.fill(NAME, 2, queued);
   }
 
   /**
@@ -129,11 +110,11 @@ class JettyThreadPoolIT {
    * may have refused one of its jobs); then Jetty serves again.
    */
   private void drain(List<HttpProbe> held) throws Exception {
-    app.send("release " + held.size());
+    server.release(held);
     for (HttpProbe probe : held) {
       String response = probe.response();
       assertThat(response.equals(HttpProbe.CLOSED) || response.startsWith("HTTP/1.1 200")).as(response).isTrue();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> HttpProbe.get(port, "/fast").startsWith("HTTP/1.1 200"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/fast").startsWith("HTTP/1.1 200"));
   }
 }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.TomcatServerApp;
-import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
-import dev.spillway.it.support.OtlpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +32,7 @@ class TomcatAttachIT {
 
   static final String EXECUTOR = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
 
-  OtlpReceiver receiver;
-  AgentJvm app;
-  int port;
+  ServerRig server;
   String name;
   Path dir;
   Path redefinitions;
@@ -45,25 +40,16 @@ class TomcatAttachIT {
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     this.dir = dir;
-    receiver = OtlpReceiver.start();
-    port = HttpProbe.freePort();
-    name = "http-nio-" + port + "-exec";
     redefinitions = dir.resolve("redefined.log");
-    AgentJvm.Builder builder = AgentJvm.builder(TomcatServerApp.class).withoutAgent().testClasspath()
-        .jvmArg("-Xlog:redefine+class+load=info:file=" + redefinitions)
-        .args(Integer.toString(port), "1", "1");
-    Libraries.pool("tomcat-embed10", "").forEach(builder::classpath);
-    app = builder.start();
-    app.awaitOutput("READY");
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
-    Cli.Result attach = Cli.run("attach", Long.toString(app.pid()),
-        "otel.exporter.otlp.endpoint=" + receiver.httpEndpoint(), "otel.metric.export.interval=200");
-    assertThat(attach.exitCode).as("%s", attach).isZero();
+    server = ServerRig.withoutAgent(TomcatServerApp.class, ServerRig.libraries("tomcat-embed10", "")
+        .andThen(builder -> builder.jvmArg("-Xlog:redefine+class+load=info:file=" + redefinitions)), "1", "1");
+    name = "http-nio-" + server.port + "-exec";
+    server.attach(null);
   }
 
   @AfterAll
   void stop() {
-    AgentJvm.finish(app, receiver);
+    server.close();
   }
 
   @Test
@@ -71,12 +57,12 @@ class TomcatAttachIT {
   void aServingTomcatIsFoundFromItsThreadsAndItsExecutorClassIsNotRedefined() throws Exception {
     // No request since the attach: found from its worker threads.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", name, "jvm.executor.type",
           AbstractTomcatExecutorIT.TYPE)).hasValue(1);
       assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", name)).hasValue(1);
     });
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
     List<String> redefined = Files.readAllLines(redefinitions).stream()
         .filter(line -> line.contains("redefined name="))
         .map(line -> line.replaceAll(".*redefined name=([^,]+),.*", "$1"))
@@ -92,9 +78,9 @@ class TomcatAttachIT {
     // One thread held, one request queued, the next two refused: the connection closed, each
     // refusal counted once (Tomcat's retry through TaskQueue.force is not a second one).
     HttpProbe[] held = holdOneAndQueueOne();
-    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
-    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
+    assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
+    assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.receiver.metrics().latest(
         "jvm.executor.task.rejected", "jvm.executor.name", name, "jvm.executor.rejection.reason", "saturated",
         "jvm.executor.rejection.policy", "abort")).hasValue(2));
     release(held);
@@ -106,15 +92,15 @@ class TomcatAttachIT {
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, "rules:\n  - name: http-queued\n    target: executor\n    match: \"http-nio-*\"\n"
         + "    when: { queue.size: \">= 1\" }\n");
-    Cli.Result apply = Cli.run("rules", Long.toString(app.pid()), "apply", rules.toString());
+    Cli.Result apply = Cli.run("rules", Long.toString(server.app.pid()), "apply", rules.toString());
     assertThat(apply.exitCode).as("%s", apply).isZero();
 
     // One running, one queued: the rule fires on the next request, which the pool would have
     // refused anyway (full); then one the queue would have taken after the release of the first.
     HttpProbe[] held = holdOneAndQueueOne();
-    assertThat(HttpProbe.get(port, "/fast")).isEqualTo(HttpProbe.CLOSED);
+    assertThat(server.get("/fast")).isEqualTo(HttpProbe.CLOSED);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", name,
           "jvm.executor.rejection.reason", "shed", "jvm.executor.rejection.policy", "abort")).hasValue(1);
       assertThat(m.latest("spillway.shed", "spillway.rule.name", "http-queued")).hasValue(1);
@@ -126,11 +112,11 @@ class TomcatAttachIT {
 
   /** One request running on the only thread, one in the queue (1 place). */
   private HttpProbe[] holdOneAndQueueOne() throws Exception {
-    return SlowRequests.fill(app, receiver, port, name, 1, 1).toArray(new HttpProbe[0]);
+    return server.fill(name, 1, 1).toArray(new HttpProbe[0]);
   }
 
   private void release(HttpProbe[] held) throws Exception {
-    app.send("release " + held.length);
+    server.release(List.of(held));
     for (HttpProbe probe : held) {
       assertThat(probe.response()).endsWith("slow done");
     }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.UndertowServerApp;
-import dev.spillway.it.support.AgentJvm;
-import dev.spillway.it.support.Libraries;
 import dev.spillway.it.support.MetricsView;
-import dev.spillway.it.support.OtlpReceiver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,39 +34,27 @@ class UndertowWorkerPoolIT {
   /** Undertow's answer to a dispatch its worker pool refused: a 503 with an empty body. */
   static final String REFUSED = "HTTP/1.1 503 Service Unavailable";
 
-  OtlpReceiver receiver;
-  AgentJvm app;
-  Path rules;
-  int port;
+  ServerRig server;
   /** Requests the worker pool has run to their end so far. */
   long completed;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
-    receiver = OtlpReceiver.start();
-    port = HttpProbe.freePort();
-    AgentJvm.Builder builder = AgentJvm.builder(UndertowServerApp.class).exportTo(receiver).testClasspath()
-        .property("spillway.rules", rules.toString()).args(Integer.toString(port));
-    Libraries.pool("undertow23", "").forEach(builder::classpath);
-    app = builder.start();
-    app.awaitAgentStarted();
-    app.awaitOutput("READY");
+    server = ServerRig.underAgent(UndertowServerApp.class, dir, ServerRig.libraries("undertow23", ""));
   }
 
   @AfterAll
   void stop() {
-    AgentJvm.finish(app, receiver);
+    server.close();
   }
 
   @Test
   @Order(1)
   void thePoolIsAnExecutorSeriesNamedAsItsThreads() throws Exception {
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200").endsWith("fast done");
     completed++;
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", NAME, "jvm.executor.type", TYPE))
           .hasValue(2);
       assertThat(m.latest("jvm.executor.thread.core", "jvm.executor.name", NAME)).hasValue(2);
@@ -80,7 +64,7 @@ class UndertowWorkerPoolIT {
       assertThat(m.latest("jvm.executor.queue.size", "jvm.executor.name", NAME)).hasValue(0);
     });
     // Undertow leaves the queue unlimited: no capacity.
-    assertThat(receiver.metrics().latest("jvm.executor.queue.capacity", "jvm.executor.name", NAME)).isEmpty();
+    assertThat(server.receiver.metrics().latest("jvm.executor.queue.capacity", "jvm.executor.name", NAME)).isEmpty();
   }
 
   @Test
@@ -88,7 +72,7 @@ class UndertowWorkerPoolIT {
   void heldWorkersQueuedAndCompletedRequestsAreExact() throws Exception {
     List<HttpProbe> held = fill(3);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", NAME,
           "jvm.executor.thread.state", "active")).hasValue(2);
       assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", NAME,
@@ -101,39 +85,36 @@ class UndertowWorkerPoolIT {
   @Test
   @Order(3)
   void aSheddingRuleRefusesAsAFullQueueWouldAndTheClientGets503() throws Exception {
-    int mark = app.errorMark();
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("front-door", "http-worker*", 1));
-    app.awaitErrorAfter(mark, line -> line.contains("rules from " + rules + ": 1 rule"), Duration.ofSeconds(10));
+    server.applyRule("front-door", "http-worker*", 1);
     List<HttpProbe> held = fill(1);
     for (int i = 0; i < 2; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).startsWith(REFUSED).contains("Content-Length: 0");
+      assertThat(server.get("/fast")).startsWith(REFUSED).contains("Content-Length: 0");
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
           "jvm.executor.rejection.reason", "shed", "jvm.executor.rejection.policy", "abort")).hasValue(2);
       assertThat(m.latest("spillway.shed", "spillway.rule.name", "front-door")).hasValue(2);
       assertThat(m.latest("jvm.executor.queue.size", "jvm.executor.name", NAME)).hasValue(1);
     });
-    assertThat(receiver.metrics().latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
+    assertThat(server.receiver.metrics().latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
         "jvm.executor.rejection.reason", "saturated")).isEmpty();
-    Files.writeString(rules, AbstractTomcatExecutorIT.rule("nobody", "nothing-here", 0));
-    app.awaitErrorAfter(mark, line -> line.contains("rule: nobody"), Duration.ofSeconds(10));
+    server.clearRules();
     drain(held);
   }
 
   @Test
   @Order(4)
   void itsOwnLimitedQueueRefusesTheSameWayCountedOnce() throws Exception {
-    int out = app.outputMark();
-    app.send("queue-limit 1");
-    app.awaitOutputAfter(out, line -> line.equals("QUEUE_LIMIT 1"), Duration.ofSeconds(10));
+    int out = server.app.outputMark();
+    server.app.send("queue-limit 1");
+    server.app.awaitOutputAfter(out, line -> line.equals("QUEUE_LIMIT 1"), Duration.ofSeconds(10));
     List<HttpProbe> held = fill(1);
     for (int i = 0; i < 3; i++) {
-      assertThat(HttpProbe.get(port, "/fast")).startsWith(REFUSED).contains("Content-Length: 0");
+      assertThat(server.get("/fast")).startsWith(REFUSED).contains("Content-Length: 0");
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.queue.capacity", "jvm.executor.name", NAME)).hasValue(1);
       assertThat(m.latest("jvm.executor.task.rejected", "jvm.executor.name", NAME,
           "jvm.executor.rejection.reason", "saturated", "jvm.executor.rejection.policy", "abort")).hasValue(3);
@@ -145,20 +126,20 @@ class UndertowWorkerPoolIT {
 
   /** Holds both workers with slow requests, one at a time, then queues {@code queued} more. */
   private List<HttpProbe> fill(int queued) throws Exception {
-    return SlowRequests.fill(app, receiver, port, NAME, 2, queued);
+    return server.fill(NAME, 2, queued);
   }
 
   /** Lets the held requests finish, each with its response; then the pool is idle and counted. */
   private void drain(List<HttpProbe> held) throws Exception {
-    app.send("release " + held.size());
+    server.release(held);
     for (HttpProbe probe : held) {
       assertThat(probe.response()).startsWith("HTTP/1.1 200").endsWith("slow done");
     }
     completed += held.size();
-    assertThat(HttpProbe.get(port, "/fast")).startsWith("HTTP/1.1 200");
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
     completed++;
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      MetricsView m = receiver.metrics();
+      MetricsView m = server.receiver.metrics();
       assertThat(m.latest("jvm.executor.task.completed", "jvm.executor.name", NAME)).hasValue(completed);
       assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", NAME,
           "jvm.executor.thread.state", "active")).hasValue(0);
