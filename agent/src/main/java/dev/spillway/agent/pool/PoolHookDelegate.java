@@ -370,7 +370,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
 
   /**
    * One reference compare and one thread-local read for the whole lease call, while the pool is
-   * the last one seen here and has no rules: the state goes back to the exit, which neither reads
+   * the last one seen (on any thread) and has no rules: the state goes back to the exit, which neither reads
    * the clock nor looks anything up when the lease ended inside the call (an OkHttp call promoted
    * at once: its wait is 0 by construction). A lease call inside another on the same thread (a
    * call whose executor runs it on the enqueuing thread, and whose callback enqueues) leaves the
