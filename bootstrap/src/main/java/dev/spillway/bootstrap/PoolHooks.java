@@ -89,6 +89,17 @@ public final class PoolHooks {
 
     /** The library completed, failed or cancelled {@code lease}, or gave the call its slot. */
     void onAsyncAcquired(Object lease);
+
+    /**
+     * As {@link #onAsyncAcquire}, for a void lease method that takes its lease as its argument
+     * (OkHttp's {@code enqueue}). Returns null to let the lease go on unseen; a {@code Throwable}
+     * when a shedding rule refused it (the lease failed as the library fails one: skip the method);
+     * otherwise what {@link #afterAsyncAcquireOf} takes, so that the exit reads no thread-local.
+     */
+    Object onAsyncAcquireOf(Object pool, int library, Object lease);
+
+    /** The lease method of {@code pool} returned; {@code state} is what {@link #onAsyncAcquireOf} returned, not null. */
+    void afterAsyncAcquireOf(Object pool, Object state, Object lease);
   }
 
   /** The delegate used until the agent is up and after it is detached: does nothing. */
@@ -104,6 +115,8 @@ public final class PoolHooks {
     @Override public Object onAsyncAcquire(Object pool, int library, Object callback) { return null; }
     @Override public void afterAsyncAcquire(Object pool, int library, Object lease) {}
     @Override public void onAsyncAcquired(Object lease) {}
+    @Override public Object onAsyncAcquireOf(Object pool, int library, Object lease) { return null; }
+    @Override public void afterAsyncAcquireOf(Object pool, Object state, Object lease) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -156,5 +169,13 @@ public final class PoolHooks {
 
   public static void onAsyncAcquired(Object lease) {
     delegate.onAsyncAcquired(lease);
+  }
+
+  public static Object onAsyncAcquireOf(Object pool, int library, Object lease) {
+    return delegate.onAsyncAcquireOf(pool, library, lease);
+  }
+
+  public static void afterAsyncAcquireOf(Object pool, Object state, Object lease) {
+    delegate.afterAsyncAcquireOf(pool, state, lease);
   }
 }

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *     [-Dbench.configurations='no agent;agent'] [-Dbench.rounds=3]
  *     [-Dbench.other.jar=path/to/another/spillway-agent.jar]   (adds the configuration "other agent")
  *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
- *     [-Dbench.workerbound.runs=5]   (0 or none skips a part)</pre>
+ *     [-Dbench.workerbound.runs=5] [-Dbench.cputime.runs=0]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
 
@@ -44,6 +44,10 @@ public final class BenchmarkMain {
     int overloadSeconds = Integer.getInteger("bench.overload.seconds", 20);
     if (overloadSeconds > 0) {
       OverloadBenchmark.main(new String[] {Integer.toString(overloadSeconds)});
+    }
+    int cpuTimeRuns = Integer.getInteger("bench.cputime.runs", 0);
+    if (cpuTimeRuns > 0) {
+      OkHttpCpuTimeBenchmark.main(new String[] {Integer.toString(cpuTimeRuns)});
     }
     int workerBoundRuns = Integer.getInteger("bench.workerbound.runs", 5);
     if (workerBoundRuns > 0) {

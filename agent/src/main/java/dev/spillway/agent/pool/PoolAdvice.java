@@ -157,18 +157,21 @@ public final class PoolAdvice {
     }
   }
 
-  /** Skips the method when the entry hook refuses (it failed the lease itself). */
+  /**
+   * Skips the method when the entry hook refuses: it failed the lease itself, and returns the
+   * failure. Otherwise the entry's state (this thread's, or null for a pool not ours) goes to the
+   * exit through {@code @Advice.Enter}, not through a second thread-local read.
+   */
   static final class AsyncAcquireOfArgument {
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    @Advice.OnMethodEnter(skipOn = Throwable.class, suppress = Throwable.class)
     static Object enter(@Advice.This Object pool, @Library int library, @Advice.Argument(0) Object lease) {
-      return PoolHooks.onAsyncAcquire(pool, library, lease);
+      return PoolHooks.onAsyncAcquireOf(pool, library, lease);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
-    static void exit(@Advice.This Object pool, @Library int library, @Advice.Enter Object refused,
-        @Advice.Argument(0) Object lease) {
-      if (refused == null) {
-        PoolHooks.afterAsyncAcquire(pool, library, lease);
+    static void exit(@Advice.This Object pool, @Advice.Enter Object state, @Advice.Argument(0) Object lease) {
+      if (state != null) {
+        PoolHooks.afterAsyncAcquireOf(pool, state, lease);
       }
     }
   }

@@ -69,11 +69,18 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   /** Marks a lease that ended on another thread before its lease call registered it. */
   private static final PendingLease ENDED = new PendingLease(null, 0);
   /**
-   * This thread's async lease call in progress: its lease where the entry knows it (an argument:
-   * OkHttp's call), and the lease again once it ended inside the call. Cleared when the call
-   * returns: no object of the application stays here.
+   * This thread's lease call in progress whose lease is its argument (OkHttp's enqueue): the
+   * lease, the lease again once it ended inside the call, and its pool's tracker. Cleared when the
+   * call returns: no object of the application stays here. A future lease needs none: its
+   * future tells whether it ended.
    */
-  private final ThreadLocal<Object[]> leaseHere = ThreadLocal.withInitial(() -> new Object[2]);
+  private final ThreadLocal<Object[]> leaseHere = ThreadLocal.withInitial(() -> new Object[3]);
+  /**
+   * The tracker of the last pool whose lease call takes its lease as its argument (an OkHttp
+   * dispatcher), found by a reference compare instead of a lookup, which hashes the pool: most
+   * applications share one client. Ours only (the pool is weak in it), gone with this delegate.
+   */
+  private volatile PoolTracker lastLeasePool;
   /** Async leases still waiting, weakly: a lease the library drops unended is let go. */
   private final WeakIdentityMap<Object, PendingLease> pendingLeases = new WeakIdentityMap<>();
   /** How many: while none waits, the end of a lease has nothing to look up. */
@@ -318,76 +325,167 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     }
   }
 
+  /** A lease method that returns a future (HttpClient 5 async): whether it ended is the future's to say. */
   @Override
   public Object onAsyncAcquire(Object pool, int library, Object callback) {
     try {
-      Object[] here = leaseHere.get();
-      here[0] = callback;
-      here[1] = null;
       PoolTracker tracker = acquiring(pool, library);
-      Gate gate = tracker.gate;
-      BoundRule refusal = tracker == PoolTracker.IGNORED || gate == null ? null : gate.admit();
-      if (refusal == null) {
-        return null;
-      }
-      here[0] = null; // refused: no lease call to return
-      Object failed = tracker.adapter.failedAsyncAcquire(pool, callback, refusal.message());
-      if (failed != null) {
-        tracker.sheds.increment();
-        shedEvent(tracker, pool, refusal);
-      }
-      return failed;
+      return tracker == PoolTracker.IGNORED ? null : refusal(tracker, pool, callback);
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
       return null;
     }
   }
 
+  /**
+   * What an async lease returns instead when a shedding rule refuses it, the lease failed the
+   * library's way (see {@link PoolAdapter#failedAsyncAcquire}); null when admitted. A lease method
+   * whose lease is its argument gets a {@code Throwable} from its adapter.
+   */
+  private Object refusal(PoolTracker tracker, Object pool, Object lease) throws Exception {
+    Gate gate = tracker.gate;
+    BoundRule refusal = gate == null ? null : gate.admit();
+    if (refusal == null) {
+      return null;
+    }
+    Object failed = tracker.adapter.failedAsyncAcquire(pool, lease, refusal.message());
+    if (failed != null) {
+      tracker.sheds.increment();
+      shedEvent(tracker, pool, refusal);
+    }
+    return failed;
+  }
+
   @Override
   public void afterAsyncAcquire(Object pool, int library, Object lease) {
     try {
-      Object[] here = leaseHere.get();
-      boolean endedHere = here[1] == lease;
-      here[0] = null;
-      here[1] = null;
       PoolTracker tracker = lease == null ? null : registry.get(pool);
-      if (tracker == null || tracker == PoolTracker.IGNORED) {
-        return;
-      }
-      long start = start(tracker, tracker.gate);
-      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
-      if (endedHere || (future != null && future.isDone())) {
-        acquired(pool, start, null, failure(future), true); // found its connection (or slot) at once
-        return;
-      }
-      // Waits: kept until the library ends it (allocates, as a wait does).
-      PendingLease waiting = new PendingLease(pool, start);
-      PendingLease known = pendingLeases.putIfAbsent(lease, waiting);
-      if (known != waiting) {
-        // Ended on another thread already, before this call registered it (OkHttp).
-        pendingLeases.remove(lease);
-        acquired(pool, start, null, null, true);
-        return;
-      }
-      leasesPending.incrementAndGet();
-      // Ended meanwhile, on another thread: whoever takes it out records it.
-      if (future != null && future.isDone()) {
-        finish(lease, future);
+      if (tracker != null && tracker != PoolTracker.IGNORED) {
+        leaseCallReturned(pool, tracker, lease, false);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
     }
   }
 
+  /**
+   * One reference compare and one thread-local read for the whole lease call, while the pool is
+   * the last one seen (on any thread) and has no rules: the state goes back to the exit, which neither reads
+   * the clock nor looks anything up when the lease ended inside the call (an OkHttp call promoted
+   * at once: its wait is 0 by construction). A lease call inside another on the same thread (a
+   * call whose executor runs it on the enqueuing thread, and whose callback enqueues) leaves the
+   * outer one's state alone and goes the way of a lease that waits.
+   */
+  @Override
+  public Object onAsyncAcquireOf(Object pool, int library, Object lease) {
+    try {
+      PoolTracker tracker = lastLeasePool;
+      if (tracker == null || tracker.pool() != pool || tracker.gate != null || tracker.released || lease == null) {
+        return enterLeaseCallOfOther(pool, library, lease);
+      }
+      return enterLeaseCall(tracker, lease);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+      return null;
+    }
+  }
+
+  /** A pool other than the last one, seen for the first time, or one with rules, which may refuse here. */
+  private Object enterLeaseCallOfOther(Object pool, int library, Object lease) throws Exception {
+    PoolTracker tracker = acquiring(pool, library);
+    if (tracker == PoolTracker.IGNORED || lease == null) {
+      return null;
+    }
+    Object failed = refusal(tracker, pool, lease);
+    if (failed instanceof Throwable) {
+      return failed;
+    }
+    if (lastLeasePool != tracker) {
+      lastLeasePool = tracker; // written only when the pool changes: read-only for one shared client
+    }
+    return enterLeaseCall(tracker, lease);
+  }
+
+  private Object enterLeaseCall(PoolTracker tracker, Object lease) {
+    Object[] here = leaseHere.get();
+    if (here[0] != null) {
+      return tracker; // inside another lease call: see onAsyncAcquireOf
+    }
+    here[0] = lease;
+    here[1] = null;
+    here[2] = tracker;
+    return here;
+  }
+
+  @Override
+  public void afterAsyncAcquireOf(Object pool, Object state, Object lease) {
+    try {
+      if (state instanceof Object[]) {
+        Object[] here = (Object[]) state;
+        boolean endedHere = here[1] == lease;
+        PoolTracker tracker = (PoolTracker) here[2];
+        here[0] = null;
+        here[1] = null;
+        here[2] = null;
+        if (endedHere) {
+          waitedNothing(tracker);
+        } else {
+          leaseCallReturned(pool, tracker, lease, false);
+        }
+      } else if (state instanceof PoolTracker) {
+        leaseCallReturned(pool, (PoolTracker) state, lease, false);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
+    }
+  }
+
+  /** A lease that ended inside its own lease call, recorded as waiting 0 without reading a clock. */
+  private void waitedNothing(PoolTracker tracker) {
+    Gate gate = tracker.gate;
+    if (gate != null && gate.watchesWait()) {
+      gate.countDequeue();
+      gate.onDequeue(0, clock.now());
+    }
+    if (tracker.sampler.sample()) {
+      metrics.recordWait(tracker, 0);
+    }
+  }
+
+  /** The lease call of a tracked pool returned {@code lease}: recorded now if it ended, else kept until it ends. */
+  private void leaseCallReturned(Object pool, PoolTracker tracker, Object lease, boolean endedHere) {
+    long start = start(tracker, tracker.gate);
+    Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
+    if (endedHere || (future != null && future.isDone())) {
+      acquired(pool, start, null, failure(future), true); // found its connection (or slot) at once
+      return;
+    }
+    // Waits: kept until the library ends it (allocates, as a wait does).
+    PendingLease waiting = new PendingLease(pool, start);
+    PendingLease known = pendingLeases.putIfAbsent(lease, waiting);
+    if (known != waiting) {
+      // Ended on another thread already, before this call registered it (OkHttp).
+      pendingLeases.remove(lease);
+      acquired(pool, start, null, null, true);
+      return;
+    }
+    leasesPending.incrementAndGet();
+    // Ended meanwhile, on another thread: whoever takes it out records it.
+    if (future != null && future.isDone()) {
+      finish(lease, future);
+    }
+  }
+
   @Override
   public void onAsyncAcquired(Object lease) {
     try {
-      Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
-      // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked.
-      if (future != null && !future.isDone()) {
-        return;
-      }
-      if (leasesPending.get() != 0 && finish(lease, future)) {
+      if (lease instanceof Future) {
+        Future<?> future = (Future<?>) lease;
+        // HttpClient 5's leaseCompleted ends the lease only once a reused connection is checked;
+        // one done inside its lease call is seen done there, on return.
+        if (future.isDone() && leasesPending.get() != 0) {
+          finish(lease, future);
+        }
         return;
       }
       Object[] here = leaseHere.get();
@@ -395,13 +493,14 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         here[1] = lease; // inside its own lease call, which records it on return: the usual case
         return;
       }
-      if (future == null) {
-        // Ended before its lease call, on another thread, registered it: that call records it.
-        PendingLease known = pendingLeases.putIfAbsent(lease, ENDED);
-        if (known != ENDED && pendingLeases.remove(lease) != null) {
-          leasesPending.decrementAndGet(); // registered meanwhile
-          acquired(known.pool, known.start, null, null, false);
-        }
+      if (leasesPending.get() != 0 && finish(lease, null)) {
+        return;
+      }
+      // Ended before its lease call, on another thread, registered it: that call records it.
+      PendingLease known = pendingLeases.putIfAbsent(lease, ENDED);
+      if (known != ENDED && pendingLeases.remove(lease) != null) {
+        leasesPending.decrementAndGet(); // registered meanwhile
+        acquired(known.pool, known.start, null, null, false);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquired-hook", "connection pool hook failed: " + t);

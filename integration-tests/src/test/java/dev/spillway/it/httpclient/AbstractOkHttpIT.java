@@ -130,7 +130,8 @@ abstract class AbstractOkHttpIT {
       MetricsView m = receiver.metrics();
       HistogramDataPoint wait = m.latestHistogram("http.client.request.wait_time", POOL_NAME, DISPATCHER).orElseThrow();
       assertThat(wait.getMax()).as("the queued calls waited until a release").isGreaterThan(0.1);
-      assertThat(wait.getMin()).as("the held calls found a free slot").isLessThan(0.01);
+      // Given its slot inside its own enqueue, a call waited 0 by construction: recorded so, unclocked.
+      assertThat(wait.getMin()).as("the held calls found a free slot").isZero();
       // No acquire timeout in OkHttp's dispatcher: none reported; its slots are not connections.
       assertThat(m.latest("http.client.connection.timeouts", POOL_NAME, DISPATCHER)).isEmpty();
       assertThat(m.metric("http.client.connection.wait_time")).isEmpty();
