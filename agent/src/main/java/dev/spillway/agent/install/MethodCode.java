@@ -72,7 +72,6 @@ public final class MethodCode extends MethodVisitor {
   private Label aroundStart;
   /** The one exit every return jumps to, written after the method's code; null until a return. */
   private Label exit;
-  private int exitOpcode;
   private boolean readsMark;
   private boolean carriesState;
   /** Whether the class may get fields: not when retransforming a class loaded without them. */
@@ -353,7 +352,7 @@ public final class MethodCode extends MethodVisitor {
       case Type.OBJECT: case Type.ARRAY: super.visitInsn(Opcodes.ACONST_NULL); break;
       default: super.visitInsn(Opcodes.ICONST_0);
     }
-    exitAndReturn(returnType.getOpcode(Opcodes.IRETURN));
+    exitAndReturn();
     super.visitLabel(proceed);
     entryFrameDue = true;
   }
@@ -397,7 +396,7 @@ public final class MethodCode extends MethodVisitor {
   public void visitInsn(int opcode) {
     flushEntryFrame();
     if (hasExit && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-      exitAndReturn(opcode);
+      exitAndReturn();
     } else {
       super.visitInsn(opcode);
     }
@@ -537,14 +536,12 @@ public final class MethodCode extends MethodVisitor {
    * to inline it where it did before ({@code LinkedBlockingQueue.offer} has four returns: woven at
    * each, it passed the 325 bytes a hot method may have to be inlined).
    */
-  private void exitAndReturn(int opcode) {
+  private void exitAndReturn() {
     if (exit == null) {
       exit = new Label();
-      exitOpcode = opcode;
     }
-    Type value = opcode == Opcodes.RETURN ? null : returnType;
-    if (value != null) {
-      super.visitVarInsn(value.getOpcode(Opcodes.ISTORE), entrySlots.size());
+    if (returnType.getSort() != Type.VOID) {
+      super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), entrySlots.size());
     }
     super.visitJumpInsn(Opcodes.GOTO, exit);
   }
@@ -553,7 +550,7 @@ public final class MethodCode extends MethodVisitor {
   private void writeExit() {
     region = Region.EXIT;
     valueSlot = entrySlots.size();
-    valueType = exitOpcode == Opcodes.RETURN ? null : returnType;
+    valueType = returnType.getSort() == Type.VOID ? null : returnType;
     super.visitLabel(exit);
     frame(NO_STACK);
     for (DirectAdvice each : advice) {
@@ -562,7 +559,7 @@ public final class MethodCode extends MethodVisitor {
     if (valueType != null) {
       super.visitVarInsn(valueType.getOpcode(Opcodes.ILOAD), valueSlot);
     }
-    super.visitInsn(exitOpcode);
+    super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
   }
 
   private void declare(String name, Type type) {

@@ -361,7 +361,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
     try {
       PoolTracker tracker = lease == null ? null : registry.get(pool);
       if (tracker != null && tracker != PoolTracker.IGNORED) {
-        leaseCallReturned(pool, tracker, lease, false);
+        leaseCallReturned(pool, tracker, lease);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
@@ -430,10 +430,10 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
         if (endedHere) {
           waitedNothing(tracker);
         } else {
-          leaseCallReturned(pool, tracker, lease, false);
+          leaseCallReturned(pool, tracker, lease);
         }
       } else if (state instanceof PoolTracker) {
-        leaseCallReturned(pool, (PoolTracker) state, lease, false);
+        leaseCallReturned(pool, (PoolTracker) state, lease);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("pool-async-acquire-hook", "connection pool hook failed, leases are admitted: " + t);
@@ -453,11 +453,11 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   }
 
   /** The lease call of a tracked pool returned {@code lease}: recorded now if it ended, else kept until it ends. */
-  private void leaseCallReturned(Object pool, PoolTracker tracker, Object lease, boolean endedHere) {
+  private void leaseCallReturned(Object pool, PoolTracker tracker, Object lease) {
     long start = start(tracker, tracker.gate);
     Future<?> future = lease instanceof Future ? (Future<?>) lease : null;
-    if (endedHere || (future != null && future.isDone())) {
-      acquired(pool, start, null, failure(future), true); // found its connection (or slot) at once
+    if (future != null && future.isDone()) {
+      acquired(pool, start, null, failure(future), true); // found its connection at once
       return;
     }
     // Waits: kept until the library ends it (allocates, as a wait does).
