@@ -170,6 +170,7 @@ public final class Agent implements AgentMXBean {
       }
       gate.openEarly(jdk, answered);
       AgentLog.debug("JDK classes released " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
+      StartAllocations.log("at the release");
     }
     if (families.isEmpty()) {
       gate.close(inst);
@@ -198,6 +199,7 @@ public final class Agent implements AgentMXBean {
         family.discover(inst, before);
       }
       AgentLog.debug("bytecode in place " + (System.nanoTime() - started) / 1_000_000 + " ms after the start");
+      StartAllocations.log("with the bytecode in place");
     }
     AgentState.instrumented();
     // Before the SDK: sampling rates adapt from the first second (until then every task is
@@ -222,6 +224,7 @@ public final class Agent implements AgentMXBean {
       AgentLog.debug("the JVM exits while the agent starts; not starting export");
       return;
     }
+    StartAllocations.log("before the SDK");
     telemetry = Telemetry.start(config, early);
     for (Family family : families) {
       family.report(telemetry);
@@ -243,6 +246,7 @@ public final class Agent implements AgentMXBean {
     System.setProperty(ATTACH_RESULT, "started " + Version.VERSION + ": " + summary);
     AgentLog.info(Version.VERSION + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms"
         + (attached ? " (attached)" : "") + ": " + summary);
+    StartAllocations.log("once started");
   }
 
   /**
@@ -418,6 +422,7 @@ public final class Agent implements AgentMXBean {
 
   private void shutdown() {
     long started = System.nanoTime();
+    StartAllocations.log("at exit");
     housekeeper.stop();
     ruleReader.stop();
     rules.stop();

@@ -26,7 +26,7 @@ import java.util.jar.JarFile;
  * <p>Byte Buddy reads advice bytecode as {@code .class} resources; those requests are mapped to
  * the {@code .classdata} entries.
  */
-final class AgentClassLoader extends ClassLoader {
+final class AgentClassLoader extends ClassLoader implements ClassEntries.Definer {
 
   static {
     registerAsParallelCapable();
@@ -38,12 +38,15 @@ final class AgentClassLoader extends ClassLoader {
   private static final String OWN_SHADED = "dev.spillway.shaded.";
 
   private final JarFile jar;
+  /** The classes, read without allocating for each; null if the jar cannot be read that way. */
+  private final ClassEntries classes;
   private final String jarUrl;
   private final ProtectionDomain domain;
 
   AgentClassLoader(File file) throws IOException {
     super("spillway", ClassLoader.getPlatformClassLoader());
     this.jar = new JarFile(file, false);
+    this.classes = ClassEntries.open(file.toPath(), PREFIX, CLASS_DATA);
     URL url = file.toURI().toURL();
     this.jarUrl = "jar:" + url.toExternalForm() + "!/";
     this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
@@ -64,6 +67,9 @@ final class AgentClassLoader extends ClassLoader {
     }
     synchronized (getClassLoadingLock(name)) {
       Class<?> loaded = findLoadedClass(name);
+      if (loaded == null && classes != null) {
+        loaded = classes.define(name, this);
+      }
       if (loaded == null) {
         JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
         if (entry == null) {
@@ -80,6 +86,10 @@ final class AgentClassLoader extends ClassLoader {
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
+    Class<?> defined = classes == null ? null : classes.define(name, this);
+    if (defined != null) {
+      return defined;
+    }
     JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
     if (entry == null) {
       throw new ClassNotFoundException(name);
@@ -94,6 +104,12 @@ final class AgentClassLoader extends ClassLoader {
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }
+    return define(name, bytes, bytes.length);
+  }
+
+  /** Defines {@code name} from the first {@code length} of {@code bytes}, its package first. */
+  @Override
+  public Class<?> define(String name, byte[] bytes, int length) {
     int dot = name.lastIndexOf('.');
     if (dot > 0) {
       String pkg = name.substring(0, dot);
@@ -105,7 +121,7 @@ final class AgentClassLoader extends ClassLoader {
         }
       }
     }
-    return defineClass(name, bytes, 0, bytes.length, domain);
+    return defineClass(name, bytes, 0, length, domain);
   }
 
   /**
