@@ -46,7 +46,7 @@ final class AgentClassLoader extends ClassLoader implements ClassEntries.Definer
   AgentClassLoader(File file) throws IOException {
     super("spillway", ClassLoader.getPlatformClassLoader());
     this.jar = new JarFile(file, false);
-    this.classes = ClassEntries.open(file.toPath(), PREFIX, CLASS_DATA);
+    this.classes = ClassEntries.open(file, PREFIX, CLASS_DATA);
     URL url = file.toURI().toURL();
     this.jarUrl = "jar:" + url.toExternalForm() + "!/";
     this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);

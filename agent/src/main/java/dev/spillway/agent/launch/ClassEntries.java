@@ -1,12 +1,9 @@
 package dev.spillway.agent.launch;
 
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.RandomAccessFile;
 import java.util.ArrayDeque;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -48,8 +45,11 @@ final class ClassEntries implements Closeable {
    * another.
    */
   private static final int POOLED = 6;
+  /** How many of a name's last characters its key hashes: enough to tell most classes apart. */
+  private static final int HASHED = 12;
 
-  private final FileChannel channel;
+  /** Read at a position under its own lock (seek, then read). */
+  private final RandomAccessFile file;
   private final String prefix;
   private final String suffix;
   /** Open addressing over the entries: index + 1, 0 for a free slot. */
@@ -61,8 +61,8 @@ final class ClassEntries implements Closeable {
   private final byte[] methods;
   private final ArrayDeque<Buffers> pool = new ArrayDeque<>(POOLED);
 
-  private ClassEntries(FileChannel channel, String prefix, String suffix, int count) {
-    this.channel = channel;
+  private ClassEntries(RandomAccessFile file, String prefix, String suffix, int count) {
+    this.file = file;
     this.prefix = prefix;
     this.suffix = suffix;
     this.table = new int[Integer.highestOneBit(Math.max(count, 1) * 2) * 2];
@@ -78,34 +78,30 @@ final class ClassEntries implements Closeable {
    * not one this can read (a ZIP64 archive, a comment, a read error): then every class is read
    * through {@code JarFile}.
    */
-  static ClassEntries open(Path jar, String prefix, String suffix) {
-    FileChannel channel = null;
+  static ClassEntries open(File jar, String prefix, String suffix) {
+    RandomAccessFile file = null;
     try {
-      channel = FileChannel.open(jar, StandardOpenOption.READ);
-      ByteBuffer end = ByteBuffer.allocate(EOCD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-      long size = channel.size();
-      if (size < EOCD_SIZE || size > Integer.MAX_VALUE || readFully(channel, end, size - EOCD_SIZE) < EOCD_SIZE
-          || end.getInt(0) != EOCD_SIGNATURE || end.getShort(20) != 0) {
-        channel.close();
+      file = new RandomAccessFile(jar, "r");
+      byte[] end = new byte[EOCD_SIZE];
+      long size = file.length();
+      if (size < EOCD_SIZE || size > Integer.MAX_VALUE || read(file, size - EOCD_SIZE, end, EOCD_SIZE) < EOCD_SIZE
+          || u32(end, 0) != EOCD_SIGNATURE || u16(end, 20) != 0) {
+        file.close();
         return null;
       }
-      int total = end.getShort(10) & 0xffff;
-      long cenSize = end.getInt(12) & 0xffffffffL;
-      long cenOffset = end.getInt(16) & 0xffffffffL;
-      if (cenOffset + cenSize > size - EOCD_SIZE) {
-        channel.close();
-        return null;
-      }
-      ClassEntries entries = new ClassEntries(channel, prefix, suffix, total);
-      if (!entries.index(cenOffset, cenOffset + cenSize, total)) {
-        channel.close();
+      int total = u16(end, 10);
+      long cenSize = u32(end, 12) & 0xffffffffL;
+      long cenOffset = u32(end, 16) & 0xffffffffL;
+      ClassEntries entries = new ClassEntries(file, prefix, suffix, total);
+      if (cenOffset + cenSize > size - EOCD_SIZE || !entries.index(cenOffset, cenOffset + cenSize, total)) {
+        file.close();
         return null;
       }
       return entries;
     } catch (IOException | RuntimeException e) {
-      if (channel != null) {
+      if (file != null) {
         try {
-          channel.close();
+          file.close();
         } catch (IOException ignored) {
           // nothing to do
         }
@@ -114,48 +110,55 @@ final class ClassEntries implements Closeable {
     }
   }
 
-  /** Reads the central directory in chunks through one buffer: no array the size of it. */
+  /**
+   * Reads the central directory in chunks through one buffer: no array the size of it. Plain array
+   * arithmetic and a short key: this runs interpreted, once per entry (some 6,700), on the way to
+   * the first class.
+   */
   private boolean index(long from, long to, int total) throws IOException {
     byte[] chunk = new byte[COMPRESSED_BUFFER];
-    ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
     long chunkStart = from;
     int chunkLength = 0;
     long position = from;
     int count = 0;
+    int prefixLength = prefix.length();
+    int suffixLength = suffix.length();
     for (int seen = 0; seen < total; seen++) {
       if (position + CEN_SIZE > to) {
         return false;
       }
-      if (position + CEN_SIZE > chunkStart + chunkLength) {
-        chunkStart = position;
-        chunkLength = readFully(channel, ByteBuffer.wrap(chunk), position);
-      }
       int at = (int) (position - chunkStart);
-      if (view.getInt(at) != CEN_SIGNATURE) {
-        return false;
-      }
-      int method = view.getShort(at + 10) & 0xffff;
-      long compressed = view.getInt(at + 20) & 0xffffffffL;
-      long uncompressed = view.getInt(at + 24) & 0xffffffffL;
-      int nameLength = view.getShort(at + 28) & 0xffff;
-      int extraLength = view.getShort(at + 30) & 0xffff;
-      int commentLength = view.getShort(at + 32) & 0xffff;
-      long local = view.getInt(at + 42) & 0xffffffffL;
-      int entryLength = CEN_SIZE + nameLength + extraLength + commentLength;
-      if (entryLength > chunk.length) {
-        return false;
-      }
-      if (at + CEN_SIZE + nameLength > chunkLength) {
+      if (position + CEN_SIZE > chunkStart + chunkLength
+          || at + CEN_SIZE + u16(chunk, at + 28) > chunkLength) {
         chunkStart = position;
-        chunkLength = readFully(channel, ByteBuffer.wrap(chunk), position);
+        chunkLength = read(file, position, chunk, chunk.length);
         at = 0;
-        if (CEN_SIZE + nameLength > chunkLength) {
+        if (CEN_SIZE > chunkLength || CEN_SIZE + u16(chunk, 28) > chunkLength) {
           return false;
         }
       }
-      int hash = nameHash(chunk, at + CEN_SIZE, nameLength);
-      if (hash != 0 && (method == STORED || method == DEFLATED) && compressed < Integer.MAX_VALUE
+      if (u32(chunk, at) != CEN_SIGNATURE) {
+        return false;
+      }
+      int nameLength = u16(chunk, at + 28);
+      int name = at + CEN_SIZE;
+      int end = name + nameLength - suffixLength;
+      // Only the prefix is checked here: an entry of another form that shares a key is told apart
+      // by its name when read, like any other.
+      boolean indexed = end > name + prefixLength;
+      for (int i = 0; indexed && i < prefixLength; i++) {
+        indexed = chunk[name + i] == prefix.charAt(i);
+      }
+      int method = u16(chunk, at + 10);
+      long compressed = u32(chunk, at + 20) & 0xffffffffL;
+      long uncompressed = u32(chunk, at + 24) & 0xffffffffL;
+      long local = u32(chunk, at + 42) & 0xffffffffL;
+      if (indexed && (method == STORED || method == DEFLATED) && compressed < Integer.MAX_VALUE
           && uncompressed < Integer.MAX_VALUE && local < Integer.MAX_VALUE) {
+        int hash = end - name - prefixLength;
+        for (int i = Math.max(name + prefixLength, end - HASHED); i < end; i++) {
+          hash = 31 * hash + chunk[i];
+        }
         hashes[count] = hash;
         offsets[count] = (int) local;
         compressedSizes[count] = (int) compressed;
@@ -167,48 +170,31 @@ final class ClassEntries implements Closeable {
         }
         table[slot] = ++count;
       }
-      position += entryLength;
+      position += CEN_SIZE + nameLength + u16(chunk, at + 30) + u16(chunk, at + 32);
     }
     return true;
   }
 
-  /**
-   * The hash of an entry name of the indexed form, or 0 for any other (another prefix or suffix, a
-   * byte outside ASCII): the same as {@link #classHash} of the class it holds.
-   */
-  private int nameHash(byte[] name, int from, int length) {
-    int start = prefix.length();
-    int end = length - suffix.length();
-    if (end <= start) {
-      return 0;
-    }
-    for (int i = 0; i < start; i++) {
-      if (name[from + i] != prefix.charAt(i)) {
-        return 0;
-      }
-    }
-    for (int i = 0; i < suffix.length(); i++) {
-      if (name[from + end + i] != suffix.charAt(i)) {
-        return 0;
-      }
-    }
-    int hash = 1;
-    for (int i = start; i < end; i++) {
-      byte b = name[from + i];
-      if (b < 0) {
-        return 0;
-      }
-      hash = 31 * hash + (b == '/' ? '.' : b);
-    }
-    return hash == 0 ? 1 : hash;
+  private static int u16(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8;
   }
 
+  private static int u32(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16 | (bytes[at + 3] & 0xff) << 24;
+  }
+
+  /**
+   * The index's key of a class: the length of its name and its last {@link #HASHED} characters,
+   * as its entry spells them ('/' for '.'). Entries that share a key are told apart by their names.
+   */
   private static int classHash(String name) {
-    int hash = 1;
-    for (int i = 0; i < name.length(); i++) {
-      hash = 31 * hash + name.charAt(i);
+    int length = name.length();
+    int hash = length;
+    for (int i = Math.max(0, length - HASHED); i < length; i++) {
+      char c = name.charAt(i);
+      hash = 31 * hash + (byte) (c == '.' ? '/' : c);
     }
-    return hash == 0 ? 1 : hash;
+    return hash;
   }
 
   /**
@@ -244,25 +230,22 @@ final class ClassEntries implements Closeable {
       if (LOC_SIZE + nameLength > in.length) {
         return null;
       }
-      ByteBuffer header = buffers.inView(LOC_SIZE + nameLength);
-      if (readFully(channel, header, offsets[entry]) < LOC_SIZE + nameLength || header.getInt(0) != LOC_SIGNATURE
-          || (header.getShort(26) & 0xffff) != nameLength || !isEntryOf(in, LOC_SIZE, name)) {
+      if (read(file, offsets[entry], in, LOC_SIZE + nameLength) < LOC_SIZE + nameLength
+          || u32(in, 0) != LOC_SIGNATURE || u16(in, 26) != nameLength || !isEntryOf(in, LOC_SIZE, name)) {
         return null;
       }
-      long data = (long) offsets[entry] + LOC_SIZE + nameLength + (header.getShort(28) & 0xffff);
+      long data = (long) offsets[entry] + LOC_SIZE + nameLength + u16(in, 28);
       int size = sizes[entry];
       if (methods[entry] == STORED) {
         if (size != compressedSizes[entry]) {
           return null;
         }
         byte[] out = size <= buffers.out.length ? buffers.out : new byte[size];
-        ByteBuffer view = out == buffers.out ? buffers.outView(size) : ByteBuffer.wrap(out);
-        return readFully(channel, view, data) == size ? out : null;
+        return read(file, data, out, size) == size ? out : null;
       }
       int compressed = compressedSizes[entry];
       byte[] source = compressed <= in.length ? in : new byte[compressed];
-      ByteBuffer view = source == in ? buffers.inView(compressed) : ByteBuffer.wrap(source);
-      if (readFully(channel, view, data) < compressed) {
+      if (read(file, data, source, compressed) < compressed) {
         return null;
       }
       byte[] out = size <= buffers.out.length ? buffers.out : new byte[size];
@@ -293,7 +276,7 @@ final class ClassEntries implements Closeable {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (bytes[at++] != (c == '.' ? '/' : c)) {
+      if (c == '/' || bytes[at++] != (c == '.' ? '/' : c)) {
         return false;
       }
     }
@@ -325,20 +308,25 @@ final class ClassEntries implements Closeable {
     buffers.inflater.end();
   }
 
-  private static int readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
-    int start = into.position();
-    while (into.hasRemaining()) {
-      int n = channel.read(into, position + into.position() - start);
-      if (n < 0) {
-        break;
+  /** Reads up to {@code length} bytes at {@code position} into {@code into}; how many it read. */
+  private static int read(RandomAccessFile file, long position, byte[] into, int length) throws IOException {
+    synchronized (file) {
+      file.seek(position);
+      int done = 0;
+      while (done < length) {
+        int n = file.read(into, done, length - done);
+        if (n < 0) {
+          break;
+        }
+        done += n;
       }
+      return done;
     }
-    return into.position() - start;
   }
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    file.close();
     synchronized (pool) {
       for (Buffers buffers : pool) {
         buffers.inflater.end();
@@ -352,18 +340,5 @@ final class ClassEntries implements Closeable {
     final byte[] in = new byte[COMPRESSED_BUFFER];
     final byte[] out = new byte[BUFFER];
     final Inflater inflater = new Inflater(true);
-    private final ByteBuffer inView = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
-    private final ByteBuffer outView = ByteBuffer.wrap(out);
-
-    /** {@link #in}'s first {@code length} bytes, to read into. */
-    ByteBuffer inView(int length) {
-      inView.clear().limit(length);
-      return inView;
-    }
-
-    ByteBuffer outView(int length) {
-      outView.clear().limit(length);
-      return outView;
-    }
   }
 }

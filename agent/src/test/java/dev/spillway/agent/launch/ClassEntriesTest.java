@@ -46,7 +46,7 @@ class ClassEntriesTest {
       deflated(out, "inst/a/b/notes.txt", small);
       deflated(out, "other/a/b/Other.classdata", small);
     }
-    try (ClassEntries entries = ClassEntries.open(jar, "inst/", ".classdata")) {
+    try (ClassEntries entries = ClassEntries.open(jar.toFile(), "inst/", ".classdata")) {
       assertThat(entries).isNotNull();
       assertThat(entries.define("a.b.Small", definer)).isEqualTo(ClassEntriesTest.class);
       assertThat(entries.define("a.b.Large$1", definer)).isEqualTo(ClassEntriesTest.class);
@@ -72,8 +72,8 @@ class ClassEntriesTest {
   void anUnreadableJarIsNotIndexed() throws IOException {
     Path notAJar = dir.resolve("b.jar");
     Files.write(notAJar, content(100, 4));
-    assertThat(ClassEntries.open(notAJar, "inst/", ".classdata")).isNull();
-    assertThat(ClassEntries.open(dir.resolve("missing.jar"), "inst/", ".classdata")).isNull();
+    assertThat(ClassEntries.open(notAJar.toFile(), "inst/", ".classdata")).isNull();
+    assertThat(ClassEntries.open(dir.resolve("missing.jar").toFile(), "inst/", ".classdata")).isNull();
   }
 
   private static byte[] content(int size, long seed) {
