@@ -84,7 +84,7 @@ public final class Telemetry {
     try {
       AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
           .setComponentLoader(new HttpSenders(
-              ComponentLoader.forClassLoader(Telemetry.class.getClassLoader()),
+              new ShippedProviders(ComponentLoader.forClassLoader(Telemetry.class.getClassLoader())),
               otelAgent))
           .disableShutdownHook()
           .addPropertiesCustomizer(shared ->
