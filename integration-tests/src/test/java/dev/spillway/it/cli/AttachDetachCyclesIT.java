@@ -14,14 +14,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14: detach leaves nothing. Ten attach/detach cycles on one busy JVM, exporting to a real
- * receiver: each detached agent, with its class loader and its two thousand classes (about 9 MB of
- * metaspace), is collected. What remains after ten cycles is measured against the first: about
- * 20 classes a cycle stay (JDK-side, not the agent's loader), so the bounds allow 300 classes and
- * 4 MiB, well under one agent kept alive.
+ * receiver: each detached agent, with its class loader and its 2,500 classes (about 11 MB of
+ * metaspace), is collected. What remains after ten cycles is measured against the first cycle.
+ *
+ * <p>One or two detached agents may stay loaded, held by something outside the heap (heap dumps
+ * show no path to them from any root): on JDK 25, as long as the executor's two workers, which ran
+ * through every attach, keep running (they went at once when the workers ended; about 1 run in 2),
+ * and on JDK 17 often the last agent. So the bounds allow one agent more than after the first
+ * cycle, and 300 classes and 4 MiB of heap besides: an agent kept by every cycle fails, as does
+ * anything an agent leaves in the heap.
  */
 class AttachDetachCyclesIT {
 
   static final int CYCLES = 10;
+  /** One agent's classes and metaspace (heap dumps of this test: 2,485 classes, 11.3 MB). */
+  static final long AGENT_CLASSES = 2_600;
+  static final long AGENT_METASPACE = 12 << 20;
 
   @Test
   void tenCyclesHoldNoMoreThanTheFirst() throws Exception {
@@ -36,11 +44,13 @@ class AttachDetachCyclesIT {
       }
       // A detached agent is unreachable at once, but the last one's classes go only with a
       // collection that unloads them: ask again until they are gone (a leak never gets there).
-      // The last agents' HTTP client threads end a few seconds after their clients are unreachable.
+      // The last agents' span processor threads end up to 5 s after their shutdown.
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         Map<String, Long> last = stats(app);
-        assertThat(last.get("classes")).as("loaded classes").isLessThanOrEqualTo(first.get("classes") + 300);
-        assertThat(last.get("metaspace")).as("metaspace").isLessThanOrEqualTo(first.get("metaspace") + (4 << 20));
+        assertThat(last.get("classes")).as("loaded classes")
+            .isLessThanOrEqualTo(first.get("classes") + AGENT_CLASSES + 300);
+        assertThat(last.get("metaspace")).as("metaspace")
+            .isLessThanOrEqualTo(first.get("metaspace") + AGENT_METASPACE + (4 << 20));
         assertThat(last.get("heap")).as("heap").isLessThanOrEqualTo(first.get("heap") + (4 << 20));
         System.out.println("after 1 cycle " + first + ", after " + CYCLES + " " + last);
       });
