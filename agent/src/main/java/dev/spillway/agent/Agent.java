@@ -10,6 +10,8 @@ import dev.spillway.agent.install.LazyWeaver;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.install.WovenMethod;
 import dev.spillway.agent.jmx.Jmx;
+import dev.spillway.agent.launch.AgentEntry;
+import dev.spillway.agent.launch.Launcher;
 import dev.spillway.agent.launch.WeavingGate;
 import dev.spillway.agent.pool.PoolFamily;
 import dev.spillway.agent.queue.QueueFamily;
@@ -90,9 +92,22 @@ public final class Agent implements AgentMXBean {
     this.gate = gate;
   }
 
+  /** The launcher's way in ({@link AgentEntry}): handed over as this class initializes. */
+  static final class Entry implements AgentEntry {
+    static {
+      Launcher.handOver(new Entry());
+    }
+
+    @Override
+    public void start(String args, Instrumentation inst, File jar, boolean attached, WeavingGate gate) {
+      Agent.start(args, inst, jar, attached, gate);
+    }
+  }
+
   /**
-   * Called by the launcher through reflection, with the {@link WeavingGate} it registered, which
-   * this agent opens (or closes, if it does not start). Never throws.
+   * Called by the launcher (through {@link Entry}, or by reflection from another version's
+   * launcher), with the {@link WeavingGate} it registered, which this agent opens (or closes, if it
+   * does not start). Never throws.
    */
   public static void start(String args, Instrumentation inst, File jar, boolean attached, WeavingGate gate) {
     long started = System.nanoTime();

@@ -25,6 +25,10 @@ import java.util.function.Consumer;
 public final class Launcher {
 
   private static final String AGENT_CLASS = "dev.spillway.agent.Agent";
+  /** Hands an {@link AgentEntry} over as it initializes. */
+  private static final String ENTRY_CLASS = "dev.spillway.agent.Agent$Entry";
+  /** What the entry class handed over, until {@link #entry} takes it; guarded by Launcher.class. */
+  private static AgentEntry handed;
   private static final String CLI_CLASS = "dev.spillway.agent.cli.Main";
 
   private Launcher() {}
@@ -140,6 +144,12 @@ public final class Launcher {
     }
     try {
       ClassLoader loader = new AgentClassLoader(jar);
+      AgentEntry entry = entry(loader);
+      if (entry != null) {
+        entry.start(args, inst, jar, attached, gate);
+        return;
+      }
+      // An agent jar without the entry class (another version): as before, by reflection.
       loader.loadClass(AGENT_CLASS)
           .getMethod("start", String.class, Instrumentation.class, File.class, boolean.class, WeavingGate.class)
           .invoke(null, args, inst, jar, attached, gate);
@@ -149,6 +159,27 @@ public final class Launcher {
     } catch (Exception | Error e) {
       gate.close(inst);
       throw e;
+    }
+  }
+
+  /**
+   * Called by the agent's entry class as it initializes, on the thread that initializes it (in
+   * {@link #entry}). Whatever else calls it hands over nothing that is used.
+   */
+  public static synchronized void handOver(AgentEntry entry) {
+    handed = entry;
+  }
+
+  /** The entry the agent's entry class hands over when {@code loader} initializes it; null if none. */
+  private static synchronized AgentEntry entry(ClassLoader loader) {
+    handed = null;
+    try {
+      Class.forName(ENTRY_CLASS, true, loader);
+      return handed;
+    } catch (ClassNotFoundException e) {
+      return null;
+    } finally {
+      handed = null;
     }
   }
 
