@@ -18,7 +18,8 @@ import java.util.jar.JarFile;
  *
  * <p>The implementation and its dependencies (Byte Buddy, the OpenTelemetry SDK and exporters)
  * sit in the agent jar under {@code inst/}, with {@code .class} renamed to {@code .classdata}, so no
- * other loader and no class-path scanner can see them. This loader defines them. Its parent is the
+ * other loader and no class-path scanner can see them. This loader defines them, read through
+ * {@link ClassEntries} (or {@code JarFile} where that cannot read one). Its parent is the
  * platform loader, never the application loader, so the application's own Byte Buddy,
  * OpenTelemetry, OkHttp or Kotlin are invisible here, and ours to the application. The bootstrap
  * classes are reached through the platform loader's delegation to the bootstrap loader.
