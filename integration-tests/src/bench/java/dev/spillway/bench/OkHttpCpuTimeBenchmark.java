@@ -1,12 +1,8 @@
 package dev.spillway.bench;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,36 +59,14 @@ public final class OkHttpCpuTimeBenchmark {
   }
 
   private static double run(String agentJar) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (agentJar != null) {
-      command.add("-javaagent:" + agentJar);
+    List<String> options = agentJar == null ? List.of() : List.of("-javaagent:" + agentJar);
+    double[] result = {Double.NaN};
+    ChildJvm.run(ChildJvm.command(options, OkHttpCpuTimeBenchmark.class), "cpu-ns-per-call ",
+        value -> result[0] = Double.parseDouble(value));
+    if (Double.isNaN(result[0])) {
+      throw new IllegalStateException("benchmark JVM gave no result");
     }
-    command.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9");
-    command.add("-Dotel.metric.export.interval=3600000");
-    command.add("-Dotel.traces.exporter=none");
-    command.add("-Dspillway.log.level=error");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(OkHttpCpuTimeBenchmark.class.getName());
-    command.add("child");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    double result = Double.NaN;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("cpu-ns-per-call ")) {
-          result = Double.parseDouble(line.substring("cpu-ns-per-call ".length()));
-        } else {
-          System.out.println("  child: " + line);
-        }
-      }
-    }
-    if (process.waitFor() != 0 || Double.isNaN(result)) {
-      throw new IllegalStateException("benchmark JVM exited with " + process.exitValue() + ", no result");
-    }
-    return result;
+    return result[0];
   }
 
   /** The measured program: prints its median batch's CPU nanoseconds per call. */

@@ -1,11 +1,7 @@
 package dev.spillway.bench;
 
 import com.sun.tools.attach.VirtualMachine;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,42 +62,14 @@ public final class WorkerBoundBenchmark {
   }
 
   private static double[] run(int configuration, String agent) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (configuration == 1) {
-      command.add("-javaagent:" + agent);
-    }
-    if (configuration == 2) {
-      command.add("-Djdk.attach.allowAttachSelf=true");
-    }
-    command.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:9");
-    command.add("-Dotel.metric.export.interval=3600000");
-    command.add("-Dotel.traces.exporter=none");
-    command.add("-Dspillway.log.level=error");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(WorkerBoundBenchmark.class.getName());
-    command.add("child");
-    if (configuration == 2) {
-      command.add(agent);
-    }
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> options = configuration == 1 ? List.of("-javaagent:" + agent)
+        : configuration == 2 ? List.of("-Djdk.attach.allowAttachSelf=true") : List.of();
+    String[] args = configuration == 2 ? new String[] {agent} : new String[0];
     double[] perSecond = new double[SECONDS];
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("second ")) {
-          String[] parts = line.split(" ");
-          perSecond[Integer.parseInt(parts[1])] = Double.parseDouble(parts[2]);
-        } else {
-          System.out.println("  child: " + line);
-        }
-      }
-    }
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException("benchmark JVM exited with " + process.exitValue());
-    }
+    ChildJvm.run(ChildJvm.command(options, WorkerBoundBenchmark.class, args), "second ", line -> {
+      String[] parts = line.split(" ");
+      perSecond[Integer.parseInt(parts[0])] = Double.parseDouble(parts[1]);
+    });
     return perSecond;
   }
 

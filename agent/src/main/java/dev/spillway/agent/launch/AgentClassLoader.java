@@ -68,15 +68,11 @@ final class AgentClassLoader extends ClassLoader implements ClassEntries.Definer
     }
     synchronized (getClassLoadingLock(name)) {
       Class<?> loaded = findLoadedClass(name);
-      if (loaded == null && classes != null) {
-        loaded = classes.define(name, this);
-      }
       if (loaded == null) {
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
-        if (entry == null) {
+        loaded = defineFromJar(name);
+        if (loaded == null) {
           return super.loadClass(name, resolve);
         }
-        loaded = define(name, entry);
       }
       if (resolve) {
         resolveClass(loaded);
@@ -87,15 +83,21 @@ final class AgentClassLoader extends ClassLoader implements ClassEntries.Definer
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
+    Class<?> defined = defineFromJar(name);
+    if (defined == null) {
+      throw new ClassNotFoundException(name);
+    }
+    return defined;
+  }
+
+  /** Defines {@code name} from this jar's {@code inst/}; null if it is not there. */
+  private Class<?> defineFromJar(String name) throws ClassNotFoundException {
     Class<?> defined = classes == null ? null : classes.define(name, this);
     if (defined != null) {
       return defined;
     }
     JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_DATA);
-    if (entry == null) {
-      throw new ClassNotFoundException(name);
-    }
-    return define(name, entry);
+    return entry == null ? null : define(name, entry);
   }
 
   private Class<?> define(String name, JarEntry entry) throws ClassNotFoundException {
