@@ -142,30 +142,48 @@ public final class AgentJvm implements AutoCloseable {
    * {@code jcmd GC.class_histogram}, which runs a full collection first.
    */
   public long liveInstances(String className) {
-    List<String> command = List.of(javaHome.resolve("bin").resolve("jcmd").toString(),
-        Long.toString(pid()), "GC.class_histogram");
+    // "   7:   12   288  com.acme.Foo (java.base@17)": rank, instances, bytes, class [module]
+    long instances = 0;
+    for (String line : jcmd("GC.class_histogram").split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 4 && fields[0].endsWith(":") && fields[3].equals(className)) {
+        instances += Long.parseLong(fields[1]);
+      }
+    }
+    return instances;
+  }
+
+  /** The names of this JVM's Java threads, from {@code jcmd Thread.print}: for diagnostics. */
+  public List<String> threadNames() {
+    List<String> names = new ArrayList<>();
+    for (String line : jcmd("Thread.print").split("\n")) {
+      if (line.startsWith("\"") && line.indexOf('"', 1) > 0) {
+        names.add(line.substring(1, line.indexOf('"', 1)));
+      }
+    }
+    return names;
+  }
+
+  /** Runs {@code jcmd <pid> <command>} with this JVM's JDK and returns what it printed. */
+  public String jcmd(String... command) {
+    List<String> line = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("jcmd").toString(),
+        Long.toString(pid())));
+    line.addAll(List.of(command));
     try {
-      Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+      Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
       String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+        throw new AssertionError(String.join(" ", line) + " failed:\n" + output);
       }
-      // "   7:   12   288  com.acme.Foo (java.base@17)": rank, instances, bytes, class [module]
-      long instances = 0;
-      for (String line : output.split("\n")) {
-        String[] fields = line.trim().split("\\s+");
-        if (fields.length >= 4 && fields[0].endsWith(":") && fields[3].equals(className)) {
-          instances += Long.parseLong(fields[1]);
-        }
-      }
-      return instances;
+      return output;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command, e);
+      throw new IllegalStateException("cannot run " + line, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
+
 
   public long pid() {
     return process.pid();
