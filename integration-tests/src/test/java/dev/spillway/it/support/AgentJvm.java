@@ -184,7 +184,6 @@ public final class AgentJvm implements AutoCloseable {
     }
   }
 
-
   public long pid() {
     return process.pid();
   }
