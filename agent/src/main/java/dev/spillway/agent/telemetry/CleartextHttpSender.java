@@ -1,6 +1,5 @@
 package dev.spillway.agent.telemetry;
 
-import dev.spillway.bootstrap.AgentThreads;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -24,10 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -61,8 +57,9 @@ final class CleartextHttpSender implements HttpSender {
   /** The policy's test of an I/O error; null: every one is retried but a response too large. */
   private final Predicate<IOException> retryable;
   private final long maxResponseBody;
+  /** The exporter's executor, if it was given one; otherwise sends run on {@link #own}. */
   private final ExecutorService executor;
-  private final boolean ownExecutor;
+  private final SendingThread own;
 
   CleartextHttpSender(HttpSenderConfig config) {
     URI endpoint = config.getEndpoint();
@@ -82,34 +79,18 @@ final class CleartextHttpSender implements HttpSender {
     this.retry = config.getRetryPolicy();
     this.retryable = retry == null ? null : retry.getRetryExceptionPredicate();
     this.maxResponseBody = config.getMaxResponseBodySize() > 0 ? config.getMaxResponseBodySize() : Long.MAX_VALUE;
-    ExecutorService given = config.getExecutorService();
-    this.ownExecutor = given == null;
-    this.executor = given != null ? given : newExecutor();
+    this.executor = config.getExecutorService();
+    this.own = executor != null ? null : new SendingThread("spillway-otlp-http", 60, TimeUnit.SECONDS);
   }
 
   private static Duration positive(Duration value, Duration otherwise) {
     return value == null || value.isZero() || value.isNegative() ? otherwise : value;
   }
 
-  private static ExecutorService newExecutor() {
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), new SenderThreads());
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
-  }
-
-  /** Names the sending thread; an agent thread, so the agent does not track its executor. */
-  private static final class SenderThreads implements ThreadFactory {
-    @Override
-    public Thread newThread(Runnable task) {
-      return AgentThreads.newThread(task, "spillway-otlp-http");
-    }
-  }
-
   @Override
   public void send(MessageWriter writer, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
     try {
-      executor.execute(new Send(writer, onResponse, onError));
+      (own != null ? own : executor).execute(new Send(writer, onResponse, onError));
     } catch (RuntimeException refused) {
       onError.accept(refused);
     }
@@ -386,8 +367,8 @@ final class CleartextHttpSender implements HttpSender {
 
   @Override
   public CompletableResultCode shutdown() {
-    if (ownExecutor) {
-      executor.shutdown();
+    if (own != null) {
+      own.shutdown();
     }
     return CompletableResultCode.ofSuccess();
   }
