@@ -54,12 +54,10 @@ final class SendingThread implements Executor {
   /** Sends already queued still run; then the thread ends, and later ones are refused. */
   void shutdown() {
     shutdown = true;
-    // Wakes a thread waiting for work, so that it sees the shutdown and ends once the queue is empty.
-    work.add(() -> { });
-    try {
-      startIfIdle();
-    } catch (RuntimeException | Error cannotStart) {
-      work.clear();
+    // Wakes a thread waiting for work, so that it sees the shutdown and ends once the queue is
+    // empty. With none running there is nothing to wake (a queued no-op is harmless).
+    if (running.get()) {
+      work.add(() -> { });
     }
   }
 

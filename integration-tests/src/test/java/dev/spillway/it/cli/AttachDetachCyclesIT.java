@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>While the application's executor and its load thread, which ran through every attach, keep
  * running, one or two detached agents may stay loaded, held outside the heap (heap dumps show no
- * path to them; most likely code compiled for those threads while they were attached); so at that point the bound is two agents more than right after the first cycle (three in
- * all), which an agent kept by every cycle (ten) exceeds. Once those threads have been replaced,
- * nothing of any agent should remain: no agent class loader alive, and what the JVM holds back
- * within the JDK classes that attaching loads (1,150 to 1,530 after ten cycles) of what it held
- * before the first attach. On JDK 25, one or two sometimes stayed even then, held by the new
- * workers' compiled loop, which the agent's export thread had profiled (see README Limits); the
- * test allows three (a leak of every cycle keeps ten), and prints the threads alive when any stays.
+ * path to them; most likely code compiled for those threads while they were attached); so at
+ * that point the bound is two agents more than right after the first cycle (three in all), which
+ * an agent kept by every cycle (ten) exceeds. Once those threads have been replaced, nothing of
+ * any agent should remain: no agent class loader alive, and what the JVM holds back within the
+ * JDK classes that attaching loads (1,150 to 1,530 after ten cycles) of what it held before the
+ * first attach. On JDK 25, one or two sometimes stayed even then, held by the new workers'
+ * compiled loop, which the agent's export thread had profiled (see README Limits); the test
+ * allows three (a leak of every cycle keeps ten), and prints the threads alive when any stays.
  */
 class AttachDetachCyclesIT {
 
