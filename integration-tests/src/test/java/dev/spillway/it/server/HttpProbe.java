@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +22,8 @@ final class HttpProbe {
   static final String CLOSED = "<closed without a response>";
 
   private final Socket socket;
+  /** The response's first byte if {@link #refused} read it, else -1. */
+  private int first = -1;
 
   private HttpProbe(Socket socket) {
     this.socket = socket;
@@ -46,11 +49,41 @@ final class HttpProbe {
     return send(port, path).response();
   }
 
+  /**
+   * Whether the server has closed the connection without a response by now (looks for 50 ms): a
+   * refusal. A response that began is kept for {@link #response}.
+   */
+  boolean refused() throws IOException {
+    if (first >= 0 || socket.isClosed()) {
+      return socket.isClosed();
+    }
+    socket.setSoTimeout(50);
+    try {
+      first = socket.getInputStream().read();
+    } catch (SocketTimeoutException waiting) {
+      return false;
+    } catch (SocketException reset) {
+      first = -1;
+    } finally {
+      if (!socket.isClosed()) {
+        socket.setSoTimeout(30_000);
+      }
+    }
+    if (first < 0) {
+      socket.close();
+      return true;
+    }
+    return false;
+  }
+
   /** The whole response, up to the server's close; {@link #CLOSED} if it sent nothing. */
   String response() throws IOException {
     try (Socket s = socket) {
       InputStream in = s.getInputStream();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
+      if (first >= 0) {
+        out.write(first);
+      }
       byte[] buffer = new byte[4096];
       try {
         for (int n; (n = in.read(buffer)) >= 0; ) {

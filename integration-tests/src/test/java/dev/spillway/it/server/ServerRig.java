@@ -127,18 +127,29 @@ final class ServerRig implements AutoCloseable {
    * Holds {@code threads} workers of the pool {@code name} with {@code GET /slow}, one request at
    * a time (a server may hand even an idle thread its task through the queue, so two sent together
    * may meet a queue of one, which a shedding test's rule refuses), then queues {@code queued} more,
-   * and waits until the pool's series shows them queued.
+   * and waits until the pool's series shows them queued. A queued request the server refused
+   * (closed without a response) is sent again: the server queues jobs of its own in the same pool,
+   * and one of them in the queue at that moment makes a full queue, or a one-slot rule, refuse it.
    */
   List<HttpProbe> fill(String name, int threads, int queued) throws Exception {
     List<HttpProbe> held = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       held.add(hold());
     }
+    List<HttpProbe> waiting = new ArrayList<>();
     for (int i = 0; i < queued; i++) {
-      held.add(HttpProbe.send(port, "/slow"));
+      waiting.add(HttpProbe.send(port, "/slow"));
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.metrics().latest(
-        "jvm.executor.queue.size", "jvm.executor.name", name)).hasValue(queued));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (int i = 0; i < waiting.size(); i++) {
+        if (waiting.get(i).refused()) {
+          waiting.set(i, HttpProbe.send(port, "/slow"));
+        }
+      }
+      assertThat(receiver.metrics().latest("jvm.executor.queue.size", "jvm.executor.name", name))
+          .hasValue(queued);
+    });
+    held.addAll(waiting);
     return held;
   }
 
