@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +58,9 @@ final class CleartextHttpSender implements HttpSender {
   /** The policy's test of an I/O error; null: every one is retried but a response too large. */
   private final Predicate<IOException> retryable;
   private final long maxResponseBody;
-  /** The exporter's executor, if it was given one; otherwise sends run on {@link #own}. */
-  private final ExecutorService executor;
+  /** Where sends run: the exporter's executor, if it was given one, else {@link #own}. */
+  private final Executor sends;
+  /** The sender's own thread, shut down with it; null when the exporter gave an executor. */
   private final SendingThread own;
 
   CleartextHttpSender(HttpSenderConfig config) {
@@ -79,8 +81,9 @@ final class CleartextHttpSender implements HttpSender {
     this.retry = config.getRetryPolicy();
     this.retryable = retry == null ? null : retry.getRetryExceptionPredicate();
     this.maxResponseBody = config.getMaxResponseBodySize() > 0 ? config.getMaxResponseBodySize() : Long.MAX_VALUE;
-    this.executor = config.getExecutorService();
-    this.own = executor != null ? null : new SendingThread("spillway-otlp-http", 60, TimeUnit.SECONDS);
+    ExecutorService given = config.getExecutorService();
+    this.own = given != null ? null : new SendingThread("spillway-otlp-http", 60, TimeUnit.SECONDS);
+    this.sends = given != null ? given : own;
   }
 
   private static Duration positive(Duration value, Duration otherwise) {
@@ -90,7 +93,7 @@ final class CleartextHttpSender implements HttpSender {
   @Override
   public void send(MessageWriter writer, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
     try {
-      (own != null ? own : executor).execute(new Send(writer, onResponse, onError));
+      sends.execute(new Send(writer, onResponse, onError));
     } catch (RuntimeException refused) {
       onError.accept(refused);
     }

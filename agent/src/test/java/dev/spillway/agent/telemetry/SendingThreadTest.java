@@ -3,10 +3,10 @@ package dev.spillway.agent.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
+import dev.spillway.agent.testing.Conditions;
+
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +42,7 @@ class SendingThreadTest {
     CountDownLatch first = new CountDownLatch(1);
     sender.execute(first::countDown);
     assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(within(Duration.ofSeconds(10), () -> !sender.isRunning())).as("thread ended when idle").isTrue();
+    Conditions.await(() -> !sender.isRunning(), "thread ended when idle");
 
     CountDownLatch second = new CountDownLatch(1);
     sender.execute(second::countDown);
@@ -98,18 +98,6 @@ class SendingThreadTest {
     release.countDown();
     assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
     // Ends at once, not after the idle minute.
-    assertThat(within(Duration.ofSeconds(5), () -> !sender.isRunning())).as("thread ended").isTrue();
-  }
-
-  /** Polls {@code condition} until it holds or {@code limit} passes; whether it held. */
-  private static boolean within(Duration limit, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(5);
-    }
-    return true;
+    Conditions.await(() -> !sender.isRunning(), "thread ended");
   }
 }
