@@ -76,6 +76,11 @@ final class HttpProbe {
     return false;
   }
 
+  /** Gives the request up: closes the connection. */
+  void close() throws IOException {
+    socket.close();
+  }
+
   /** The whole response, up to the server's close; {@link #CLOSED} if it sent nothing. */
   String response() throws IOException {
     try (Socket s = socket) {
