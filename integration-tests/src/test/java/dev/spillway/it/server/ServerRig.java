@@ -124,6 +124,9 @@ final class ServerRig implements AutoCloseable {
     return HttpProbe.get(port, path);
   }
 
+  /** How long a queued request may be neither queued nor refused before it is sent again. */
+  private static final long LOST_NANOS = 3_000_000_000L;
+
   /**
    * Holds {@code threads} workers of the pool {@code name} with {@code GET /slow}, one request at
    * a time (a server may hand even an idle thread its task through the queue, so two sent together
@@ -134,9 +137,6 @@ final class ServerRig implements AutoCloseable {
    * When none shows queued and none was refused {@link #LOST_NANOS} after they were sent (Jetty
    * once kept such a connection open with no job of it in the queue), they are closed and sent again.
    */
-  /** How long a queued request may be neither queued nor refused before it is sent again. */
-  private static final long LOST_NANOS = 3_000_000_000L;
-
   List<HttpProbe> fill(String name, int threads, int queued) throws Exception {
     List<HttpProbe> held = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
