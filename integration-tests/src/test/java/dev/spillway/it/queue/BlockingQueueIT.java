@@ -101,10 +101,10 @@ class BlockingQueueIT {
       HistogramDataPoint blocked = m.latestHistogram("jvm.queue.put.blocked.duration", NAME, INBOX)
           .orElseThrow(() -> new AssertionError("no blocked-put histogram yet"));
       assertThat(blocked.getCount()).isEqualTo(1);
-      // The agent times the put from inside it, so within the producer's own timing around the
-      // call (whole milliseconds, cut down) and the test's wait while it was blocked. Not close to
-      // the producer's figure from below: that also holds the hook's own first run after the put
-      // (11 ms once in CI on a slow machine).
+      // The agent times the put from inside it: between the test's wait while it was blocked and
+      // the producer's own timing around the call (whole milliseconds, cut down). Not close to the
+      // producer's figure from below: that also holds the way into put and the hook's work after
+      // its clock read (11 ms more once in CI on a slow machine).
       assertThat(blocked.getSum()).isBetween(0.2, (blockedMillis + 1) / 1000.0);
       HistogramDataPoint wait = m.latestHistogram("jvm.queue.wait.duration", NAME, INBOX)
           .orElseThrow(() -> new AssertionError("no wait histogram yet"));
