@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
  * came back: the whole response, or {@link #CLOSED} when the server closed the connection (end
  * of stream or reset) without a byte. A library client would hide that behind retries.
  */
-final class HttpProbe {
+public final class HttpProbe {
 
   /** What a connection closed with no response reads as. */
-  static final String CLOSED = "<closed without a response>";
+  public static final String CLOSED = "<closed without a response>";
 
   private final Socket socket;
   /** The response's first byte if {@link #refused} read it, else -1. */
@@ -29,23 +29,29 @@ final class HttpProbe {
     this.socket = socket;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
     }
   }
 
   /** Connects and sends {@code GET path}; the response is read later. */
-  static HttpProbe send(int port, String path) throws IOException {
+  public static HttpProbe send(int port, String path) throws IOException {
+    return send(port, "GET", path);
+  }
+
+  /** Connects and sends {@code method path}, with no body; the response is read later. */
+  public static HttpProbe send(int port, String method, String path) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(30_000);
-    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        + (method.equals("GET") ? "" : "Content-Length: 0\r\n") + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     return new HttpProbe(socket);
   }
 
-  static String get(int port, String path) throws IOException {
+  public static String get(int port, String path) throws IOException {
     return send(port, path).response();
   }
 
@@ -53,7 +59,7 @@ final class HttpProbe {
    * Whether the server has closed the connection without a response by now (looks for 50 ms): a
    * refusal. A response that began is kept for {@link #response}.
    */
-  boolean refused() throws IOException {
+  public boolean refused() throws IOException {
     if (first >= 0 || socket.isClosed()) {
       return socket.isClosed();
     }
@@ -77,12 +83,12 @@ final class HttpProbe {
   }
 
   /** Gives the request up: closes the connection. */
-  void close() throws IOException {
+  public void close() throws IOException {
     socket.close();
   }
 
   /** The whole response, up to the server's close; {@link #CLOSED} if it sent nothing. */
-  String response() throws IOException {
+  public String response() throws IOException {
     try (Socket s = socket) {
       InputStream in = s.getInputStream();
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -61,7 +61,12 @@ public final class AgentJvm implements AutoCloseable {
   }
 
   public static Builder builder(Class<?> mainClass) {
-    return new Builder(mainClass.getName());
+    return new Builder(mainClass.getName(), null);
+  }
+
+  /** A JVM started as an executable jar is: {@code java -jar jar}, with no other class path. */
+  public static Builder executableJar(Path jar) {
+    return new Builder(null, jar.toAbsolutePath());
   }
 
   /** Waits for a line on standard output that satisfies {@code test}; returns it. */
@@ -305,6 +310,8 @@ public final class AgentJvm implements AutoCloseable {
   /** Describes the JVM to fork. */
   public static final class Builder {
     private final String mainClass;
+    /** The executable jar to run instead of {@link #mainClass}; null for none. */
+    private final Path jar;
     private Path javaHome = Paths.get(System.getProperty("java.home"));
     private boolean agent = true;
     private String agentArgs;
@@ -315,8 +322,9 @@ public final class AgentJvm implements AutoCloseable {
     private final List<String> classpath = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
 
-    private Builder(String mainClass) {
+    private Builder(String mainClass, Path jar) {
       this.mainClass = mainClass;
+      this.jar = jar;
       classpath.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
     }
 
@@ -399,9 +407,14 @@ public final class AgentJvm implements AutoCloseable {
       }
       command.addAll(afterAgent);
       properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-      command.add("-cp");
-      command.add(String.join(File.pathSeparator, classpath));
-      command.add(mainClass);
+      if (jar != null) {
+        command.add("-jar");
+        command.add(jar.toString());
+      } else {
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(mainClass);
+      }
       command.addAll(args);
       ProcessBuilder builder = new ProcessBuilder(command);
       // A clean environment for OTEL_* and SPILLWAY_*, whatever the machine running the tests has.
@@ -409,7 +422,7 @@ public final class AgentJvm implements AutoCloseable {
           || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
       builder.environment().putAll(env);
       try {
-        return new AgentJvm(builder.start(), mainClass + " on " + javaHome.getFileName()
+        return new AgentJvm(builder.start(), (jar != null ? jar.getFileName().toString() : mainClass) + " on " + javaHome.getFileName()
             + (agent ? " with the agent" : " without the agent"), javaHome);
       } catch (IOException e) {
         throw new IllegalStateException("cannot start " + command, e);

@@ -1,0 +1,163 @@
+package dev.spillway.it.server;
+
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.OtlpReceiver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * The example Spring Boot 3.5 service ({@code examples/spring-boot-service}), packaged by Spring
+ * Boot's Maven plugin and started as its users start it, {@code java -jar}: Tomcat and HikariCP
+ * load from nested jars through Spring Boot's launcher. Its quote endpoint calls a pricing service
+ * that the rig plays and holds until told to answer, the slow dependency of an incident: requests
+ * that wait on it hold Tomcat's workers, and the ones after them queue.
+ */
+public final class SpringBootRig implements AutoCloseable {
+
+  public static final String TOMCAT_EXECUTOR = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
+  /** Tomcat's workers, so few that a test can hold them all. */
+  public static final int THREADS = 4;
+  /** A quote's whole answer, once the pricing service answers. */
+  public static final String QUOTE = "kettle x2 at 9.99";
+
+  public final OtlpReceiver receiver;
+  public final AgentJvm app;
+  public final int port;
+  /** Tomcat names its workers {@code http-nio-<port>-exec-<n>}. */
+  public final String executor;
+  private final HttpServer pricing;
+  private final ExecutorService pricingThreads;
+  /** Price requests that reached the pricing service, and the permits that let them answer. */
+  private final AtomicInteger priceRequests;
+  private final Semaphore answers;
+
+  private SpringBootRig(OtlpReceiver receiver, AgentJvm app, int port, HttpServer pricing,
+      ExecutorService pricingThreads, AtomicInteger priceRequests, Semaphore answers) {
+    this.receiver = receiver;
+    this.app = app;
+    this.port = port;
+    this.executor = "http-nio-" + port + "-exec";
+    this.pricing = pricing;
+    this.pricingThreads = pricingThreads;
+    this.priceRequests = priceRequests;
+    this.answers = answers;
+  }
+
+  /** The service's executable jar, built by the reactor before this module. */
+  public static Path serviceJar() {
+    Path jar = Paths.get(System.getProperty("spillway.example.boot.jar",
+        "../examples/spring-boot-service/target/spillway-example-spring-boot.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("example service not built: " + jar.toAbsolutePath());
+    }
+    return jar;
+  }
+
+  /**
+   * Starts the pricing service, then the service, as {@code setup} makes its JVM (under the agent
+   * or not) given the receiver its metrics go to, and waits until Spring Boot says it started.
+   */
+  public static SpringBootRig start(BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup) throws Exception {
+    AtomicInteger priceRequests = new AtomicInteger();
+    Semaphore answers = new Semaphore(0);
+    ExecutorService pricingThreads = Executors.newCachedThreadPool();
+    HttpServer pricing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    pricing.setExecutor(pricingThreads);
+    pricing.createContext("/price", exchange -> {
+      priceRequests.incrementAndGet();
+      try {
+        // Held until the test answers it; bounded, so that a failed test leaves no thread behind.
+        answers.tryAcquire(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "9.99".getBytes(StandardCharsets.US_ASCII);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    pricing.start();
+    OtlpReceiver receiver = OtlpReceiver.start();
+    int port = HttpProbe.freePort();
+    AgentJvm app = setup.apply(AgentJvm.executableJar(serviceJar()), receiver)
+        .args("--server.port=" + port, "--server.tomcat.threads.max=" + THREADS,
+            "--server.tomcat.threads.min-spare=" + THREADS,
+            "--pricing.url=http://127.0.0.1:" + pricing.getAddress().getPort(), "--spring.main.banner-mode=off")
+        .start();
+    SpringBootRig rig = new SpringBootRig(receiver, app, port, pricing, pricingThreads, priceRequests, answers);
+    try {
+      app.awaitOutput(line -> line.contains("Started OrdersApplication"), Duration.ofSeconds(60));
+    } catch (AssertionError e) {
+      rig.close();
+      throw e;
+    }
+    return rig;
+  }
+
+  /** Price requests the pricing service has been sent. */
+  public int priceRequests() {
+    return priceRequests.get();
+  }
+
+  /**
+   * Sends {@link #THREADS} quote requests, each held at the pricing service by a worker; returns
+   * them, unanswered.
+   */
+  public List<HttpProbe> holdEveryWorker() throws IOException {
+    List<HttpProbe> held = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      held.add(hold("GET", "/orders/1/quote"));
+    }
+    return held;
+  }
+
+  /**
+   * Sends {@code method path}, a request that asks the pricing service, and returns it, unanswered,
+   * once its price request reached the pricing service, where it is held: one at a time, so that
+   * each is known to hold a worker.
+   */
+  public HttpProbe hold(String method, String path) throws IOException {
+    int expected = priceRequests.get() + 1;
+    HttpProbe probe = HttpProbe.send(port, method, path);
+    await().atMost(Duration.ofSeconds(30)).until(() -> priceRequests.get() == expected);
+    return probe;
+  }
+
+  /** Lets {@code count} held price requests answer. */
+  public void answer(int count) {
+    answers.release(count);
+  }
+
+  /** A whole {@code GET} of {@code path}: the response, or {@link HttpProbe#CLOSED}. */
+  public String get(String path) throws IOException {
+    return HttpProbe.get(port, path);
+  }
+
+  @Override
+  public void close() {
+    answers.release(1000);
+    try {
+      AgentJvm.finish(app, receiver);
+    } finally {
+      pricing.stop(0);
+      pricingThreads.shutdownNow();
+    }
+  }
+}
