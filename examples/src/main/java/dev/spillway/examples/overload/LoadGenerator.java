@@ -36,20 +36,25 @@ public final class LoadGenerator {
     public final double okP99;
     public final double refusedP50;
     public final double refusedP99;
+    /** Of the requests that got no response (a server that closes the connection to refuse, as Tomcat does). */
+    public final double failedP50;
+    public final double failedP99;
     public final long deadlineMillis;
 
-    Result(int sent, List<Double> okLatencies, List<Double> refusedLatencies, int failed, double seconds,
-        long deadlineMillis) {
+    Result(int sent, List<Double> okLatencies, List<Double> refusedLatencies, List<Double> failedLatencies,
+        double seconds, long deadlineMillis) {
       this.sent = sent;
       this.ok = okLatencies.size();
       this.okInDeadline = (int) okLatencies.stream().filter(l -> l <= deadlineMillis).count();
       this.refused = refusedLatencies.size();
-      this.failed = failed;
+      this.failed = failedLatencies.size();
       this.seconds = seconds;
       this.okP50 = percentile(okLatencies, 0.50);
       this.okP99 = percentile(okLatencies, 0.99);
       this.refusedP50 = percentile(refusedLatencies, 0.50);
       this.refusedP99 = percentile(refusedLatencies, 0.99);
+      this.failedP50 = percentile(failedLatencies, 0.50);
+      this.failedP99 = percentile(failedLatencies, 0.99);
       this.deadlineMillis = deadlineMillis;
     }
 
@@ -61,8 +66,9 @@ public final class LoadGenerator {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "sent=%d ok=%d ok_in_deadline=%d refused=%d failed=%d goodput=%.1f/s"
-          + " ok_p50=%.1fms ok_p99=%.1fms refused_p50=%.1fms refused_p99=%.1fms",
-          sent, ok, okInDeadline, refused, failed, goodput(), okP50, okP99, refusedP50, refusedP99);
+          + " ok_p50=%.1fms ok_p99=%.1fms refused_p50=%.1fms refused_p99=%.1fms failed_p50=%.1fms failed_p99=%.1fms",
+          sent, ok, okInDeadline, refused, failed, goodput(), okP50, okP99, refusedP50, refusedP99, failedP50,
+          failedP99);
     }
   }
 
@@ -88,7 +94,7 @@ public final class LoadGenerator {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
     List<Double> ok = new ArrayList<>();
     List<Double> refused = new ArrayList<>();
-    int[] failed = new int[1];
+    List<Double> failed = new ArrayList<>();
     List<CompletableFuture<?>> inFlight = new ArrayList<>();
     long period = TimeUnit.SECONDS.toNanos(1) / rate;
     long start = System.nanoTime();
@@ -111,7 +117,7 @@ public final class LoadGenerator {
             double millis = (System.nanoTime() - dueAt) / 1e6;
             synchronized (ok) {
               if (error != null) {
-                failed[0]++;
+                failed.add(millis);
               } else if (response.statusCode() == 200) {
                 ok.add(millis);
               } else {
@@ -124,12 +130,12 @@ public final class LoadGenerator {
       try {
         future.join();
       } catch (RuntimeException ignored) {
-        // counted as failed
+        // counted as failed, with its time
       }
     }
     callbacks.shutdown();
     synchronized (ok) {
-      return new Result(sent, ok, refused, failed[0], seconds, deadlineMillis);
+      return new Result(sent, ok, refused, failed, seconds, deadlineMillis);
     }
   }
 

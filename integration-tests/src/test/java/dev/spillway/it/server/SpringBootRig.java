@@ -3,12 +3,12 @@ package dev.spillway.it.server;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.spillway.examples.overload.SlowDependency;
 import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.OtlpReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,8 +26,9 @@ import java.util.function.BiFunction;
  * The example Spring Boot 3.5 service ({@code examples/spring-boot-service}), packaged by Spring
  * Boot's Maven plugin and started as its users start it, {@code java -jar}: Tomcat and HikariCP
  * load from nested jars through Spring Boot's launcher. Its quote endpoint calls a pricing service
- * that the rig plays and holds until told to answer, the slow dependency of an incident: requests
- * that wait on it hold Tomcat's workers, and the ones after them queue.
+ * that the rig plays (answering as the example's {@code SlowDependency} does) and holds until told
+ * to answer, the slow dependency of an incident: requests that wait on it hold Tomcat's workers,
+ * and the ones after them queue.
  */
 public final class SpringBootRig implements AutoCloseable {
 
@@ -88,10 +89,7 @@ public final class SpringBootRig implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      byte[] body = "9.99".getBytes(StandardCharsets.US_ASCII);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      SlowDependency.answer(exchange);
     });
     pricing.start();
     OtlpReceiver receiver = OtlpReceiver.start();
