@@ -34,7 +34,7 @@ class SpringBootOtelAgentIT {
   @BeforeAll
   void start() throws Exception {
     assertThat(OtelAgentIT.OTEL_AGENT).as("the OpenTelemetry Java agent, copied by the build").isRegularFile();
-    service = SpringBootRig.start((jvm, receiver) -> jvm.exportTo(receiver)
+    service = SpringBootRig.start(SpringBootRig.boot3Jar(), (jvm, receiver) -> jvm.exportTo(receiver)
         .property("otel.logs.exporter", "none")
         .jvmArg("-javaagent:" + OtelAgentIT.OTEL_AGENT.toAbsolutePath())
         .args("--spring.datasource.hikari.maximum-pool-size=" + CONNECTIONS,

@@ -22,14 +22,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service a user runs ({@link SpringBootRig}: Spring Boot 3.5, its executable jar) under
- * {@code java -javaagent:... -jar}: the pool that serves its requests and the one that lends its
- * connections are series with stable names and exact values while a slow dependency holds every
- * worker, and a shedding rule refuses at the front door.
+ * The service a user runs ({@link SpringBootRig}: the example service's executable jar, on one
+ * Spring Boot version) under {@code java -javaagent:... -jar}: the pool that serves its requests
+ * and the one that lends its connections are series with stable names and exact values while a
+ * slow dependency holds every worker, and a shedding rule refuses at the front door.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SpringBootServiceIT {
+abstract class AbstractSpringBootServiceIT {
+
+  /** The service's executable jar, built on this test's Spring Boot version. */
+  abstract Path serviceJar();
 
   private SpringBootRig service;
   private Path rules;
@@ -38,7 +41,8 @@ class SpringBootServiceIT {
   void start(@TempDir Path dir) throws Exception {
     rules = dir.resolve("rules.yaml");
     Files.writeString(rules, ServerRig.rule("nobody", "nothing-here", 0));
-    service = SpringBootRig.start((jvm, receiver) -> jvm.exportTo(receiver).property("spillway.rules", rules.toString()));
+    service = SpringBootRig.start(serviceJar(),
+        (jvm, receiver) -> jvm.exportTo(receiver).property("spillway.rules", rules.toString()));
     service.app.awaitAgentStarted();
   }
 

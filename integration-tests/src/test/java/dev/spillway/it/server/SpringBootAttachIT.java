@@ -35,7 +35,7 @@ class SpringBootAttachIT {
 
   @BeforeAll
   void start() throws Exception {
-    service = SpringBootRig.start((jvm, receiver) -> jvm.withoutAgent());
+    service = SpringBootRig.start(SpringBootRig.boot3Jar(), (jvm, receiver) -> jvm.withoutAgent());
     assertThat(service.get("/orders/1")).startsWith("HTTP/1.1 200");
   }
 

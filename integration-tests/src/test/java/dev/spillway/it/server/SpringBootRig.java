@@ -23,12 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * The example Spring Boot 3.5 service ({@code examples/spring-boot-service}), packaged by Spring
- * Boot's Maven plugin and started as its users start it, {@code java -jar}: Tomcat and HikariCP
- * load from nested jars through Spring Boot's launcher. Its quote endpoint calls a pricing service
- * that the rig plays (answering as the example's {@code SlowDependency} does) and holds until told
- * to answer, the slow dependency of an incident: requests that wait on it hold Tomcat's workers,
- * and the ones after them queue.
+ * The example Spring Boot service ({@code examples/spring-boot-service}; the same sources on
+ * Spring Boot 4 in {@code examples/spring-boot-4-service}), packaged by Spring Boot's Maven plugin
+ * and started as its users start it, {@code java -jar}: Tomcat and HikariCP load from nested jars
+ * through Spring Boot's launcher. Its quote endpoint calls a pricing service that the rig plays
+ * (answering as the example's {@code SlowDependency} does) and holds until told to answer, the slow
+ * dependency of an incident: requests that wait on it hold Tomcat's workers, and the ones after
+ * them queue.
  */
 public final class SpringBootRig implements AutoCloseable {
 
@@ -61,10 +62,19 @@ public final class SpringBootRig implements AutoCloseable {
     this.answers = answers;
   }
 
-  /** The service's executable jar, built by the reactor before this module. */
-  public static Path serviceJar() {
-    Path jar = Paths.get(System.getProperty("spillway.example.boot.jar",
-        "../examples/spring-boot-service/target/spillway-example-spring-boot.jar"));
+  /** The service's executable jar on Spring Boot 3.5, built by the reactor before this module. */
+  public static Path boot3Jar() {
+    return jar("spillway.example.boot.jar", "../examples/spring-boot-service/target/spillway-example-spring-boot.jar");
+  }
+
+  /** The same service on Spring Boot 4.0. */
+  public static Path boot4Jar() {
+    return jar("spillway.example.boot4.jar",
+        "../examples/spring-boot-4-service/target/spillway-example-spring-boot-4.jar");
+  }
+
+  private static Path jar(String property, String defaultPath) {
+    Path jar = Paths.get(System.getProperty(property, defaultPath));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("example service not built: " + jar.toAbsolutePath());
     }
@@ -72,10 +82,12 @@ public final class SpringBootRig implements AutoCloseable {
   }
 
   /**
-   * Starts the pricing service, then the service, as {@code setup} makes its JVM (under the agent
-   * or not) given the receiver its metrics go to, and waits until Spring Boot says it started.
+   * Starts the pricing service, then the service of {@code jar}, as {@code setup} makes its JVM
+   * (under the agent or not) given the receiver its metrics go to, and waits until Spring Boot
+   * says it started.
    */
-  public static SpringBootRig start(BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup) throws Exception {
+  public static SpringBootRig start(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
+      throws Exception {
     AtomicInteger priceRequests = new AtomicInteger();
     Semaphore answers = new Semaphore(0);
     ExecutorService pricingThreads = Executors.newCachedThreadPool();
@@ -94,7 +106,7 @@ public final class SpringBootRig implements AutoCloseable {
     pricing.start();
     OtlpReceiver receiver = OtlpReceiver.start();
     int port = HttpProbe.freePort();
-    AgentJvm app = setup.apply(AgentJvm.executableJar(serviceJar()), receiver)
+    AgentJvm app = setup.apply(AgentJvm.executableJar(jar), receiver)
         .args("--server.port=" + port, "--server.tomcat.threads.max=" + THREADS,
             "--server.tomcat.threads.min-spare=" + THREADS,
             "--pricing.url=http://127.0.0.1:" + pricing.getAddress().getPort(), "--spring.main.banner-mode=off")

@@ -422,7 +422,8 @@ public final class AgentJvm implements AutoCloseable {
           || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
       builder.environment().putAll(env);
       try {
-        return new AgentJvm(builder.start(), (jar != null ? jar.getFileName().toString() : mainClass) + " on " + javaHome.getFileName()
+        String what = jar != null ? jar.getFileName().toString() : mainClass;
+        return new AgentJvm(builder.start(), what + " on " + javaHome.getFileName()
             + (agent ? " with the agent" : " without the agent"), javaHome);
       } catch (IOException e) {
         throw new IllegalStateException("cannot start " + command, e);
