@@ -87,6 +87,8 @@ public final class Telemetry {
               new ShippedProviders(ComponentLoader.forClassLoader(Telemetry.class.getClassLoader())),
               otelAgent))
           .disableShutdownHook()
+          // Named as the OpenTelemetry Java agent names a Spring Boot service that sets no name.
+          .addResourceCustomizer((resource, props) -> SpringBootServiceName.ofThisJvm().apply(resource))
           .addPropertiesCustomizer(shared ->
               OtelProperties.customize(shared, config.otelOverrides(), otelAgent, AgentLog::warn))
           // The SDK's own self-metrics (exporter counts, span processor queue) are not Spillway's
