@@ -34,7 +34,9 @@ class SpringBootOtelAgentIT {
   @BeforeAll
   void start() throws Exception {
     assertThat(OtelAgentIT.OTEL_AGENT).as("the OpenTelemetry Java agent, copied by the build").isRegularFile();
+    // No service name the OpenTelemetry way: both agents name the service from its spring.application.name.
     service = SpringBootRig.start(SpringBootRig.boot3Jar(), (jvm, receiver) -> jvm.exportTo(receiver)
+        .withoutProperty("otel.service.name")
         .property("otel.logs.exporter", "none")
         .jvmArg("-javaagent:" + OtelAgentIT.OTEL_AGENT.toAbsolutePath())
         .args("--spring.datasource.hikari.maximum-pool-size=" + CONNECTIONS,
@@ -84,10 +86,12 @@ class SpringBootOtelAgentIT {
     assertThat(reservations.get(0).response()).startsWith("HTTP/1.1 200").contains("reserved kettle x2 at 9.99");
     assertThat(reservations.get(1).response()).startsWith("HTTP/1.1 200").contains("reserved teapot x1 at 9.99");
     assertThat(service.get("/orders/1")).startsWith("HTTP/1.1 200");
-    // Both agents' metrics arrive: Spillway's executors and the agent's server requests.
+    // Both agents' metrics arrive (Spillway's executors, the agent's server requests), under one
+    // service: the application's spring.application.name.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(service.receiver.metrics().allNames())
         .contains("dev.spillway.executor jvm.executor.queue.size")
         .anyMatch(name -> name.endsWith(" http.server.request.duration")));
+    assertThat(service.receiver.metrics().serviceNames()).containsExactly("orders");
     List<String> lines = new java.util.ArrayList<>(service.app.stderr());
     lines.addAll(service.app.stdout());
     assertThat(lines).as("the OpenTelemetry agent's warnings").noneMatch(line -> line.startsWith("[otel.javaagent")

@@ -69,6 +69,8 @@ class SpringBootAttachIT {
         attach.millis, (System.nanoTime() - attached) / 1_000_000);
     // No new request reached a worker: found from its threads.
     assertThat(service.priceRequests()).isEqualTo(THREADS);
+    // Attached with no service name: the service's own, spring.application.name in its jar.
+    assertThat(service.receiver.metrics().serviceNames()).containsExactly("orders");
   }
 
   @Test

@@ -349,6 +349,12 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /** Takes back a system property set before (by {@link #exportTo}, say). */
+    public Builder withoutProperty(String key) {
+      properties.remove(key);
+      return this;
+    }
+
     public Builder env(String key, String value) {
       env.put(key, value);
       return this;

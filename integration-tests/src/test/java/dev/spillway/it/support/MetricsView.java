@@ -143,6 +143,15 @@ public final class MetricsView {
     return values;
   }
 
+  /** The {@code service.name} of every resource received (another agent's too). */
+  public Set<String> serviceNames() {
+    Set<String> names = new TreeSet<>();
+    for (ResourceMetrics resource : received) {
+      names.add(attributes(resource.getResource().getAttributesList()).get("service.name"));
+    }
+    return names;
+  }
+
   /** Attributes of the resource of the last block received. */
   public Map<String, String> resource() {
     if (received.isEmpty()) {
