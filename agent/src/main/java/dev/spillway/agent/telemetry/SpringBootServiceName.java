@@ -153,7 +153,7 @@ final class SpringBootServiceName {
   }
 
   /** The name in the text of a {@code .properties} or YAML file; null for none. */
-  static String parse(String file, String text) throws IOException {
+  private static String parse(String file, String text) throws IOException {
     if (file.endsWith(".properties")) {
       Properties properties = new Properties();
       properties.load(new StringReader(text));

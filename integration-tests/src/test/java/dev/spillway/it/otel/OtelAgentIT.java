@@ -274,6 +274,11 @@ class OtelAgentIT {
 
   /** Lines of the OpenTelemetry agent's own log at WARN or ERROR. */
   List<String> otelAgentProblems() {
+    return otelAgentProblems(app);
+  }
+
+  /** Lines of the OpenTelemetry agent's own log at WARN or ERROR, in {@code app}'s output. */
+  static List<String> otelAgentProblems(AgentJvm app) {
     List<String> all = new ArrayList<>(app.stderr());
     all.addAll(app.stdout());
     return all.stream().filter(line -> line.startsWith("[otel.javaagent")

@@ -92,10 +92,7 @@ class SpringBootOtelAgentIT {
         .contains("dev.spillway.executor jvm.executor.queue.size")
         .anyMatch(name -> name.endsWith(" http.server.request.duration")));
     assertThat(service.receiver.metrics().serviceNames()).containsExactly("orders");
-    List<String> lines = new java.util.ArrayList<>(service.app.stderr());
-    lines.addAll(service.app.stdout());
-    assertThat(lines).as("the OpenTelemetry agent's warnings").noneMatch(line -> line.startsWith("[otel.javaagent")
-        && (line.contains("] WARN ") || line.contains("] ERROR ")));
+    assertThat(OtelAgentIT.otelAgentProblems(service.app)).as("the OpenTelemetry agent's warnings").isEmpty();
   }
 
   private <T> T awaitSpan(Supplier<T> lookup, String what) {

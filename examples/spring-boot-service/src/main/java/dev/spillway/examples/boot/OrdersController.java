@@ -1,13 +1,11 @@
 package dev.spillway.examples.boot;
 
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.client.RestClient;
 
 /**
  * {@code GET /orders/{id}} reads the database; {@code GET /orders/{id}/quote} also asks the
@@ -18,13 +16,12 @@ class OrdersController {
 
   private final JdbcTemplate database;
   private final Reservations reservations;
-  private final RestClient pricing;
+  private final Pricing pricing;
 
-  OrdersController(JdbcTemplate database, Reservations reservations, RestClient.Builder clients,
-      @Value("${pricing.url:http://localhost:9090}") String pricingUrl) {
+  OrdersController(JdbcTemplate database, Reservations reservations, Pricing pricing) {
     this.database = database;
     this.reservations = reservations;
-    this.pricing = clients.baseUrl(pricingUrl).build();
+    this.pricing = pricing;
   }
 
   @GetMapping("/orders/{id}")
@@ -35,12 +32,11 @@ class OrdersController {
   @GetMapping("/orders/{id}/quote")
   String quote(@PathVariable("id") long id) {
     Map<String, Object> order = order(id);
-    String price = pricing.get().uri("/price?item={item}", order.get("ITEM")).retrieve().body(String.class);
-    return order.get("ITEM") + " x" + order.get("QUANTITY") + " at " + price;
+    return order.get("ITEM") + " x" + order.get("QUANTITY") + " at " + pricing.priceOf(order.get("ITEM"));
   }
 
   @PostMapping("/orders/{id}/reservation")
   String reserve(@PathVariable("id") long id) {
-    return reservations.reserve(id, pricing);
+    return reservations.reserve(id);
   }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.web.client.RestClient;
 
 /**
  * Reserves an order at the price of the day, in one transaction: the order's row is locked, then
@@ -15,15 +14,17 @@ import org.springframework.web.client.RestClient;
 class Reservations {
 
   private final JdbcTemplate database;
+  private final Pricing pricing;
 
-  Reservations(JdbcTemplate database) {
+  Reservations(JdbcTemplate database, Pricing pricing) {
     this.database = database;
+    this.pricing = pricing;
   }
 
   @Transactional
-  public String reserve(long id, RestClient pricing) {
-    Map<String, Object> order = database.queryForMap("select id, item, quantity from orders where id = ? for update", id);
-    String price = pricing.get().uri("/price?item={item}", order.get("ITEM")).retrieve().body(String.class);
-    return "reserved " + order.get("ITEM") + " x" + order.get("QUANTITY") + " at " + price;
+  public String reserve(long id) {
+    Map<String, Object> order = database.queryForMap(
+        "select id, item, quantity from orders where id = ? for update", id);
+    return "reserved " + order.get("ITEM") + " x" + order.get("QUANTITY") + " at " + pricing.priceOf(order.get("ITEM"));
   }
 }
