@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The command line against a JVM started without Spillway: attach (objects built before it are
  * measured), attach again (settings applied, nothing counted twice), status, rules, detach (the
  * application runs on and nothing more is exported).
  */
+@Isolated // its assertions bound a duration: status at scale answers within 2 s
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttachIT {

@@ -8,12 +8,14 @@ import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.JmxClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The agent never starts the platform MBean server (some 200 classes and several MiB), and
  * registers its MBeans within about a second of whoever starts it: the application, or a JMX
  * client attaching (JConsole, VisualVM). The jdk25-suite profile runs it again on JDK 25.
  */
+@Isolated // its assertions bound a duration: the MBeans answer within a bound
 class JmxOnDemandIT {
 
   @Test

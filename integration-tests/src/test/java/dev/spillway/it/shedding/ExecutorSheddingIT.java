@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Shedding rules on executors, in one JVM whose rule file changes while it runs: each condition
  * and action, dry-run, hot reload, a refused file, JMX, deletion.
  */
+@Isolated // its assertions bound a duration: a rules change applies within a bound
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExecutorSheddingIT {

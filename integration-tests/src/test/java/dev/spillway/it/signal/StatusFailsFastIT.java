@@ -7,12 +7,14 @@ import dev.spillway.it.support.AgentJvm;
 import dev.spillway.it.support.Cli;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code status} on a process that is not a JVM, and on a JVM without Spillway, fails within 2 s
  * (the whole command-line process) with one clear line (issue 11), instead of the JDK's 10.5 s
  * attach timeout; the process it asked about is left running.
  */
+@Isolated // its assertions bound a duration: status must answer within 2 s
 class StatusFailsFastIT {
 
   @Test
