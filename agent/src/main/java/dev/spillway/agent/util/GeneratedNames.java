@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
  * Whether a value that a name would come from looks generated, and so changes from one run to the
  * next: a UUID (Spring Boot's embedded database name), a long run of hex digits (a random token,
  * an identity hash), a token that mixes letters and digits the way random ones do (c3p0's identity
- * token), a name ending in an identity hash (Jetty's {@code qtp1365202186}), or a loopback port in
+ * token), a number of seven digits or more (an identity hash: Jetty's {@code qtp1365202186} and
+ * {@code Scheduler-1403649277}; a timestamp), or a loopback port in
  * the ephemeral range (a test container, a server started on port 0). A name built from such a
  * value breaks dashboards and rule globs at every restart, so naming skips to its next rule.
  *
@@ -21,8 +22,11 @@ public final class GeneratedNames {
   private static final Pattern HEX_RUN = Pattern.compile("(?i).*(?<![0-9a-z])(?=[a-f]*\\d)[0-9a-f]{16,}(?![0-9a-z]).*");
   /** A word of letters and digits that switches between them this often is a random token. */
   private static final int RANDOM_SWITCHES = 6;
-  /** Letters followed by an identity hash (7 digits or more): {@code qtp1365202186}. */
-  private static final Pattern IDENTITY_HASH = Pattern.compile("(?i)(?:^|.*[^0-9a-z])[a-z]+\\d{7,}(?:[^0-9].*)?");
+  /**
+   * Seven digits or more in a row: an identity hash, alone or after letters ({@code qtp1365202186},
+   * {@code Scheduler-1403649277}), or a timestamp. No port, version or counter is that long.
+   */
+  private static final Pattern LONG_NUMBER = Pattern.compile("(?:^|.*\\D)\\d{7,}(?:\\D.*)?");
   private static final Pattern LOOPBACK_PORT =
       Pattern.compile("(?i)(?:.*[/@(]|^)(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\]):(\\d{5})(?!\\d).*");
   /** The JDK's ephemeral port range starts here on Linux (32768-60999) and Windows (49152-65535). */
@@ -38,7 +42,7 @@ public final class GeneratedNames {
     return UUID.matcher(value).matches()
         || HEX_RUN.matcher(value).matches()
         || hasRandomToken(value)
-        || IDENTITY_HASH.matcher(value).matches()
+        || LONG_NUMBER.matcher(value).matches()
         || randomLoopbackPort(value);
   }
 

@@ -32,6 +32,8 @@ class ExecutorNamingTest {
     // Jetty's default pool name is qtp + identity hash: another one at every start (issue 11).
     assertThat(ExecutorNaming.fromThreadName("qtp1365202186-17")).isNull();
     assertThat(ExecutorNaming.derive("qtp1365202186-17", "com.acme.Server", null, "a.B")).isEqualTo("com.acme.Server");
+    // Jetty's scheduler, "Scheduler-" + its identity hash, found on Spring Boot with Jetty.
+    assertThat(ExecutorNaming.fromThreadName("Scheduler-1403649277-1")).isNull();
     assertThat(ExecutorNaming.fromThreadName("job-818fe3a7-ca4e-4b5e-9a0c-2f1e7d3b6a11-1")).isNull();
   }
 

@@ -14,6 +14,9 @@ class GeneratedNamesTest {
     assertThat(GeneratedNames.looksGenerated("1hge1ftbb1a2p9w51gj5lqz|6c3a3c15")).isTrue();
     assertThat(GeneratedNames.looksGenerated("session-00c0ffee12345678")).isTrue();
     assertThat(GeneratedNames.looksGenerated("qtp1365202186")).isTrue();
+    // Jetty's scheduler, beside every Jetty server (Spring Boot's included): "Scheduler-" + hashCode().
+    assertThat(GeneratedNames.looksGenerated("Scheduler-1403649277")).isTrue();
+    assertThat(GeneratedNames.looksGenerated("export-1733563200000")).isTrue();
     assertThat(GeneratedNames.looksGenerated("localhost:54321/test")).isTrue();
     assertThat(GeneratedNames.looksGenerated("127.0.0.1:40001")).isTrue();
   }
@@ -29,6 +32,7 @@ class GeneratedNamesTest {
     assertThat(GeneratedNames.looksGenerated("com.acme.Base64Encoder2")).isFalse();
     assertThat(GeneratedNames.looksGenerated("PeriodicMetricReader")).isFalse();
     assertThat(GeneratedNames.looksGenerated("worker-7")).isFalse();
+    assertThat(GeneratedNames.looksGenerated("batch-123456")).isFalse();
     assertThat(GeneratedNames.looksGenerated("cafe")).isFalse();
     assertThat(GeneratedNames.looksGenerated("deadbeefcafebabe")).isFalse();
     assertThat(GeneratedNames.looksGenerated("")).isFalse();

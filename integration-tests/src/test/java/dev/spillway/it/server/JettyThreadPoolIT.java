@@ -63,6 +63,17 @@ class JettyThreadPoolIT {
   }
 
   @Test
+  @Order(1)
+  void jettysSchedulerIsNamedTheSameAtEveryStart() throws Exception {
+    assertThat(server.get("/fast")).startsWith("HTTP/1.1 200");
+    // Its threads are "Scheduler-" + its identity hash: named by the class that built it instead.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        server.receiver.metrics().attributeValues("jvm.executor.queue.size", "jvm.executor.name"))
+        .contains("org.eclipse.jetty.util.thread.ScheduledExecutorScheduler")
+        .noneMatch(name -> name.matches(".*\\d{7,}.*")));
+  }
+
+  @Test
   @Order(2)
   void aFullPoolClosesConnectionsAndEachRefusalIsCountedOnce() throws Exception {
     List<HttpProbe> held = fill(2);
