@@ -16,9 +16,17 @@ import java.lang.StackWalker.StackFrame;
  */
 public abstract class HttpPoolAdapter extends PoolAdapter {
 
-  /** Frames that are never the application's: the JDK, Kotlin's runtime, the agent. */
+  /**
+   * Frames that are never the application's: the JDK, Kotlin's runtime, the agent, and the
+   * façades an application calls a client through (Spring's {@code RestClient} and
+   * {@code RestTemplate} with their request factories and Micrometer's observation around them,
+   * OpenFeign, Retrofit): named after those, every client of a Spring service would share one
+   * name, numbered in the order they were first used.
+   */
   private static final String[] NOT_APPLICATION = {
-      "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "dev.spillway.agent.", "dev.spillway.bootstrap."};
+      "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "dev.spillway.agent.", "dev.spillway.bootstrap.",
+      "org.springframework.http.client.", "org.springframework.web.client.", "io.micrometer.observation.",
+      "org.springframework.cloud.openfeign.", "feign.", "retrofit2."};
 
   private final String[] libraryPackages;
   private final String timeoutType;

@@ -34,7 +34,7 @@ abstract class AbstractSpringBootServiceIT {
   /** The service's executable jar, built on this test's Spring Boot version. */
   abstract Path serviceJar();
 
-  private SpringBootRig service;
+  SpringBootRig service;
   private Path rules;
 
   @BeforeAll
