@@ -4,6 +4,7 @@ import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.util.JavaBase;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -16,9 +17,11 @@ import java.util.function.BiConsumer;
  * <p>A worker thread runs a {@code ThreadPoolExecutor.Worker}, whose outer instance is its
  * executor. Neither link is public API, so this one scan at install reads them by reflection,
  * after opening {@code java.lang} and {@code java.util.concurrent} to the agent's own module only.
- * Tomcat's worker threads run its own {@code Worker} wrapped in a
- * {@code TaskThread.WrappingRunnable}: one more link, read the same way. Anything unexpected
- * (another JDK's or Tomcat's field names) makes it find nothing there, with a debug line.
+ * A thread factory may wrap the worker in a Runnable of its own: Tomcat's {@code TaskThread}
+ * (around Tomcat's own workers, and the JDK's of its {@code Catalina-utility} executor), Netty's
+ * {@code FastThreadLocalRunnable}. A Runnable that is not a worker is looked into once, through its
+ * one field of type {@code Runnable}. Anything unexpected (another JDK's or Tomcat's field names)
+ * makes it find nothing there, with a debug line.
  */
 final class ExistingWorkers {
 
@@ -33,9 +36,14 @@ final class ExistingWorkers {
       Class<?> worker = Class.forName(WORKER, false, null);
       Field outer = accessible(worker.getDeclaredField("this$0"));
       TaskReader tasks = TaskReader.create();
+      Wrappers wrappers = new Wrappers();
       TomcatWorkers tomcat = new TomcatWorkers();
       for (Thread thread : allThreads()) {
         Object task = tasks.task(thread);
+        if (task != null && task.getClass() != worker) {
+          Object wrapped = wrappers.unwrap(task);
+          task = wrapped == null ? task : wrapped;
+        }
         Object executor = task == null ? null
             : task.getClass() == worker ? outer.get(task) : tomcat.executorOf(task);
         if (executor != null) {
@@ -65,24 +73,58 @@ final class ExistingWorkers {
     return field;
   }
 
-  /** Tomcat's executor behind a worker thread's Runnable, through its wrapper and its worker. */
+  /**
+   * The Runnable inside a wrapping one: its one instance field of type {@code Runnable}, read by
+   * reflection where the wrapper's module allows it; null for none.
+   */
+  private static final class Wrappers {
+    /** Per class looked at, the field, or null: not a wrapper. */
+    private final Map<Class<?>, Field> fields = new HashMap<>();
+
+    Object unwrap(Object task) {
+      Class<?> type = task.getClass();
+      if (!fields.containsKey(type)) {
+        fields.put(type, runnableField(type));
+      }
+      Field field = fields.get(type);
+      try {
+        return field == null ? null : field.get(task);
+      } catch (IllegalAccessException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private static Field runnableField(Class<?> type) {
+      Field found = null;
+      for (Field field : type.getDeclaredFields()) {
+        if (!Modifier.isStatic(field.getModifiers()) && field.getType() == Runnable.class) {
+          if (found != null) {
+            return null; // two: not a plain wrapper
+          }
+          found = field;
+        }
+      }
+      try {
+        return found == null ? null : accessible(found);
+      } catch (RuntimeException notOpen) {
+        return null;
+      }
+    }
+  }
+
+  /** Tomcat's executor behind one of its workers. */
   private static final class TomcatWorkers {
-    private static final String WRAPPER = "org.apache.tomcat.util.threads.TaskThread$WrappingRunnable";
     private static final String WORKER = "org.apache.tomcat.util.threads.ThreadPoolExecutor$Worker";
 
     /** Per class: Tomcat can be loaded more than once (several applications in one JVM). */
     private final Map<Class<?>, Field> fields = new HashMap<>();
     private boolean failed;
 
-    Object executorOf(Object task) {
-      if (failed || !task.getClass().getName().equals(WRAPPER)) {
+    Object executorOf(Object worker) {
+      if (failed || !worker.getClass().getName().equals(WORKER)) {
         return null;
       }
       try {
-        Object worker = field(task.getClass(), "wrappedRunnable").get(task);
-        if (worker == null || !worker.getClass().getName().equals(WORKER)) {
-          return null;
-        }
         return field(worker.getClass(), "this$0").get(worker);
       } catch (ReflectiveOperationException | RuntimeException e) {
         failed = true;

@@ -64,6 +64,9 @@ class SpringBootAttachIT {
       assertThat(m.latest("jvm.executor.thread.count", "jvm.executor.name", service.executor,
           "jvm.executor.thread.state", "active")).hasValue(THREADS);
       assertThat(m.latest("jvm.executor.queue.size", "jvm.executor.name", service.executor)).hasValue(2);
+      // Tomcat's utility executor, a JDK one whose workers Tomcat's thread factory wraps: found inside the wrapper.
+      assertThat(m.latest("jvm.executor.thread.core", "jvm.executor.name", "Catalina-utility", "jvm.executor.type",
+          "java.util.concurrent.ScheduledThreadPoolExecutor")).hasValue(2);
     });
     System.out.printf("attach took %d ms; the stuck pool was reported %d ms after it returned%n",
         attach.millis, (System.nanoTime() - attached) / 1_000_000);
