@@ -267,11 +267,11 @@ public final class Agent implements AgentMXBean {
   /**
    * Launchers that load the application from nested jars or class loaders of their own, where
    * the libraries cannot be looked for: Spring Boot's (3.2 and before), Tomcat's, Jetty's, JBoss
-   * Modules' (WildFly).
+   * Modules' (WildFly), Quarkus's.
    */
   private static final List<String> LAUNCHERS = List.of("org.springframework.boot.loader.launch.JarLauncher",
       "org.springframework.boot.loader.JarLauncher", "org.apache.catalina.startup.Bootstrap",
-      "org.eclipse.jetty.start.Main", "org.jboss.modules.Main");
+      "org.eclipse.jetty.start.Main", "org.jboss.modules.Main", "io.quarkus.bootstrap.runner.QuarkusEntryPoint");
 
   /**
    * Whether a library class that Byte Buddy rewrites is on the application's class path, or a
