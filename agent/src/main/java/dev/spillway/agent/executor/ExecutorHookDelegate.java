@@ -117,6 +117,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
+        RunCounts runs = tracker.view.runCounts();
+        if (runs != null) {
+          runs.submitted();
+        }
         long submitted = 0;
         if (tracker.timed && tracker.sampler.sample()) {
           submitted = System.nanoTime();
@@ -295,6 +299,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
         : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
     RejectionPolicy policy = view.policy(executor);
     tracker.rejections.increment(reason, policy);
+    RunCounts runs = view.runCounts();
+    if (runs != null) {
+      runs.refused();
+    }
     tracker.pending.discard(task);
     tracker.traced.discard(task);
     ExecutorSpans traces = spans;

@@ -6,6 +6,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The runs of one pool that does not count them itself (JBoss Threads' executor leaves its active
@@ -17,6 +18,11 @@ import java.util.List;
  *
  * <p>Only tasks whose run started in woven code are counted: a task running when the agent
  * arrived (an attach) runs the old bytecode to its end, neither started nor ended here.
+ *
+ * <p>The tasks waiting, for a pool that does not count its queue either (JBoss Threads' with an
+ * unlimited queue, Quarkus's default): those its {@code execute} took less those it refused and
+ * those that started, from when the agent saw the pool. Submitters are any threads, so those two
+ * counts are {@code LongAdder}s.
  */
 public final class RunCounts {
 
@@ -63,6 +69,35 @@ public final class RunCounts {
   private final List<Cell> cells = new ArrayList<>();
   /** What the cells of ended threads counted. Guarded by this. */
   private long endedBase;
+  private final LongAdder submitted = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+
+  /** A task that {@code execute} admitted. */
+  void submitted() {
+    submitted.increment();
+  }
+
+  /** A task admitted by {@code execute} that the pool refused. */
+  void refused() {
+    refused.increment();
+  }
+
+  /**
+   * Tasks submitted and not started. A pool met with tasks already queued (an attach) starts them
+   * uncounted: the difference is then low, never below zero.
+   */
+  public synchronized int waiting() {
+    // Read before the starts: a task submitted and started meanwhile is then only in those, which
+    // makes the count low for a moment, never high. (Ended threads' cells, in the base, ran every
+    // task they started to its end.)
+    long admitted = submitted.sum() - refused.sum();
+    long started = endedBase;
+    for (Cell cell : cells) {
+      started += (long) Cell.STARTED.getOpaque(cell);
+    }
+    long waiting = admitted - started;
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, waiting));
+  }
 
   /** A new cell for the calling worker thread. */
   synchronized Cell newCell(Object executor) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.server.HttpProbe;
-import dev.spillway.it.server.SpringBootRig;
+import dev.spillway.it.server.ServiceRig;
 import dev.spillway.it.support.MetricsView;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The whole stack a user runs: the example Spring Boot service's executable jar
- * ({@link SpringBootRig}) with the OpenTelemetry Java agent and Spillway, both exporting to one
+ * ({@link ServiceRig}) with the OpenTelemetry Java agent and Spillway, both exporting to one
  * receiver. Its connection pool is emptied the common way, by transactions that keep their
  * connection while a slow dependency answers; the next request's borrow times out. Spillway's
  * acquire span lands inside that agent's SERVER span of the request, the timeout is an event on
@@ -29,13 +29,13 @@ class SpringBootOtelAgentIT {
   /** Connections in the pool; each held reservation keeps one. */
   static final int CONNECTIONS = 2;
 
-  private SpringBootRig service;
+  private ServiceRig service;
 
   @BeforeAll
   void start() throws Exception {
     assertThat(OtelAgentIT.OTEL_AGENT).as("the OpenTelemetry Java agent, copied by the build").isRegularFile();
     // No service name the OpenTelemetry way: both agents name the service from its spring.application.name.
-    service = SpringBootRig.start(SpringBootRig.boot3Jar(), (jvm, receiver) -> jvm.exportTo(receiver)
+    service = ServiceRig.springBoot(ServiceRig.boot3Jar(), (jvm, receiver) -> jvm.exportTo(receiver)
         .withoutProperty("otel.service.name")
         .property("otel.logs.exporter", "none")
         .jvmArg("-javaagent:" + OtelAgentIT.OTEL_AGENT.toAbsolutePath())

@@ -1,8 +1,8 @@
 package dev.spillway.it.server;
 
-import static dev.spillway.it.server.SpringBootRig.QUOTE;
-import static dev.spillway.it.server.SpringBootRig.THREADS;
-import static dev.spillway.it.server.SpringBootRig.TOMCAT_EXECUTOR;
+import static dev.spillway.it.server.ServiceRig.QUOTE;
+import static dev.spillway.it.server.ServiceRig.THREADS;
+import static dev.spillway.it.server.ServiceRig.TOMCAT_EXECUTOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service a user runs ({@link SpringBootRig}: the example service's executable jar, on one
+ * The service a user runs ({@link ServiceRig}: the example service's executable jar, on one
  * Spring Boot version) under {@code java -javaagent:... -jar}: the pool that serves its requests
  * and the one that lends its connections are series with stable names and exact values while a
  * slow dependency holds every worker, and a shedding rule refuses at the front door.
@@ -34,14 +34,14 @@ abstract class AbstractSpringBootServiceIT {
   /** The service's executable jar, built on this test's Spring Boot version. */
   abstract Path serviceJar();
 
-  SpringBootRig service;
+  ServiceRig service;
   private Path rules;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     rules = dir.resolve("rules.yaml");
     Files.writeString(rules, ServerRig.rule("nobody", "nothing-here", 0));
-    service = SpringBootRig.start(serviceJar(),
+    service = ServiceRig.springBoot(serviceJar(),
         (jvm, receiver) -> jvm.exportTo(receiver).property("spillway.rules", rules.toString()));
     service.app.awaitAgentStarted();
   }

@@ -7,6 +7,6 @@ class SpringBoot3ServiceIT extends AbstractSpringBootServiceIT {
 
   @Override
   Path serviceJar() {
-    return SpringBootRig.boot3Jar();
+    return ServiceRig.boot3Jar();
   }
 }

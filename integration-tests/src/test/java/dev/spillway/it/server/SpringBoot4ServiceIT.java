@@ -1,7 +1,7 @@
 package dev.spillway.it.server;
 
-import static dev.spillway.it.server.SpringBootRig.QUOTE;
-import static dev.spillway.it.server.SpringBootRig.THREADS;
+import static dev.spillway.it.server.ServiceRig.QUOTE;
+import static dev.spillway.it.server.ServiceRig.THREADS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +23,7 @@ class SpringBoot4ServiceIT extends AbstractSpringBootServiceIT {
 
   @Override
   Path serviceJar() {
-    return SpringBootRig.boot4Jar();
+    return ServiceRig.boot4Jar();
   }
 
   @Test

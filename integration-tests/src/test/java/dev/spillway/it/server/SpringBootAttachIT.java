@@ -1,8 +1,8 @@
 package dev.spillway.it.server;
 
-import static dev.spillway.it.server.SpringBootRig.QUOTE;
-import static dev.spillway.it.server.SpringBootRig.THREADS;
-import static dev.spillway.it.server.SpringBootRig.TOMCAT_EXECUTOR;
+import static dev.spillway.it.server.ServiceRig.QUOTE;
+import static dev.spillway.it.server.ServiceRig.THREADS;
+import static dev.spillway.it.server.ServiceRig.TOMCAT_EXECUTOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The service a user runs ({@link SpringBootRig}: Spring Boot 3.5, its executable jar), started
+ * The service a user runs ({@link ServiceRig}: Spring Boot 3.5, its executable jar), started
  * without Spillway and attached to in the middle of an incident: a slow dependency holds every
  * Tomcat worker and requests queue behind them. The stuck pool is reported as it is in the first
  * export after the attach, though it gets no new request; the connection pool built before the
@@ -30,12 +30,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpringBootAttachIT {
 
-  private SpringBootRig service;
+  private ServiceRig service;
   private final List<HttpProbe> held = new ArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
-    service = SpringBootRig.start(SpringBootRig.boot3Jar(), (jvm, receiver) -> jvm.withoutAgent());
+    service = ServiceRig.springBoot(ServiceRig.boot3Jar(), (jvm, receiver) -> jvm.withoutAgent());
     assertThat(service.get("/orders/1")).startsWith("HTTP/1.1 200");
   }
 

@@ -19,8 +19,9 @@ import java.util.concurrent.Executor;
  * Its own {@code getActiveCount()} and {@code getCompletedTaskCount()} return -1 unless the
  * {@code jboss.threads.eqe.statistics} property was set when the class loaded, so active and
  * completed come from {@link RunCounts} instead, one per pool (this view is per pool), counted
- * around each task's run; the library's own setting is left alone. Its queue is a linked list of
- * its own, not a {@code BlockingQueue}: nothing of it is a queue series.
+ * around each task's run; the library's own setting is left alone. So is, when its queue is
+ * unlimited, its queue's size. Its queue is a linked list of its own, not a
+ * {@code BlockingQueue}: nothing of it is a queue series.
  *
  * <p>Its name is the one its threads get, told at construction by the thread it makes then for
  * its scheduler ({@code "XNIO-1 task-1 (scheduler)"}), so a pool is named before its first task.
@@ -93,8 +94,15 @@ final class EnhancedQueueExecutorView extends ExecutorView {
   @Override public int corePoolSize(Object e) { return (Integer) call(corePoolSize, e); }
   @Override public int maximumPoolSize(Object e) { return (Integer) call(maximumPoolSize, e); }
   @Override public BlockingQueue<?> queue(Object e) { return null; }
-  /** -1 when the pool does not count its queue (built with {@code setQueueLimited(false)}): 0 then. */
-  @Override public int queueSize(Object e) { return Math.max(0, (Integer) call(queueSize, e)); }
+  /**
+   * Its own count; -1 when it does not count its queue (built with {@code setQueueLimited(false)},
+   * Quarkus's default): then the tasks submitted and not started, as counted here.
+   */
+  @Override
+  public int queueSize(Object e) {
+    int own = (Integer) call(queueSize, e);
+    return own >= 0 ? own : runs.waiting();
+  }
   @Override public long completedTaskCount(Object e) { return runs.completed(); }
   @Override public boolean isShutdown(Object e) { return (Boolean) call(isShutdown, e); }
   @Override public boolean isTerminated(Object e) { return (Boolean) call(isTerminated, e); }

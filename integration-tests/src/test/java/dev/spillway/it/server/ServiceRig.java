@@ -23,18 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * The example Spring Boot service ({@code examples/spring-boot-service}; the same sources on
- * Spring Boot 4 in {@code examples/spring-boot-4-service}), packaged by Spring Boot's Maven plugin
- * and started as its users start it, {@code java -jar}: Tomcat and HikariCP load from nested jars
- * through Spring Boot's launcher. Its quote endpoint calls a pricing service that the rig plays
- * (answering as the example's {@code SlowDependency} does) and holds until told to answer, the slow
- * dependency of an incident: requests that wait on it hold Tomcat's workers, and the ones after
- * them queue.
+ * An example service, packaged by its framework's Maven plugin and started as its users start it,
+ * {@code java -jar}: the Spring Boot service ({@code examples/spring-boot-service}; the same
+ * sources on Spring Boot 4 in {@code examples/spring-boot-4-service}), whose Tomcat and HikariCP
+ * load from nested jars through Spring Boot's launcher, and the Quarkus service
+ * ({@code examples/quarkus-service}), whose libraries load through Quarkus's own class loader.
+ * Their quote endpoint calls a pricing service that the rig plays (answering as the example's
+ * {@code SlowDependency} does) and holds until told to answer, the slow dependency of an incident:
+ * requests that wait on it hold the server's workers, and the ones after them queue.
  */
-public final class SpringBootRig implements AutoCloseable {
+public final class ServiceRig implements AutoCloseable {
 
   public static final String TOMCAT_EXECUTOR = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
-  /** Tomcat's workers, so few that a test can hold them all. */
+  /** The server's workers, so few that a test can hold them all. */
   public static final int THREADS = 4;
   /** A quote's whole answer, once the pricing service answers. */
   public static final String QUOTE = "kettle x2 at 9.99";
@@ -42,7 +43,7 @@ public final class SpringBootRig implements AutoCloseable {
   public final OtlpReceiver receiver;
   public final AgentJvm app;
   public final int port;
-  /** Tomcat names its workers {@code http-nio-<port>-exec-<n>}. */
+  /** The server's worker pool: Tomcat's {@code http-nio-<port>-exec}, Quarkus's {@code executor-thread}. */
   public final String executor;
   private final HttpServer pricing;
   private final ExecutorService pricingThreads;
@@ -50,12 +51,12 @@ public final class SpringBootRig implements AutoCloseable {
   private final AtomicInteger priceRequests;
   private final Semaphore answers;
 
-  private SpringBootRig(OtlpReceiver receiver, AgentJvm app, int port, HttpServer pricing,
+  private ServiceRig(OtlpReceiver receiver, AgentJvm app, int port, String executor, HttpServer pricing,
       ExecutorService pricingThreads, AtomicInteger priceRequests, Semaphore answers) {
     this.receiver = receiver;
     this.app = app;
     this.port = port;
-    this.executor = "http-nio-" + port + "-exec";
+    this.executor = executor;
     this.pricing = pricing;
     this.pricingThreads = pricingThreads;
     this.priceRequests = priceRequests;
@@ -73,6 +74,11 @@ public final class SpringBootRig implements AutoCloseable {
         "../examples/spring-boot-4-service/target/spillway-example-spring-boot-4.jar");
   }
 
+  /** The Quarkus service's launcher jar, {@code quarkus-app/quarkus-run.jar}. */
+  public static Path quarkusJar() {
+    return jar("spillway.example.quarkus.jar", "../examples/quarkus-service/target/quarkus-app/quarkus-run.jar");
+  }
+
   private static Path jar(String property, String defaultPath) {
     Path jar = Paths.get(System.getProperty(property, defaultPath));
     if (!Files.isRegularFile(jar)) {
@@ -82,12 +88,35 @@ public final class SpringBootRig implements AutoCloseable {
   }
 
   /**
-   * Starts the pricing service, then the service of {@code jar}, as {@code setup} makes its JVM
-   * (under the agent or not) given the receiver its metrics go to, and waits until Spring Boot
-   * says it started.
+   * Starts the pricing service, then the Spring Boot service of {@code jar}, as {@code setup} makes
+   * its JVM (under the agent or not) given the receiver its metrics go to, and waits until Spring
+   * Boot says it started.
    */
-  public static SpringBootRig start(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
+  public static ServiceRig springBoot(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
       throws Exception {
+    return start(jar, setup, (port, pricing) -> List.of("--server.port=" + port,
+        "--server.tomcat.threads.max=" + THREADS, "--server.tomcat.threads.min-spare=" + THREADS,
+        "--pricing.url=" + pricing, "--spring.main.banner-mode=off"), (port, pricing) -> List.of(),
+        "http-nio-%d-exec", "Started OrdersApplication");
+  }
+
+  /** As {@link #springBoot}, the Quarkus service: its worker pool cut to {@link #THREADS}. */
+  public static ServiceRig quarkus(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
+      throws Exception {
+    return start(jar, setup, (port, pricing) -> List.of(), (port, pricing) -> List.of("quarkus.http.port=" + port,
+        "quarkus.thread-pool.max-threads=" + THREADS, "pricing.url=" + pricing), "executor-thread", "Listening on");
+  }
+
+  /**
+   * The service's arguments, or its system properties as {@code key=value}, given its port and the
+   * pricing service's URL.
+   */
+  private interface Settings {
+    List<String> of(int port, String pricing);
+  }
+
+  private static ServiceRig start(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup,
+      Settings args, Settings properties, String executor, String started) throws Exception {
     AtomicInteger priceRequests = new AtomicInteger();
     Semaphore answers = new Semaphore(0);
     ExecutorService pricingThreads = Executors.newCachedThreadPool();
@@ -106,14 +135,17 @@ public final class SpringBootRig implements AutoCloseable {
     pricing.start();
     OtlpReceiver receiver = OtlpReceiver.start();
     int port = HttpProbe.freePort();
-    AgentJvm app = setup.apply(AgentJvm.executableJar(jar), receiver)
-        .args("--server.port=" + port, "--server.tomcat.threads.max=" + THREADS,
-            "--server.tomcat.threads.min-spare=" + THREADS,
-            "--pricing.url=http://127.0.0.1:" + pricing.getAddress().getPort(), "--spring.main.banner-mode=off")
-        .start();
-    SpringBootRig rig = new SpringBootRig(receiver, app, port, pricing, pricingThreads, priceRequests, answers);
+    String pricingUrl = "http://127.0.0.1:" + pricing.getAddress().getPort();
+    AgentJvm.Builder builder = setup.apply(AgentJvm.executableJar(jar), receiver);
+    for (String property : properties.of(port, pricingUrl)) {
+      int equals = property.indexOf('=');
+      builder = builder.property(property.substring(0, equals), property.substring(equals + 1));
+    }
+    AgentJvm app = builder.args(args.of(port, pricingUrl).toArray(new String[0])).start();
+    ServiceRig rig = new ServiceRig(receiver, app, port, String.format(executor, port), pricing, pricingThreads,
+        priceRequests, answers);
     try {
-      app.awaitOutput(line -> line.contains("Started OrdersApplication"), Duration.ofSeconds(60));
+      app.awaitOutput(line -> line.contains(started), Duration.ofSeconds(60));
     } catch (AssertionError e) {
       rig.close();
       throw e;
