@@ -117,9 +117,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       Gate gate = tracker.gate;
       refusal = gate == null ? null : gate.admit();
       if (refusal == null) {
-        RunCounts runs = tracker.view.runCounts();
-        if (runs != null) {
-          runs.submitted();
+        if (tracker.runs != null) {
+          tracker.runs.submitted();
         }
         long submitted = 0;
         if (tracker.timed && tracker.sampler.sample()) {
@@ -299,9 +298,8 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
         : ruled ? RejectionReason.SHED : RejectionReason.SATURATED;
     RejectionPolicy policy = view.policy(executor);
     tracker.rejections.increment(reason, policy);
-    RunCounts runs = view.runCounts();
-    if (runs != null) {
-      runs.refused();
+    if (tracker.runs != null) {
+      tracker.runs.refused();
     }
     tracker.pending.discard(task);
     tracker.traced.discard(task);
@@ -503,7 +501,7 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       tracker.firstThreadName = Thread.currentThread().getName();
       registry.series(tracker);
     }
-    RunCounts runs = tracker.view.runCounts();
+    RunCounts runs = tracker.runs;
     if (runs == null) {
       return null;
     }

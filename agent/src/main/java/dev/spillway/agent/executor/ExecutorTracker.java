@@ -40,6 +40,8 @@ final class ExecutorTracker {
 
   /** Whether its tasks can be timed at all (see {@link ExecutorView#timesTasks}). */
   final boolean timed;
+  /** Its runs, for a pool that does not count them itself; null (the usual case) otherwise. */
+  final RunCounts runs;
   /** Which tasks are timed. */
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
@@ -71,6 +73,7 @@ final class ExecutorTracker {
     this.executor = new WeakReference<>(executor);
     this.view = view;
     this.timed = view.timesTasks();
+    this.runs = view.runCounts();
     this.jdkOwned = jdkOwned;
     this.scheduled = executor instanceof ScheduledThreadPoolExecutor;
     this.type = executor.getClass().getName();
@@ -83,6 +86,7 @@ final class ExecutorTracker {
     this.executor = new WeakReference<>(null);
     this.view = ExecutorView.JDK;
     this.timed = false;
+    this.runs = null;
     this.scheduled = false;
     this.type = "";
     this.constructionSite = null;

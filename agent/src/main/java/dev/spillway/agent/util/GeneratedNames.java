@@ -26,7 +26,7 @@ public final class GeneratedNames {
    * Seven digits or more in a row: an identity hash, alone or after letters ({@code qtp1365202186},
    * {@code Scheduler-1403649277}), or a timestamp. No port, version or counter is that long.
    */
-  private static final Pattern LONG_NUMBER = Pattern.compile("(?:^|.*\\D)\\d{7,}(?:\\D.*)?");
+  private static final Pattern LONG_NUMBER = Pattern.compile("\\d{7}");
   private static final Pattern LOOPBACK_PORT =
       Pattern.compile("(?i)(?:.*[/@(]|^)(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\]):(\\d{5})(?!\\d).*");
   /** The JDK's ephemeral port range starts here on Linux (32768-60999) and Windows (49152-65535). */
@@ -42,7 +42,7 @@ public final class GeneratedNames {
     return UUID.matcher(value).matches()
         || HEX_RUN.matcher(value).matches()
         || hasRandomToken(value)
-        || LONG_NUMBER.matcher(value).matches()
+        || LONG_NUMBER.matcher(value).find()
         || randomLoopbackPort(value);
   }
 

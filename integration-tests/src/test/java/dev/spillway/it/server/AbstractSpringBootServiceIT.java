@@ -10,7 +10,6 @@ import dev.spillway.it.support.MetricsView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,10 +83,7 @@ abstract class AbstractSpringBootServiceIT {
   @Order(2)
   void aSlowDependencyHoldsEveryWorkerAndQueuesTheRequestsAfterThem() throws Exception {
     List<HttpProbe> held = service.holdEveryWorker();
-    List<HttpProbe> queued = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      queued.add(HttpProbe.send(service.port, "/orders/2"));
-    }
+    List<HttpProbe> queued = service.send(3, "/orders/2");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       MetricsView m = service.receiver.metrics();
       assertThat(m.latest("jvm.executor.queue.size", "jvm.executor.name", service.executor)).hasValue(3);

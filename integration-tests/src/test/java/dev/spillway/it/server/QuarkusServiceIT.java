@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.support.MetricsView;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,10 +41,7 @@ class QuarkusServiceIT {
   @Test
   void aSlowDependencyHoldsEveryWorkerAndQueuesTheRequestsAfterThem() throws Exception {
     List<HttpProbe> held = service.holdEveryWorker();
-    List<HttpProbe> queued = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      queued.add(HttpProbe.send(service.port, "/orders/2/quote"));
-    }
+    List<HttpProbe> queued = service.send(2, "/orders/2/quote");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       MetricsView m = service.receiver.metrics();
       assertThat(m.latest("jvm.executor.thread.limit", "jvm.executor.name", service.executor, "jvm.executor.type",

@@ -94,29 +94,31 @@ public final class ServiceRig implements AutoCloseable {
    */
   public static ServiceRig springBoot(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
       throws Exception {
-    return start(jar, setup, (port, pricing) -> List.of("--server.port=" + port,
+    return start(jar, setup, (service, port, pricing) -> service.args("--server.port=" + port,
         "--server.tomcat.threads.max=" + THREADS, "--server.tomcat.threads.min-spare=" + THREADS,
-        "--pricing.url=" + pricing, "--spring.main.banner-mode=off"), (port, pricing) -> List.of(),
+        "--pricing.url=" + pricing, "--spring.main.banner-mode=off"),
         "http-nio-%d-exec", "Started OrdersApplication");
   }
 
   /** As {@link #springBoot}, the Quarkus service: its worker pool cut to {@link #THREADS}. */
   public static ServiceRig quarkus(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup)
       throws Exception {
-    return start(jar, setup, (port, pricing) -> List.of(), (port, pricing) -> List.of("quarkus.http.port=" + port,
-        "quarkus.thread-pool.max-threads=" + THREADS, "pricing.url=" + pricing), "executor-thread", "Listening on");
+    return start(jar, setup, (service, port, pricing) -> service.property("quarkus.http.port", Integer.toString(port))
+        .property("quarkus.thread-pool.max-threads", Integer.toString(THREADS)).property("pricing.url", pricing),
+        "executor-thread", "Listening on");
+  }
+
+  /** Points the service at its port and the pricing service's URL, its framework's way. */
+  private interface Launch {
+    AgentJvm.Builder configure(AgentJvm.Builder service, int port, String pricingUrl);
   }
 
   /**
-   * The service's arguments, or its system properties as {@code key=value}, given its port and the
-   * pricing service's URL.
+   * @param executor the name of its worker pool, {@code %d} standing for its port
+   * @param started what it prints once it serves
    */
-  private interface Settings {
-    List<String> of(int port, String pricing);
-  }
-
   private static ServiceRig start(Path jar, BiFunction<AgentJvm.Builder, OtlpReceiver, AgentJvm.Builder> setup,
-      Settings args, Settings properties, String executor, String started) throws Exception {
+      Launch launch, String executor, String started) throws Exception {
     AtomicInteger priceRequests = new AtomicInteger();
     Semaphore answers = new Semaphore(0);
     ExecutorService pricingThreads = Executors.newCachedThreadPool();
@@ -136,12 +138,7 @@ public final class ServiceRig implements AutoCloseable {
     OtlpReceiver receiver = OtlpReceiver.start();
     int port = HttpProbe.freePort();
     String pricingUrl = "http://127.0.0.1:" + pricing.getAddress().getPort();
-    AgentJvm.Builder builder = setup.apply(AgentJvm.executableJar(jar), receiver);
-    for (String property : properties.of(port, pricingUrl)) {
-      int equals = property.indexOf('=');
-      builder = builder.property(property.substring(0, equals), property.substring(equals + 1));
-    }
-    AgentJvm app = builder.args(args.of(port, pricingUrl).toArray(new String[0])).start();
+    AgentJvm app = launch.configure(setup.apply(AgentJvm.executableJar(jar), receiver), port, pricingUrl).start();
     ServiceRig rig = new ServiceRig(receiver, app, port, String.format(executor, port), pricing, pricingThreads,
         priceRequests, answers);
     try {
@@ -180,6 +177,15 @@ public final class ServiceRig implements AutoCloseable {
     HttpProbe probe = HttpProbe.send(port, method, path);
     await().atMost(Duration.ofSeconds(30)).until(() -> priceRequests.get() == expected);
     return probe;
+  }
+
+  /** Sends {@code count} {@code GET}s of {@code path} and returns them, unanswered. */
+  public List<HttpProbe> send(int count, String path) throws IOException {
+    List<HttpProbe> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      sent.add(HttpProbe.send(port, path));
+    }
+    return sent;
   }
 
   /** Lets {@code count} held price requests answer. */

@@ -48,9 +48,7 @@ class SpringBootAttachIT {
   @Order(1)
   void aStuckPoolIsReportedAsItIsInTheFirstExportAfterTheAttach() throws Exception {
     held.addAll(service.holdEveryWorker());
-    for (int i = 0; i < 2; i++) {
-      held.add(HttpProbe.send(service.port, "/orders/2"));
-    }
+    held.addAll(service.send(2, "/orders/2"));
     // No metric can show the queue before the attach; the requests are sent: Tomcat queues them
     // as its workers are all held (a request that found none would have reached the database).
     Cli.Result attach = Cli.run("attach", Long.toString(service.app.pid()),
