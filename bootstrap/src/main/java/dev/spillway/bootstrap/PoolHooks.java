@@ -60,7 +60,7 @@ public final class PoolHooks {
     void afterCreate(Object pool, int library, long start, Object created, Throwable thrown);
 
     /**
-     * A data source's {@code getConnection} was entered (DBCP2, c3p0): until {@link #exitDataSource},
+     * A data source's {@code getConnection} was entered (c3p0): until {@link #exitDataSource},
      * acquisitions on this thread are on its behalf. Returns what to hand to {@code exitDataSource}.
      */
     Object enterDataSource(Object dataSource);

@@ -28,6 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *     [-Dbench.configurations='no agent;agent'] [-Dbench.rounds=3]
  *     [-Dbench.other.jar=path/to/another/spillway-agent.jar]   (adds the configuration "other agent")
  *     [-Dbench.startup.runs=20] [-Dbench.overload.seconds=20]
+ *     [-Dbench.type=dbcp2,hikari]   (only these values of a benchmark's type parameter)
  *     [-Dbench.workerbound.runs=5] [-Dbench.cputime.runs=0]   (0 or none skips a part)</pre>
  */
 public final class BenchmarkMain {
@@ -106,6 +107,10 @@ public final class BenchmarkMain {
             .warmupTime(TimeValue.seconds(1))
             .measurementIterations(quick ? 3 : 5)
             .measurementTime(TimeValue.seconds(quick ? 1 : 2));
+        String types = System.getProperty("bench.type", "");
+        if (!types.isBlank()) {
+          options.param("type", types.split("\\s*,\\s*"));
+        }
         Collection<RunResult> results = new Runner(options.build()).run();
         for (RunResult result : results) {
           String name = result.getParams().getBenchmark().replaceFirst("^.*\\.([^.]+\\.[^.]+)$", "$1")

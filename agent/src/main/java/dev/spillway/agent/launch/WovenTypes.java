@@ -51,7 +51,6 @@ final class WovenTypes {
       "com.zaxxer.hikari.pool.HikariPool",
       "org.apache.commons.pool2.impl.GenericObjectPool",
       "org.apache.commons.pool2.impl.GenericKeyedObjectPool",
-      "org.apache.commons.dbcp2.BasicDataSource",
       "org.apache.tomcat.jdbc.pool.ConnectionPool",
       "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool",
       "com.mchange.v2.c3p0.impl.C3P0PooledConnectionPool$1PooledConnectionResourcePoolManager",

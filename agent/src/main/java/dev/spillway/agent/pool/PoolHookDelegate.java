@@ -87,7 +87,7 @@ final class PoolHookDelegate implements PoolHooks.Delegate {
   private final AtomicLong leasesPending = new AtomicLong();
   /** Sampled borrows not yet back: while none is out, a release has nothing to look up. */
   private final AtomicLong sampledOut = new AtomicLong();
-  /** The data source whose getConnection this thread is in (DBCP2, c3p0), or null. */
+  /** The data source whose getConnection this thread is in (c3p0), or null. */
   private final ThreadLocal<Object> dataSource = new ThreadLocal<>();
   private final long slowNanos;
   /** Records nothing until the SDK is up: tracking starts first, so that no pool is missed. */

@@ -21,7 +21,7 @@ final class PoolTracker {
   private final WeakReference<Object> pool;
   final PoolAdapter adapter;
   final String type;
-  /** The data source whose getConnection first led here (DBCP2, c3p0), for naming; may be null. */
+  /** The data source whose getConnection first led here (c3p0), for naming; may be null. */
   private volatile WeakReference<Object> owner;
 
   /** Set once, when the pool is named; see {@link PoolRegistry#series}. */

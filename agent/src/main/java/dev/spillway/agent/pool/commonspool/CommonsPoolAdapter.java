@@ -14,13 +14,18 @@ import javax.management.ObjectName;
  * negative limit means none and is not reported. A keyed pool's idle limits are per key, so they
  * are not reported either.
  *
- * <p>Named by the DBCP2 data source it serves (its {@code jmxName}, else its URL), else by the JMX
- * name the user gave the pool ({@code jmxNameBase} or a prefix other than the default
- * {@code pool}), else by its factory's class.
+ * <p>A pool that holds a DBCP2 {@code BasicDataSource}'s connections is read through its factory,
+ * DBCP2's {@code PoolableConnectionFactory}, which knows the data source's JMX name and its
+ * connection factory's URL: nothing on DBCP2's {@code getConnection} path is rewritten for that.
+ * Named by that JMX name (the data source's {@code jmxName}), else that URL, else by the JMX name
+ * the user gave the pool ({@code jmxNameBase} or a prefix other than the default {@code pool}),
+ * else by its factory's class. A shedding rule refuses DBCP2's borrows as JDBC does.
  */
 public final class CommonsPoolAdapter extends PoolAdapter {
 
   private static final String KEYED = "org.apache.commons.pool2.impl.GenericKeyedObjectPool";
+  /** The factory of a DBCP2 data source's pool (and of its subclass for managed data sources). */
+  private static final String DBCP2_FACTORY = "org.apache.commons.dbcp2.PoolableConnectionFactory";
   private static final Pattern DEFAULT_JMX_NAME = Pattern.compile("pool\\d*");
 
   private final Getter active = new Getter("getNumActive");
@@ -34,7 +39,10 @@ public final class CommonsPoolAdapter extends PoolAdapter {
   private final Getter borrowed = new Getter("getBorrowedCount");
   private final Getter jmxName = new Getter("getJmxName");
   private final Getter factory = new Getter("getFactory");
-  private final Getter url = new Getter("getUrl");
+  private final Getter dataSourceJmxName = new Getter("getDataSourceJmxName");
+  private final Getter connectionFactory = new Getter("getConnectionFactory");
+  /** DBCP2's {@code DriverConnectionFactory}, which every {@code BasicDataSource} uses by default. */
+  private final Getter connectionString = new Getter("getConnectionString");
 
   @Override
   public String library() {
@@ -63,12 +71,22 @@ public final class CommonsPoolAdapter extends PoolAdapter {
   }
 
   private static boolean isKeyed(Class<?> type) {
+    return isA(type, KEYED);
+  }
+
+  private static boolean isA(Class<?> type, String className) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-      if (c.getName().equals(KEYED)) {
+      if (c.getName().equals(className)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The pool's DBCP2 {@code PoolableConnectionFactory}, or null for any other pool. */
+  private Object dbcp2Factory(Object pool) throws Exception {
+    Object made = factory.get(pool);
+    return made != null && isA(made.getClass(), DBCP2_FACTORY) ? made : null;
   }
 
   @Override
@@ -90,8 +108,12 @@ public final class CommonsPoolAdapter extends PoolAdapter {
 
   @Override
   public String configuredName(Object pool, Object owner) throws Exception {
-    if (owner != null) {
-      return jmxName.getString(owner);
+    Object dbcp2 = dbcp2Factory(pool);
+    if (dbcp2 != null) {
+      // The name the data source registered under, from its jmxName; DBCP2 then names the pool
+      // after it, with a "connectionpool" key that would only repeat it.
+      Object registered = dataSourceJmxName.get(dbcp2);
+      return registered == null ? null : registered.toString();
     }
     Object name = jmxName.get(pool);
     if (name instanceof ObjectName) {
@@ -103,7 +125,9 @@ public final class CommonsPoolAdapter extends PoolAdapter {
 
   @Override
   public String jdbcUrl(Object pool, Object owner) throws Exception {
-    return owner == null ? null : url.getString(owner);
+    Object dbcp2 = dbcp2Factory(pool);
+    Object connections = dbcp2 == null ? null : connectionFactory.get(dbcp2);
+    return connections == null ? null : connectionString.getString(connections);
   }
 
   @Override
@@ -115,5 +139,21 @@ public final class CommonsPoolAdapter extends PoolAdapter {
   @Override
   public Throwable refusal(String message, boolean jdbc) {
     return jdbc ? new SQLTransientConnectionException(message) : new NoSuchElementException(message);
+  }
+
+  /**
+   * A DBCP2 pool's borrow is refused as JDBC does ({@code SQLTransientConnectionException}, which
+   * DBCP2 passes on as it is); a plain object pool's as the pool does. A refusal is rare, and the
+   * exception it builds costs more than this look at the factory.
+   */
+  @Override
+  public Throwable refusal(Object pool, String message, boolean jdbc) {
+    boolean dbcp2;
+    try {
+      dbcp2 = dbcp2Factory(pool) != null;
+    } catch (Exception | LinkageError e) {
+      dbcp2 = false;
+    }
+    return refusal(message, jdbc || dbcp2);
   }
 }
