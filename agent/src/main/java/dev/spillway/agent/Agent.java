@@ -396,7 +396,7 @@ public final class Agent implements AgentMXBean {
         AgentLog.debug("status of " + family.name() + " failed", t);
       }
     }
-    rows = TargetStatus.withOverflowSummed(rows);
+    rows = TargetStatus.summedBySeries(rows);
     rows.sort(Comparator.comparingDouble(TargetStatus::saturation).reversed()
         .thenComparing(TargetStatus::getKind).thenComparing(TargetStatus::getName));
     return rows;

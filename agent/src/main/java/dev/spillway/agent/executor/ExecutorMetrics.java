@@ -5,6 +5,8 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,6 +104,8 @@ final class ExecutorMetrics {
   private void collect() {
     Totals overflow = null;
     Set<String> reported = new HashSet<>();
+    // A series may have several executors: those of one thread factory (see ExecutorRegistry).
+    Map<ExecutorSeries, Totals> bySeries = new IdentityHashMap<>();
     for (ExecutorTracker tracker : registry.live()) {
       Object executor = tracker.executor();
       if (executor == null || !tracker.readyToReport(executor)) {
@@ -111,16 +115,19 @@ final class ExecutorMetrics {
       if (tracker.released) {
         continue; // gone meanwhile (another thread's sweep): reported from the registry's final counts
       }
-      Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow) : new Totals();
+      Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow)
+          : bySeries.computeIfAbsent(series, s -> new Totals());
       totals.add(tracker, executor);
-      if (!series.overflow) {
-        ExecutorRegistry.Retired earlier = registry.retired(series.name);
-        if (earlier != null) {
-          totals.add(earlier);
-        }
-        reported.add(series.name);
-        totals.record(series);
+    }
+    for (Map.Entry<ExecutorSeries, Totals> entry : bySeries.entrySet()) {
+      ExecutorSeries series = entry.getKey();
+      Totals totals = entry.getValue();
+      ExecutorRegistry.Retired earlier = registry.retired(series.name);
+      if (earlier != null) {
+        totals.add(earlier);
       }
+      reported.add(series.name);
+      totals.record(series);
     }
     // Executors gone since the last collection: their final counts, once, with no threads left.
     for (ExecutorRegistry.Retired gone : registry.takeUnreported(reported)) {
@@ -137,7 +144,7 @@ final class ExecutorMetrics {
     }
   }
 
-  /** The values of one series: one executor, or the sum of those in the overflow series. */
+  /** The values of one series: one executor, or the sum of those that share it (overflow, a thread factory's). */
   private final class Totals {
     long active;
     long idle;

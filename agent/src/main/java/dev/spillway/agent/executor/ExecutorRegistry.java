@@ -10,8 +10,10 @@ import dev.spillway.agent.timing.TaskSampling;
 import dev.spillway.agent.util.CallSites;
 import dev.spillway.agent.util.JdkCode;
 import dev.spillway.agent.util.Plumbing;
+import dev.spillway.agent.util.WeakIdentityMap;
 import dev.spillway.bootstrap.AgentThreads;
 import java.lang.StackWalker.StackFrame;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -28,6 +30,13 @@ import java.util.concurrent.ThreadPoolExecutor;
  * Entries go when the executor is collected or terminated, and so do their names; their final
  * counts stay as a {@link Retired} entry under the series name until one collection has reported
  * them (alone, or added to a new executor that took the same name, which keeps the sum rising).
+ *
+ * <p><b>One thread factory, one series.</b> {@code ThreadPoolExecutor}s built with the same thread
+ * factory instance report as one series, their values summed: their threads share one name, and
+ * the factory is what an application shares between the workers of one pool built of many
+ * executors (Project Reactor's {@code boundedElastic} and {@code parallel} schedulers: one
+ * single-thread executor per worker, up to ten per core). Numbered apart ({@code name#2}), they
+ * would be as many series, numbered in start order.
  */
 final class ExecutorRegistry {
 
@@ -43,6 +52,8 @@ final class ExecutorRegistry {
   private final FinalCounts<Retired> retired = new FinalCounts<>();
   /** Names of live executors with a series of their own. Guarded by this. */
   private final UniqueNames names;
+  /** The series of executors that share a thread factory, by that factory (held weakly). Guarded by this. */
+  private final WeakIdentityMap<Object, Group> groups = new WeakIdentityMap<>();
   /** When {@link #live} last dropped terminated executors. Guarded by this. */
   private long lastSweep = System.nanoTime();
 
@@ -152,12 +163,28 @@ final class ExecutorRegistry {
       // (see onWorkerSeen), which tells their thread names. Outside our locks: it takes the pool's.
       tracker.view.activeCount(executor);
     }
-    series = assignSeries(tracker, true);
+    series = assignSeries(tracker, sharedFactory(tracker, executor), true);
     trackers.named(tracker);
     return series;
   }
 
-  private ExecutorSeries assignSeries(ExecutorTracker tracker, boolean sweep) {
+  /**
+   * The thread factory that groups {@code executor} with others (see the class): a JDK executor's,
+   * read outside our locks (a subclass may override the getter); null for the libraries' pools
+   * and the ForkJoinPools, whose default factory every pool shares.
+   */
+  private static Object sharedFactory(ExecutorTracker tracker, Object executor) {
+    if (tracker.view != ExecutorView.JDK || executor == null) {
+      return null;
+    }
+    try {
+      return ((ThreadPoolExecutor) executor).getThreadFactory();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private ExecutorSeries assignSeries(ExecutorTracker tracker, Object factory, boolean sweep) {
     synchronized (this) {
       if (tracker.series != null) {
         return tracker.series;
@@ -165,6 +192,13 @@ final class ExecutorRegistry {
       if (tracker.released && sweep) {
         // Gone unnamed, asked for by a stray late record: no name for the dead.
         return overflow;
+      }
+      Group group = factory == null ? null : groups.get(factory);
+      if (group != null) {
+        group.members++;
+        tracker.group = group;
+        tracker.series = group.series;
+        return tracker.series;
       }
       String base = naming.rename(ExecutorNaming.derive(tracker.firstThreadName,
           tracker.constructionSite, tracker.submitSite, tracker.type));
@@ -177,7 +211,26 @@ final class ExecutorRegistry {
       }
       String name = names.claim(base);
       tracker.series = name == null ? overflow : new ExecutorSeries(name, tracker.type, false);
+      if (name != null && factory != null) {
+        group = new Group(tracker.series, factory);
+        groups.put(factory, group);
+        tracker.group = group;
+      }
       return tracker.series;
+    }
+  }
+
+  /** The series of the executors of one thread factory, and how many of them are live. */
+  static final class Group {
+    final ExecutorSeries series;
+    /** To forget the group when its last executor goes; weak: a factory may reach its executors. */
+    final WeakReference<Object> factory;
+    /** Guarded by the registry. */
+    int members = 1;
+
+    Group(ExecutorSeries series, Object factory) {
+      this.series = series;
+      this.factory = new WeakReference<>(factory);
     }
   }
 
@@ -201,7 +254,8 @@ final class ExecutorRegistry {
     }
     if (tracker.series == null && (executor != null ? tracker.readyToReport(executor) : tracker.didSomething())) {
       // Gone before its first collection: named now, so that what it did is reported once.
-      assignSeries(tracker, false);
+      // Its thread factory is not asked for here, under our lock: it reports alone.
+      assignSeries(tracker, null, false);
     }
     ExecutorSeries series = tracker.series;
     if (series == null) {
@@ -213,7 +267,14 @@ final class ExecutorRegistry {
       series.retiredCompleted.add(completed);
       tracker.rejections.addTo(series.retiredRejections);
     } else {
-      names.release(series.name);
+      Group group = tracker.group;
+      if (group == null || --group.members == 0) {
+        names.release(series.name);
+        Object factory = group == null ? null : group.factory.get();
+        if (factory != null) {
+          groups.remove(factory);
+        }
+      }
       Retired gone = retired.under(series.name, name -> new Retired(series));
       gone.completed += completed;
       tracker.rejections.addTo(gone.rejections);

@@ -37,6 +37,8 @@ final class ExecutorTracker {
   volatile String firstThreadName;
   /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
   volatile ExecutorSeries series;
+  /** The executors of its thread factory, when it shares their series; guarded by the registry. */
+  ExecutorRegistry.Group group;
 
   /** Whether its tasks can be timed at all (see {@link ExecutorView#timesTasks}). */
   final boolean timed;

@@ -112,24 +112,26 @@ public final class TargetStatus {
   public static final String OVERFLOW = "_overflow";
 
   /**
-   * The rows as shown: those of targets past a family's cap ({@link #OVERFLOW}) become one row per
-   * kind, summed, as their metrics are; thousands of them would otherwise bury the rest.
+   * The rows as shown: one per series, as the metrics are. Targets that share a series are summed:
+   * those past a family's cap ({@link #OVERFLOW}), thousands of which would otherwise bury the
+   * rest, and the executors of one thread factory (a Reactor scheduler's workers).
    */
-  public static List<TargetStatus> withOverflowSummed(List<TargetStatus> rows) {
-    List<TargetStatus> shown = new ArrayList<>(rows.size());
+  public static List<TargetStatus> summedBySeries(List<TargetStatus> rows) {
+    Map<String, TargetStatus> shown = new LinkedHashMap<>();
     Map<String, TargetStatus> overflow = new LinkedHashMap<>();
     for (TargetStatus row : rows) {
       if (OVERFLOW.equals(row.name)) {
         overflow.merge(row.kind, row, TargetStatus::plus);
       } else {
-        shown.add(row);
+        shown.merge(row.kind + '\0' + row.name, row, TargetStatus::plus);
       }
     }
-    shown.addAll(overflow.values());
-    return shown;
+    List<TargetStatus> all = new ArrayList<>(shown.values());
+    all.addAll(overflow.values());
+    return all;
   }
 
-  /** Two rows of one kind as one: sums, unknown (-1) when either is; the longer p99. */
+  /** Two rows of one kind as one: sums, unknown (-1) when either is; the longer p99; a mixed type is {@link #OVERFLOW}. */
   private TargetStatus plus(TargetStatus other) {
     String combinedRules = rules.isEmpty() ? other.rules
         : other.rules.isEmpty() || rules.equals(other.rules) ? rules : rules + "," + other.rules;

@@ -28,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -76,6 +78,12 @@ class ExecutorMetricsTest {
 
   private ThreadPoolExecutor executor(int core, int max, BlockingQueue<Runnable> queue) {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(core, max, 60, TimeUnit.SECONDS, queue);
+    executors.add(executor);
+    return executor;
+  }
+
+  private ThreadPoolExecutor executor(int core, int max, BlockingQueue<Runnable> queue, ThreadFactory factory) {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(core, max, 60, TimeUnit.SECONDS, queue, factory);
     executors.add(executor);
     return executor;
   }
@@ -303,6 +311,43 @@ class ExecutorMetricsTest {
     named(executor(3, 3, new LinkedBlockingQueue<>()), "worker-9");
     assertThat(byName(collect(), ExecutorMetrics.THREAD_CORE))
         .containsOnly(Map.entry("worker", 3L), Map.entry("worker#2", 2L));
+  }
+
+  @Test
+  void executorsOfOneThreadFactoryAreOneSeriesWithTheirSums() {
+    start("", 10);
+    // Reactor's schedulers: one single-thread executor per worker, all from one factory. (A JDK
+    // factory: one of the test's own classes would pass for the agent's.)
+    ThreadFactory workers = Executors.defaultThreadFactory();
+    ThreadPoolExecutor first = named(executor(1, 1, new ArrayBlockingQueue<>(100), workers), "boundedElastic-1");
+    ThreadPoolExecutor second = named(executor(1, 1, new ArrayBlockingQueue<>(100), workers), "boundedElastic-2");
+    named(executor(2, 2, new ArrayBlockingQueue<>(100)), "boundedElastic-3"); // another factory
+    fillQueue(first, 3);
+    fillQueue(second, 4);
+
+    Map<String, Map<Attributes, Long>> collected = collect();
+    assertThat(byName(collected, ExecutorMetrics.THREAD_LIMIT))
+        .containsOnly(Map.entry("boundedElastic", 2L), Map.entry("boundedElastic#2", 2L));
+    assertThat(byName(collected, ExecutorMetrics.QUEUE_SIZE))
+        .containsOnly(Map.entry("boundedElastic", 7L), Map.entry("boundedElastic#2", 0L));
+    assertThat(byName(collected, ExecutorMetrics.QUEUE_CAPACITY))
+        .containsOnly(Map.entry("boundedElastic", 200L), Map.entry("boundedElastic#2", 100L));
+
+    // One worker gone: the series stays, with its completed tasks; the name is not freed.
+    first.shutdownNow();
+    assertThat(byName(collect(), ExecutorMetrics.QUEUE_SIZE))
+        .containsOnly(Map.entry("boundedElastic", 4L), Map.entry("boundedElastic#2", 0L));
+    ThreadPoolExecutor third = named(executor(1, 1, new ArrayBlockingQueue<>(100), workers), "boundedElastic-4");
+    assertThat(byName(collect(), ExecutorMetrics.THREAD_LIMIT))
+        .containsOnly(Map.entry("boundedElastic", 2L), Map.entry("boundedElastic#2", 2L));
+
+    // All gone: the name is free again.
+    second.shutdownNow();
+    third.shutdownNow();
+    collect();
+    named(executor(5, 5, new ArrayBlockingQueue<>(100)), "boundedElastic-5");
+    assertThat(byName(collect(), ExecutorMetrics.THREAD_CORE))
+        .containsOnly(Map.entry("boundedElastic", 5L), Map.entry("boundedElastic#2", 2L));
   }
 
   @Test

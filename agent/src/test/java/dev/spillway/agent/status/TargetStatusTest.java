@@ -25,7 +25,7 @@ class TargetStatusTest {
     rows.add(new TargetStatus("pool", TargetStatus.OVERFLOW, "org.apache.commons.pool2.impl.GenericObjectPool",
         2, -1, 2, 2, 1, 1, -1, 9, ""));
 
-    List<TargetStatus> shown = TargetStatus.withOverflowSummed(rows);
+    List<TargetStatus> shown = TargetStatus.summedBySeries(rows);
 
     assertThat(shown).extracting(TargetStatus::getKind, TargetStatus::getName).containsExactly(
         org.assertj.core.groups.Tuple.tuple("executor", "orders"),
@@ -47,5 +47,26 @@ class TargetStatusTest {
     assertThat(pools.getCapacity()).isEqualTo(-1);
     assertThat(pools.getCompleted()).isEqualTo(-1);
     assertThat(pools.getWaitP99Nanos()).isEqualTo(9);
+  }
+
+  @Test
+  void executorsOfOneSeriesAreOneRowWithTheirSums() {
+    List<TargetStatus> rows = new ArrayList<>();
+    rows.add(executor("boundedElastic", 3, -1, 0, ""));
+    rows.add(executor("orders", 1, 8, 0, ""));
+    rows.add(executor("boundedElastic", 4, -1, 1, "hot"));
+
+    List<TargetStatus> shown = TargetStatus.summedBySeries(rows);
+
+    assertThat(shown).extracting(TargetStatus::getName).containsExactly("boundedElastic", "orders");
+    TargetStatus elastic = shown.get(0);
+    assertThat(elastic.getDepth()).isEqualTo(7);
+    assertThat(elastic.getCapacity()).isEqualTo(-1);
+    assertThat(elastic.getActive()).isEqualTo(2);
+    assertThat(elastic.getMax()).isEqualTo(4);
+    assertThat(elastic.getRejected()).isEqualTo(1);
+    assertThat(elastic.getRules()).isEqualTo("hot");
+    assertThat(elastic.getType()).isEqualTo("java.util.concurrent.ThreadPoolExecutor");
+    assertThat(shown.get(1).getDepth()).isEqualTo(1);
   }
 }

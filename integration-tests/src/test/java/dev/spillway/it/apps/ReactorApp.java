@@ -1,0 +1,60 @@
+package dev.spillway.it.apps;
+
+import java.util.concurrent.CountDownLatch;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Project Reactor's schedulers, built as Spring WebFlux applications build them: a bounded elastic
+ * scheduler {@code blocking} (at most 3 workers) and a parallel one {@code cpu} (2 workers), each
+ * worker a single-thread executor of Reactor's. Commands:
+ * <ul>
+ *   <li>{@code hold}: schedules 7 tasks on {@code blocking} and 2 on {@code cpu} that wait for
+ *   {@code release}; prints {@code HELD} once 3 and 2 of them run
+ *   <li>{@code release}: lets them finish; prints {@code DONE} when all 9 have
+ * </ul>
+ */
+public final class ReactorApp {
+
+  public static void main(String[] args) throws Exception {
+    Scheduler blocking = Schedulers.newBoundedElastic(3, 100, "blocking");
+    Scheduler cpu = Schedulers.newParallel("cpu", 2);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(5);
+    CountDownLatch done = new CountDownLatch(9);
+    Runnable held = () -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done.countDown();
+    };
+    Scenario.say("READY");
+    while (true) {
+      switch (Scenario.next()) {
+        case "hold":
+          for (int i = 0; i < 7; i++) {
+            blocking.schedule(held);
+          }
+          cpu.schedule(held);
+          cpu.schedule(held);
+          running.await();
+          Scenario.say("HELD");
+          break;
+        case "release":
+          release.countDown();
+          done.await();
+          Scenario.say("DONE");
+          break;
+        case "exit":
+          blocking.dispose();
+          cpu.dispose();
+          return;
+        default:
+          Scenario.say("UNKNOWN");
+      }
+    }
+  }
+}

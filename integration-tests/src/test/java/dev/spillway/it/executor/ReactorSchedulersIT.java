@@ -1,0 +1,60 @@
+package dev.spillway.it.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.spillway.it.apps.ReactorApp;
+import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Cli;
+import dev.spillway.it.support.MetricsView;
+import dev.spillway.it.support.OtlpReceiver;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Project Reactor's schedulers (reactor-core 3.7, as Spring WebFlux uses it): each worker is a
+ * single-thread executor, all of one scheduler made by one thread factory. Each scheduler must be
+ * one series, its workers summed, not one series per worker numbered in start order.
+ */
+class ReactorSchedulersIT {
+
+  private static final String NAME = "jvm.executor.name";
+
+  @Test
+  void eachSchedulerIsOneSeriesOfAllItsWorkers() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        AgentJvm app = AgentJvm.builder(ReactorApp.class).testClasspath().exportTo(receiver).start()) {
+      app.awaitAgentStarted();
+      app.awaitOutput("READY");
+      assertThat(app.ask("hold", "HELD")).isEqualTo("HELD");
+
+      // blocking: 3 workers running, the 4 other tasks queued on them; cpu: its 2 workers running.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        MetricsView m = receiver.metrics();
+        assertThat(m.latest("jvm.executor.thread.count", NAME, "blocking", "jvm.executor.thread.state", "active"))
+            .hasValue(3);
+        assertThat(m.latest("jvm.executor.queue.size", NAME, "blocking")).hasValue(4);
+        assertThat(m.latest("jvm.executor.thread.limit", NAME, "blocking")).hasValue(3);
+        assertThat(m.latest("jvm.executor.thread.count", NAME, "cpu", "jvm.executor.thread.state", "active"))
+            .hasValue(2);
+        assertThat(m.latest("jvm.executor.thread.limit", NAME, "cpu")).hasValue(2);
+      });
+      assertThat(receiver.metrics().attributeValues("jvm.executor.queue.size", NAME))
+          .contains("blocking", "cpu").noneMatch(name -> name.contains("#"));
+      // The command line shows the same: one row per scheduler.
+      assertThat(Cli.statusRow(app.pid(), "executor", "blocking")).contains("\"depth\": 4", "\"active\": 3",
+          "\"max\": 3");
+
+      assertThat(app.ask("release", "DONE")).isEqualTo("DONE");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        MetricsView m = receiver.metrics();
+        assertThat(m.latest("jvm.executor.task.completed", NAME, "blocking")).hasValue(7);
+        assertThat(m.latest("jvm.executor.task.completed", NAME, "cpu")).hasValue(2);
+        assertThat(m.latest("jvm.executor.queue.size", NAME, "blocking")).hasValue(0);
+      });
+      app.send("exit");
+      assertThat(app.awaitExit(Duration.ofSeconds(20))).isZero();
+      assertThat(app.agentProblems()).isEmpty();
+    }
+  }
+}
