@@ -241,8 +241,11 @@ final class ExecutorRegistry {
    */
   synchronized List<ExecutorTracker> live() {
     lastSweep = System.nanoTime();
-    return trackers.sweep(ExecutorTracker::executor,
+    List<ExecutorTracker> live = trackers.sweep(ExecutorTracker::executor,
         (tracker, executor) -> tracker.view.isTerminated(executor), this::release);
+    // A group whose factory was collected with its executors: released above, its entry stale.
+    groups.expungeStale(group -> { });
+    return live;
   }
 
   /** Keeps the final counts of an executor terminated (or collected: then read without it). */
