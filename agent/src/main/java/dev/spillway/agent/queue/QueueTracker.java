@@ -37,7 +37,7 @@ final class QueueTracker {
   final Sampler sampler;
   final PendingTasks pending = new PendingTasks();
   /** How long a queue built moments ago, and untouched, waits for its first report: see {@link #justBuilt}. */
-  static final long JUST_BUILT_NANOS = 2_000_000_000L;
+  static final long JUST_BUILT_NANOS = 500_000_000L;
   private final long registeredNanos;
   final LongAdder enqueued = new LongAdder();
   final LongAdder dequeued = new LongAdder();
