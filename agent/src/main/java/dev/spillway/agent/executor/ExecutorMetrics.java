@@ -102,9 +102,8 @@ final class ExecutorMetrics {
   }
 
   private void collect() {
-    Totals overflow = null;
     Set<String> reported = new HashSet<>();
-    // A series may have several executors: those of one thread factory (see ExecutorRegistry).
+    // A series may have several executors: those past the cap, those of one thread factory.
     Map<ExecutorSeries, Totals> bySeries = new IdentityHashMap<>();
     for (ExecutorTracker tracker : registry.live()) {
       Object executor = tracker.executor();
@@ -115,18 +114,22 @@ final class ExecutorMetrics {
       if (tracker.released) {
         continue; // gone meanwhile (another thread's sweep): reported from the registry's final counts
       }
-      Totals totals = series.overflow ? (overflow == null ? overflow = new Totals() : overflow)
-          : bySeries.computeIfAbsent(series, s -> new Totals());
-      totals.add(tracker, executor);
+      bySeries.computeIfAbsent(series, s -> new Totals()).add(tracker, executor);
     }
     for (Map.Entry<ExecutorSeries, Totals> entry : bySeries.entrySet()) {
       ExecutorSeries series = entry.getKey();
       Totals totals = entry.getValue();
-      ExecutorRegistry.Retired earlier = registry.retired(series.name);
-      if (earlier != null) {
-        totals.add(earlier);
+      if (series.overflow) {
+        // Executors gone from the overflow series left their counts to it.
+        totals.completed += series.retiredCompleted.sum();
+        series.retiredRejections.addTo(totals.rejections);
+      } else {
+        ExecutorRegistry.Retired earlier = registry.retired(series.name);
+        if (earlier != null) {
+          totals.add(earlier);
+        }
+        reported.add(series.name);
       }
-      reported.add(series.name);
       totals.record(series);
     }
     // Executors gone since the last collection: their final counts, once, with no threads left.
@@ -135,12 +138,6 @@ final class ExecutorMetrics {
       totals.add(gone);
       totals.gone = true;
       totals.record(gone.series);
-    }
-    if (overflow != null) {
-      ExecutorSeries series = registry.overflowSeries();
-      overflow.completed += series.retiredCompleted.sum();
-      series.retiredRejections.addTo(overflow.rejections);
-      overflow.record(series);
     }
   }
 

@@ -314,8 +314,4 @@ final class ExecutorRegistry {
   List<ExecutorTracker> all() {
     return trackers.all();
   }
-
-  ExecutorSeries overflowSeries() {
-    return overflow;
-  }
 }

@@ -118,17 +118,10 @@ public final class TargetStatus {
    */
   public static List<TargetStatus> summedBySeries(List<TargetStatus> rows) {
     Map<String, TargetStatus> shown = new LinkedHashMap<>();
-    Map<String, TargetStatus> overflow = new LinkedHashMap<>();
     for (TargetStatus row : rows) {
-      if (OVERFLOW.equals(row.name)) {
-        overflow.merge(row.kind, row, TargetStatus::plus);
-      } else {
-        shown.merge(row.kind + '\0' + row.name, row, TargetStatus::plus);
-      }
+      shown.merge(row.kind + '\0' + row.name, row, TargetStatus::plus);
     }
-    List<TargetStatus> all = new ArrayList<>(shown.values());
-    all.addAll(overflow.values());
-    return all;
+    return new ArrayList<>(shown.values());
   }
 
   /** Two rows of one kind as one: sums, unknown (-1) when either is; the longer p99; a mixed type is {@link #OVERFLOW}. */
