@@ -109,17 +109,19 @@ final class ExecutorRegistry {
     if (view == null) {
       return ExecutorTracker.IGNORED;
     }
+    // Its queue is reported as part of it, not as a queue of its own (nor at all, when ignored).
+    // Claimed first: until then a collection may take the queue, built moments ago, for one of
+    // the application's (QueueTracker.justBuilt), and the stack walk below is the slow part.
+    BlockingQueue<?> queue = view.queue(object);
+    if (queue != null) {
+      workQueues.claim(queue);
+    }
     // An executor of the agent met on an application thread still has the agent's thread factory.
     if (view.threadFactory(object).getClass().getClassLoader() == ExecutorRegistry.class.getClassLoader()) {
       return ExecutorTracker.IGNORED;
     }
     StackFrame owner = sighting == Sighting.CONSTRUCTED || sighting == Sighting.SUBMITTED
         ? ExecutorNaming.callSiteFrame() : null;
-    // Its queue is reported as part of it, not as a queue of its own (nor at all, when ignored).
-    BlockingQueue<?> queue = view.queue(object);
-    if (queue != null) {
-      workQueues.claim(queue);
-    }
     // Another agent's, JMX's or logging bootstrap's: not the application's (see Plumbing).
     if (Plumbing.ignored(object.getClass()) || Plumbing.ignored(view.threadFactory(object).getClass())
         || Plumbing.ignored(owner)) {
