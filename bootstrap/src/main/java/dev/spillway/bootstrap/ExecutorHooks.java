@@ -27,7 +27,10 @@ public final class ExecutorHooks {
     /** {@code ScheduledThreadPoolExecutor.delayedExecute(task)} was entered; as {@link #onExecute}. */
     boolean onSchedule(Object executor, Object task);
 
-    /** The pool is rejecting the task (saturated or shut down); called before its handler runs. */
+    /**
+     * The pool is rejecting the task (saturated or shut down); called before its handler runs.
+     * {@code task} is null when the pool refused before it was handed the task (Reactor's workers).
+     */
     void onReject(Object executor, Object task);
 
     /**

@@ -10,6 +10,7 @@ import dev.spillway.agent.config.SpillwayConfig;
 import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
 import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
+import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -162,7 +163,7 @@ public final class ExecutorFamily implements Family {
   public TypeInstrumentation instrumentation() {
     return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
         new TomcatExecutorInstrumentation(() -> observingTomcat), new JettyThreadPoolInstrumentation(),
-        new EnhancedQueueExecutorInstrumentation()));
+        new EnhancedQueueExecutorInstrumentation(), new BoundedElasticInstrumentation()));
   }
 
   /** The JDK's executor; Tomcat's and Jetty's pools wait for Byte Buddy. */

@@ -301,8 +301,10 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
     if (tracker.runs != null) {
       tracker.runs.refused();
     }
-    tracker.pending.discard(task);
-    tracker.traced.discard(task);
+    if (task != null) { // null: refused before the pool had it (Reactor's capacity check)
+      tracker.pending.discard(task);
+      tracker.traced.discard(task);
+    }
     ExecutorSpans traces = spans;
     if (traces != null) {
       traces.rejected(tracker, reason, policy, null);

@@ -1,5 +1,6 @@
 package dev.spillway.agent.executor;
 
+import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
 import dev.spillway.agent.util.QueueCapacity;
 import dev.spillway.agent.util.QueueSizes;
 import java.lang.invoke.MethodHandle;
@@ -28,6 +29,13 @@ public abstract class ExecutorView {
     @Override public boolean isShutdown(Object e) { return ((ThreadPoolExecutor) e).isShutdown(); }
     @Override public boolean isTerminated(Object e) { return ((ThreadPoolExecutor) e).isTerminated(); }
     @Override public Object threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
+
+    /** The work queue's, unless the executor bounds its queue itself (Reactor's bounded elastic workers). */
+    @Override
+    public long queueCapacity(Object e, long lastKnown) {
+      long own = BoundedElasticInstrumentation.queueCapacity(e);
+      return own != BoundedElasticInstrumentation.NOT_BOUNDED_HERE ? own : super.queueCapacity(e, lastKnown);
+    }
 
     @Override
     public RejectionPolicy policy(Object e) {

@@ -36,6 +36,7 @@ final class WovenTypes {
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",
+      "reactor.core.scheduler.BoundedElasticScheduler$BoundedScheduledExecutorService",
       // virtual threads (JDK 21+)
       WovenTypes.VIRTUAL_THREAD,
       // blocking queues

@@ -1,17 +1,22 @@
 package dev.spillway.it.apps;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Project Reactor's schedulers, built as Spring WebFlux applications build them: a bounded elastic
  * scheduler {@code blocking} (at most 3 workers) and a parallel one {@code cpu} (2 workers), each
- * worker a single-thread executor of Reactor's. Commands:
+ * worker a single-thread executor of Reactor's, and {@code tiny} (1 worker that queues at most 2
+ * tasks). Commands:
  * <ul>
  *   <li>{@code hold}: schedules 7 tasks on {@code blocking} and 2 on {@code cpu} that wait for
  *   {@code release}; prints {@code HELD} once 3 and 2 of them run
- *   <li>{@code release}: lets them finish; prints {@code DONE} when all 9 have
+ *   <li>{@code flood}: schedules 6 tasks that wait for {@code release} on {@code tiny}, which runs
+ *   one, queues 2 and refuses the others itself; prints {@code FLOODED refused=<n>}
+ *   <li>{@code release}: lets them finish; prints {@code DONE} when all 9 have (and the 3 that
+ *   {@code tiny} accepted, if flooded)
  * </ul>
  */
 public final class ReactorApp {
@@ -19,9 +24,11 @@ public final class ReactorApp {
   public static void main(String[] args) throws Exception {
     Scheduler blocking = Schedulers.newBoundedElastic(3, 100, "blocking");
     Scheduler cpu = Schedulers.newParallel("cpu", 2);
+    Scheduler tiny = Schedulers.newBoundedElastic(1, 2, "tiny");
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch running = new CountDownLatch(5);
     CountDownLatch done = new CountDownLatch(9);
+    CountDownLatch tinyDone = new CountDownLatch(3);
     Runnable held = () -> {
       running.countDown();
       try {
@@ -43,14 +50,34 @@ public final class ReactorApp {
           running.await();
           Scenario.say("HELD");
           break;
+        case "flood":
+          int refused = 0;
+          for (int i = 0; i < 6; i++) {
+            try {
+              tiny.schedule(() -> {
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                tinyDone.countDown();
+              });
+            } catch (RejectedExecutionException e) {
+              refused++;
+            }
+          }
+          Scenario.say("FLOODED refused=" + refused);
+          break;
         case "release":
           release.countDown();
           done.await();
+          tinyDone.await();
           Scenario.say("DONE");
           break;
         case "exit":
           blocking.dispose();
           cpu.dispose();
+          tiny.dispose();
           return;
         default:
           Scenario.say("UNKNOWN");

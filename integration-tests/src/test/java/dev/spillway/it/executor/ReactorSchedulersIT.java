@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Project Reactor's schedulers (reactor-core 3.7, as Spring WebFlux uses it): each worker is a
  * single-thread executor, all of one scheduler made by one thread factory. Each scheduler must be
- * one series, its workers summed, not one series per worker numbered in start order.
+ * one series, its workers summed, not one series per worker numbered in start order. A bounded
+ * elastic scheduler's worker bounds its queue itself and refuses past it with an exception of its
+ * own, which the JDK pool never sees: that capacity and those refusals must be reported.
  */
 class ReactorSchedulersIT {
 
@@ -27,6 +29,8 @@ class ReactorSchedulersIT {
       app.awaitAgentStarted();
       app.awaitOutput("READY");
       assertThat(app.ask("hold", "HELD")).isEqualTo("HELD");
+      // tiny: 1 worker running, 2 queued (its cap), 3 refused by Reactor.
+      assertThat(app.ask("flood", "FLOODED")).isEqualTo("FLOODED refused=3");
 
       // blocking: 3 workers running, the 4 other tasks queued on them; cpu: its 2 workers running.
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -38,12 +42,20 @@ class ReactorSchedulersIT {
         assertThat(m.latest("jvm.executor.thread.count", NAME, "cpu", "jvm.executor.thread.state", "active"))
             .hasValue(2);
         assertThat(m.latest("jvm.executor.thread.limit", NAME, "cpu")).hasValue(2);
+        assertThat(m.latest("jvm.executor.queue.size", NAME, "tiny")).hasValue(2);
+        assertThat(m.latest("jvm.executor.queue.capacity", NAME, "tiny")).hasValue(2);
+        assertThat(m.latest("jvm.executor.task.rejected", NAME, "tiny", "jvm.executor.rejection.reason", "saturated"))
+            .hasValue(3);
       });
+      // Each of blocking's 3 live workers queues at most 100: the scheduler, 300 (not unbounded).
+      assertThat(receiver.metrics().latest("jvm.executor.queue.capacity", NAME, "blocking")).hasValue(300);
       assertThat(receiver.metrics().attributeValues("jvm.executor.queue.size", NAME))
           .contains("blocking", "cpu").noneMatch(name -> name.contains("#"));
       // The command line shows the same: one row per scheduler.
       assertThat(Cli.statusRow(app.pid(), "executor", "blocking")).contains("\"depth\": 4", "\"active\": 3",
           "\"max\": 3");
+      assertThat(Cli.statusRow(app.pid(), "executor", "tiny")).contains("\"depth\": 2", "\"capacity\": 2",
+          "\"saturation\": 1.0000", "\"rejected\": 3");
 
       assertThat(app.ask("release", "DONE")).isEqualTo("DONE");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

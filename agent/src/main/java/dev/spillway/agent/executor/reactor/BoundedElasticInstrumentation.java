@@ -1,0 +1,88 @@
+package dev.spillway.agent.executor.reactor;
+
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.field;
+import static dev.spillway.agent.pool.LibraryCheck.Requirement.method;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.spillway.agent.install.TypeInstrumentation;
+import dev.spillway.agent.pool.LibraryCheck;
+import dev.spillway.agent.pool.Reflect.FieldReader;
+import dev.spillway.bootstrap.ExecutorHooks;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+
+/**
+ * Project Reactor's bounded elastic scheduler (tested: reactor-core 3.7), the scheduler Spring
+ * WebFlux runs blocking code on. Each of its workers is a single-thread
+ * {@code ScheduledThreadPoolExecutor} of Reactor's ({@code BoundedScheduledExecutorService}), read
+ * as any {@code ThreadPoolExecutor}, but it bounds its queue itself: before each task it checks
+ * the queue against {@code queueCapacity} (100 000 by default) and refuses with a
+ * {@code RejectedExecutionException} of its own ({@code ensureQueueCapacity}), before the JDK pool
+ * sees the task. So this class tells the executor family that capacity, and its refusals are
+ * counted where they are thrown, one per task refused. Nothing else of Reactor is rewritten.
+ */
+public final class BoundedElasticInstrumentation implements TypeInstrumentation {
+
+  static final String WORKER = "reactor.core.scheduler.BoundedElasticScheduler$BoundedScheduledExecutorService";
+  /** What the capacity reads when the worker bounds nothing ({@code Integer.MAX_VALUE}: unbounded). */
+  public static final long NOT_BOUNDED_HERE = -2;
+
+  private static final FieldReader QUEUE_CAPACITY = new FieldReader("queueCapacity");
+
+  private final LibraryCheck check = new LibraryCheck("Reactor bounded elastic scheduler", List.of(
+      method(WORKER, "ensureQueueCapacity", "int"),
+      field(WORKER, "queueCapacity")));
+
+  private final AsmVisitorWrapper refusals = Advice.to(CapacityCheckAdvice.class)
+      .on(named("ensureQueueCapacity").and(takesArguments(int.class)));
+
+  /**
+   * The most tasks {@code executor} queues if it is one of Reactor's bounded elastic workers:
+   * {@code -1} when unbounded; {@link #NOT_BOUNDED_HERE} for any other executor (its work queue
+   * says), or when the field cannot be read. At collection and binding only.
+   */
+  public static long queueCapacity(Object executor) {
+    if (!executor.getClass().getName().equals(WORKER)) {
+      return NOT_BOUNDED_HERE;
+    }
+    try {
+      int capacity = (Integer) QUEUE_CAPACITY.get(executor);
+      return capacity == Integer.MAX_VALUE ? -1 : capacity;
+    } catch (Exception | LinkageError e) {
+      return NOT_BOUNDED_HERE;
+    }
+  }
+
+  @Override
+  public Set<String> typeNames() {
+    return Set.of(WORKER);
+  }
+
+  @Override
+  public boolean appliesTo(TypeDescription type, ClassLoader loader) {
+    return check.accepts(loader);
+  }
+
+  @Override
+  public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
+    return builder.visit(refusals);
+  }
+
+  /** The worker refused {@code tasks} tasks (all of an {@code invokeAll}, or one): each is a rejection. */
+  static final class CapacityCheckAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object executor, @Advice.Argument(0) int tasks, @Advice.Thrown Throwable thrown) {
+      if (thrown instanceof RejectedExecutionException) {
+        for (int i = 0; i < tasks; i++) {
+          ExecutorHooks.onReject(executor, null);
+        }
+      }
+    }
+  }
+}
