@@ -31,12 +31,12 @@ public final class ReactorApp {
     CountDownLatch tinyDone = new CountDownLatch(3);
     Runnable held = () -> {
       running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitRelease(release);
       done.countDown();
+    };
+    Runnable heldOnTiny = () -> {
+      awaitRelease(release);
+      tinyDone.countDown();
     };
     Scenario.say("READY");
     while (true) {
@@ -54,14 +54,7 @@ public final class ReactorApp {
           int refused = 0;
           for (int i = 0; i < 6; i++) {
             try {
-              tiny.schedule(() -> {
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                tinyDone.countDown();
-              });
+              tiny.schedule(heldOnTiny);
             } catch (RejectedExecutionException e) {
               refused++;
             }
@@ -82,6 +75,14 @@ public final class ReactorApp {
         default:
           Scenario.say("UNKNOWN");
       }
+    }
+  }
+
+  private static void awaitRelease(CountDownLatch release) {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
