@@ -86,6 +86,13 @@ public final class ExecutorHooks {
 
     /** The task {@link #onTaskStart} returned {@code runs} for ended, normally or not. */
     void onTaskEnd(Object runs);
+
+    /**
+     * A library queued a task in a queue of its own that feeds {@code executor} one task at a
+     * time (Vert.x's {@code TaskQueue}, behind ordered {@code executeBlocking}): the tasks waiting
+     * there wait for that executor too.
+     */
+    void onFeederQueue(Object queue, Object executor);
   }
 
   /**
@@ -114,6 +121,7 @@ public final class ExecutorHooks {
     @Override public void afterWorkerExit(Object executor) {}
     @Override public Object onTaskStart(Object executor) { return null; }
     @Override public void onTaskEnd(Object runs) {}
+    @Override public void onFeederQueue(Object queue, Object executor) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -190,5 +198,9 @@ public final class ExecutorHooks {
 
   public static void onTaskEnd(Object runs) {
     delegate.onTaskEnd(runs);
+  }
+
+  public static void onFeederQueue(Object queue, Object executor) {
+    delegate.onFeederQueue(queue, executor);
   }
 }

@@ -11,6 +11,7 @@ import dev.spillway.agent.executor.forkjoin.ForkJoinPools;
 import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
+import dev.spillway.agent.executor.vertx.VertxTaskQueueInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -163,7 +164,8 @@ public final class ExecutorFamily implements Family {
   public TypeInstrumentation instrumentation() {
     return new CompoundInstrumentation(List.of(new ExecutorInstrumentation(() -> observing),
         new TomcatExecutorInstrumentation(() -> observingTomcat), new JettyThreadPoolInstrumentation(),
-        new EnhancedQueueExecutorInstrumentation(), new BoundedElasticInstrumentation()));
+        new EnhancedQueueExecutorInstrumentation(), new BoundedElasticInstrumentation(),
+        new VertxTaskQueueInstrumentation()));
   }
 
   /** The JDK's executor; Tomcat's and Jetty's pools wait for Byte Buddy. */

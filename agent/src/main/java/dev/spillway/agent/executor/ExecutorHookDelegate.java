@@ -2,6 +2,7 @@ package dev.spillway.agent.executor;
 
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
+import dev.spillway.agent.executor.vertx.VertxTaskQueues;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.BoundRule;
 import dev.spillway.agent.shedding.Gate;
@@ -516,6 +517,15 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
   public void onTaskEnd(Object cell) {
     if (cell instanceof RunCounts.Cell) {
       ((RunCounts.Cell) cell).ended();
+    }
+  }
+
+  @Override
+  public void onFeederQueue(Object queue, Object executor) {
+    try {
+      VertxTaskQueues.fed(queue, executor);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("feeder-queue", "cannot follow a Vert.x task queue: " + t);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
+import dev.spillway.agent.executor.vertx.VertxTaskQueues;
 import dev.spillway.agent.util.QueueCapacity;
 import dev.spillway.agent.util.QueueSizes;
 import java.lang.invoke.MethodHandle;
@@ -29,6 +30,12 @@ public abstract class ExecutorView {
     @Override public boolean isShutdown(Object e) { return ((ThreadPoolExecutor) e).isShutdown(); }
     @Override public boolean isTerminated(Object e) { return ((ThreadPoolExecutor) e).isTerminated(); }
     @Override public Object threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
+
+    /** The work queue's, plus what waits in Vert.x's task queues in front of it (ordered executeBlocking). */
+    @Override
+    public int queueSize(Object e) {
+      return super.queueSize(e) + VertxTaskQueues.backlog(e);
+    }
 
     /** The work queue's, unless the executor bounds its queue itself (Reactor's bounded elastic workers). */
     @Override

@@ -37,6 +37,7 @@ final class WovenTypes {
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",
       "reactor.core.scheduler.BoundedElasticScheduler$BoundedScheduledExecutorService",
+      "io.vertx.core.impl.TaskQueue",
       // virtual threads (JDK 21+)
       WovenTypes.VIRTUAL_THREAD,
       // blocking queues

@@ -7,6 +7,7 @@ import dev.spillway.agent.executor.ExecutorInstrumentation;
 import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
+import dev.spillway.agent.executor.vertx.VertxTaskQueueInstrumentation;
 import dev.spillway.agent.vthread.VirtualThreadInstrumentation;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.pool.PoolFamily;
@@ -28,6 +29,7 @@ class WovenTypesTest {
     rewritten.addAll(new JettyThreadPoolInstrumentation().typeNames());
     rewritten.addAll(new EnhancedQueueExecutorInstrumentation().typeNames());
     rewritten.addAll(new BoundedElasticInstrumentation().typeNames());
+    rewritten.addAll(new VertxTaskQueueInstrumentation().typeNames());
     rewritten.addAll(new VirtualThreadInstrumentation().typeNames());
     rewritten.addAll(new QueueInstrumentation().typeNames());
     SpillwayConfig config = SpillwayConfig.load("", new Properties(), Map.of());
