@@ -93,6 +93,12 @@ public final class ExecutorHooks {
      * there wait for that executor too.
      */
     void onFeederQueue(Object queue, Object executor);
+
+    /**
+     * {@code owner} built {@code executor} as one of its workers (Reactor's bounded elastic
+     * scheduler), and its own limits are those of the executors it builds.
+     */
+    void onMemberOf(Object executor, Object owner);
   }
 
   /**
@@ -122,6 +128,7 @@ public final class ExecutorHooks {
     @Override public Object onTaskStart(Object executor) { return null; }
     @Override public void onTaskEnd(Object runs) {}
     @Override public void onFeederQueue(Object queue, Object executor) {}
+    @Override public void onMemberOf(Object executor, Object owner) {}
   };
 
   private static volatile Delegate delegate = NO_OP;
@@ -202,5 +209,9 @@ public final class ExecutorHooks {
 
   public static void onFeederQueue(Object queue, Object executor) {
     delegate.onFeederQueue(queue, executor);
+  }
+
+  public static void onMemberOf(Object executor, Object owner) {
+    delegate.onMemberOf(executor, owner);
   }
 }

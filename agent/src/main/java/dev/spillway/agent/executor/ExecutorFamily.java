@@ -28,7 +28,9 @@ import dev.spillway.agent.util.QueueSizes;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -222,17 +224,34 @@ public final class ExecutorFamily implements Family {
   @Override
   public List<TargetStatus> status() {
     List<TargetStatus> rows = new ArrayList<>();
-    for (ExecutorTracker tracker : registry.live()) {
+    // Rows of one series are summed (TargetStatus.summedBySeries): where the series' limits are
+    // its owner's, its first row carries them and the others none, so that the sum is the owner's.
+    List<ExecutorTracker> live = registry.live();
+    Map<ExecutorSeries, OwnerLimits> owners = new IdentityHashMap<>();
+    for (ExecutorTracker tracker : live) {
+      OwnerLimits owner = tracker.ownerLimits;
+      if (owner != null && tracker.series != null && owner.threadLimit() != OwnerLimits.UNKNOWN
+          && owner.queueCapacity() != OwnerLimits.UNKNOWN) {
+        owners.putIfAbsent(tracker.series, owner);
+      }
+    }
+    for (ExecutorTracker tracker : live) {
       Object executor = tracker.executor();
       ExecutorSeries series = tracker.series;
       if (executor == null || series == null) {
         continue;
       }
       ExecutorView view = tracker.view;
-      int max = view.maximumPoolSize(executor);
+      long max = view.maximumPoolSize(executor);
+      long capacity = tracker.queueCapacity(executor);
+      if (owners.containsKey(series)) {
+        OwnerLimits owner = owners.put(series, null); // null from the second row on
+        max = owner != null ? owner.threadLimit() : 0;
+        capacity = owner != null ? owner.queueCapacity() : 0;
+      }
       Gate gate = tracker.gate;
       rows.add(new TargetStatus("executor", series.name, tracker.type, view.queueSize(executor),
-          tracker.queueCapacity(executor), view.activeCount(executor),
+          capacity, view.activeCount(executor),
           max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.failures(),
           tracker.rejections.total(RejectionReason.SHED), view.completedTaskCount(executor),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));

@@ -2,6 +2,7 @@ package dev.spillway.agent.executor;
 
 import dev.spillway.agent.AgentLog;
 import dev.spillway.agent.executor.ExecutorRegistry.Sighting;
+import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
 import dev.spillway.agent.executor.vertx.VertxTaskQueues;
 import dev.spillway.agent.shedding.Action;
 import dev.spillway.agent.shedding.BoundRule;
@@ -526,6 +527,18 @@ final class ExecutorHookDelegate implements ExecutorHooks.Delegate {
       VertxTaskQueues.fed(queue, executor);
     } catch (Throwable t) {
       AgentLog.warnOnce("feeder-queue", "cannot follow a Vert.x task queue: " + t);
+    }
+  }
+
+  @Override
+  public void onMemberOf(Object executor, Object owner) {
+    try {
+      ExecutorTracker tracker = registry.track(executor, Sighting.OTHER);
+      if (tracker != ExecutorTracker.IGNORED && tracker.ownerLimits == null) {
+        tracker.ownerLimits = BoundedElasticInstrumentation.limitsOf(owner);
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce("member-of", "cannot read the limits of a Reactor scheduler: " + t);
     }
   }
 

@@ -159,6 +159,8 @@ final class ExecutorMetrics {
     long submissions = -1;
     long steals = -1;
     final Rejections rejections = new Rejections();
+    /** The limits of what built these executors, when they are the series' own. */
+    OwnerLimits owner;
     /** Only executors that are gone: no shape (core, limit, capacity) left to report. */
     boolean gone;
 
@@ -202,6 +204,22 @@ final class ExecutorMetrics {
       submissions = plus(submissions, view.queuedSubmissions(executor));
       steals = plus(steals, view.stolenTasks(executor));
       tracker.rejections.addTo(rejections);
+      if (tracker.ownerLimits != null) {
+        owner = tracker.ownerLimits;
+      }
+    }
+
+    /** The owner's limits replace the members' sums, while it can be read. */
+    private void applyOwnerLimits() {
+      long threads = owner.threadLimit();
+      long queued = owner.queueCapacity();
+      if (threads == OwnerLimits.UNKNOWN || queued == OwnerLimits.UNKNOWN) {
+        return;
+      }
+      unboundedLimit = threads == Integer.MAX_VALUE;
+      limit = threads;
+      unboundedQueue = queued < 0;
+      capacity = queued;
     }
 
     /** A sum of values that may be unknown (-1): known once one is. */
@@ -210,6 +228,9 @@ final class ExecutorMetrics {
     }
 
     void record(ExecutorSeries series) {
+      if (owner != null) {
+        applyOwnerLimits();
+      }
       threadCount.record(active, series.active);
       threadCount.record(idle, series.idle);
       queueSize.record(queued, series.attributes);

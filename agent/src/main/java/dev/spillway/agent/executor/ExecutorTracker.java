@@ -37,6 +37,8 @@ final class ExecutorTracker {
   volatile String firstThreadName;
   /** Set once, when the executor is first reported; see {@link ExecutorRegistry#series}. */
   volatile ExecutorSeries series;
+  /** The limits of what built it, when they are its series' (see {@link OwnerLimits}); else null. */
+  volatile OwnerLimits ownerLimits;
   /** The executors of its thread factory, when it shares their series; guarded by the registry. */
   ExecutorRegistry.Group group;
 

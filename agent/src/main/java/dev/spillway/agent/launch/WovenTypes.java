@@ -36,6 +36,7 @@ final class WovenTypes {
       "org.eclipse.jetty.util.thread.QueuedThreadPool",
       "org.jboss.threads.EnhancedQueueExecutor",
       "org.jboss.threads.EnhancedQueueExecutor$Task",
+      "reactor.core.scheduler.BoundedElasticScheduler",
       "reactor.core.scheduler.BoundedElasticScheduler$BoundedScheduledExecutorService",
       "io.vertx.core.impl.TaskQueue",
       // virtual threads (JDK 21+)

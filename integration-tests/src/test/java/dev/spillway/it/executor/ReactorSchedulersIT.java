@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * single-thread executor, all of one scheduler made by one thread factory. Each scheduler must be
  * one series, its workers summed, not one series per worker numbered in start order. A bounded
  * elastic scheduler's worker bounds its queue itself and refuses past it with an exception of its
- * own, which the JDK pool never sees: that capacity and those refusals must be reported.
+ * own, which the JDK pool never sees: that capacity and those refusals must be reported. And its
+ * limits are its own (how many workers it may add), not those of the workers alive now.
  */
 class ReactorSchedulersIT {
 
@@ -47,8 +48,18 @@ class ReactorSchedulersIT {
         assertThat(m.latest("jvm.executor.task.rejected", NAME, "tiny", "jvm.executor.rejection.reason", "saturated"))
             .hasValue(3);
       });
-      // Each of blocking's 3 live workers queues at most 100: the scheduler, 300 (not unbounded).
-      assertThat(receiver.metrics().latest("jvm.executor.queue.capacity", NAME, "blocking")).hasValue(300);
+      // Each of blocking's 3 workers queues at most 100: the scheduler, 300 (not unbounded). roomy
+      // has 1 worker alive of the 4 it may have: its limits are the scheduler's, not the worker's.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        MetricsView m = receiver.metrics();
+        assertThat(m.latest("jvm.executor.queue.capacity", NAME, "blocking")).hasValue(300);
+        assertThat(m.latest("jvm.executor.thread.count", NAME, "roomy", "jvm.executor.thread.state", "active"))
+            .hasValue(1);
+        assertThat(m.latest("jvm.executor.thread.limit", NAME, "roomy")).hasValue(4);
+        assertThat(m.latest("jvm.executor.queue.capacity", NAME, "roomy")).hasValue(40);
+      });
+      assertThat(Cli.statusRow(app.pid(), "executor", "roomy")).contains("\"capacity\": 40", "\"active\": 1",
+          "\"max\": 4", "\"saturation\": 0.2500");
       assertThat(receiver.metrics().attributeValues("jvm.executor.queue.size", NAME))
           .contains("blocking", "cpu").noneMatch(name -> name.contains("#"));
       // The command line shows the same: one row per scheduler.

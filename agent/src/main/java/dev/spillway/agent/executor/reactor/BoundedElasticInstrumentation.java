@@ -5,6 +5,7 @@ import static dev.spillway.agent.pool.LibraryCheck.Requirement.method;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.spillway.agent.executor.OwnerLimits;
 import dev.spillway.agent.install.TypeInstrumentation;
 import dev.spillway.agent.pool.LibraryCheck;
 import dev.spillway.agent.pool.Reflect.FieldReader;
@@ -25,11 +26,16 @@ import net.bytebuddy.dynamic.DynamicType;
  * the queue against {@code queueCapacity} (100 000 by default) and refuses with a
  * {@code RejectedExecutionException} of its own ({@code ensureQueueCapacity}), before the JDK pool
  * sees the task. So this class tells the executor family that capacity, and its refusals are
- * counted where they are thrown, one per task refused. Nothing else of Reactor is rewritten.
+ * counted where they are thrown, one per task refused. And the scheduler's
+ * {@code createBoundedExecutorService} tells which scheduler built each worker, so that its
+ * workers' series report the scheduler's own limits ({@code maxThreads}, and
+ * {@code maxThreads × maxTaskQueuedPerThread} queued), not the sum over the workers that happen to
+ * be alive. Nothing else of Reactor is rewritten.
  */
 public final class BoundedElasticInstrumentation implements TypeInstrumentation {
 
-  static final String WORKER = "reactor.core.scheduler.BoundedElasticScheduler$BoundedScheduledExecutorService";
+  static final String SCHEDULER = "reactor.core.scheduler.BoundedElasticScheduler";
+  static final String WORKER = SCHEDULER + "$BoundedScheduledExecutorService";
   /** What the capacity reads when the worker bounds nothing ({@code Integer.MAX_VALUE}: unbounded). */
   public static final long NOT_BOUNDED_HERE = -2;
 
@@ -37,10 +43,15 @@ public final class BoundedElasticInstrumentation implements TypeInstrumentation 
 
   private final LibraryCheck check = new LibraryCheck("Reactor bounded elastic scheduler", List.of(
       method(WORKER, "ensureQueueCapacity", "int"),
-      field(WORKER, "queueCapacity")));
+      field(WORKER, "queueCapacity"),
+      method(SCHEDULER, "createBoundedExecutorService"),
+      field(SCHEDULER, "maxThreads"),
+      field(SCHEDULER, "maxTaskQueuedPerThread")));
 
   private final AsmVisitorWrapper refusals = Advice.to(CapacityCheckAdvice.class)
       .on(named("ensureQueueCapacity").and(takesArguments(int.class)));
+  private final AsmVisitorWrapper workerBuilt = Advice.to(WorkerBuiltAdvice.class)
+      .on(named("createBoundedExecutorService").and(takesArguments(0)));
 
   /**
    * The most tasks {@code executor} queues if it is one of Reactor's bounded elastic workers:
@@ -61,7 +72,7 @@ public final class BoundedElasticInstrumentation implements TypeInstrumentation 
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(WORKER);
+    return Set.of(SCHEDULER, WORKER);
   }
 
   @Override
@@ -71,7 +82,23 @@ public final class BoundedElasticInstrumentation implements TypeInstrumentation 
 
   @Override
   public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type) {
-    return builder.visit(refusals);
+    return builder.visit(WORKER.equals(type.getName()) ? refusals : workerBuilt);
+  }
+
+  /**
+   * The scheduler's limits, for its workers' series ({@code executor} is one of its workers built
+   * by {@code owner}, a {@code BoundedElasticScheduler}): null for anything else.
+   */
+  public static OwnerLimits limitsOf(Object owner) {
+    return owner.getClass().getName().equals(SCHEDULER) ? new SchedulerLimits(owner) : null;
+  }
+
+  /** A worker was built by its scheduler: the scheduler's limits are its series'. */
+  static final class WorkerBuiltAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object scheduler, @Advice.Return Object worker) {
+      ExecutorHooks.onMemberOf(worker, scheduler);
+    }
   }
 
   /** The worker refused {@code tasks} tasks (all of an {@code invokeAll}, or one): each is a rejection. */
