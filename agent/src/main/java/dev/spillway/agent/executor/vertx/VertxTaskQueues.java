@@ -19,6 +19,8 @@ public final class VertxTaskQueues {
   private static final FieldReader TASKS = new FieldReader("tasks");
   /** Each task queue, by identity, to what it feeds. */
   private static final WeakIdentityMap<Object, Feeder> FEEDERS = new WeakIdentityMap<>();
+  /** The executors some task queue feeds: any other's backlog is 0 after one lookup, no scan. */
+  private static final WeakIdentityMap<Object, Boolean> FED = new WeakIdentityMap<>();
   /** Set at the first task queue seen: until then the backlog costs one volatile read. */
   private static volatile boolean any;
 
@@ -27,14 +29,16 @@ public final class VertxTaskQueues {
   /** {@code queue} queued a task for {@code executor}: one lookup, a write only when new or moved. */
   public static void fed(Object queue, Object executor) {
     Feeder feeder = FEEDERS.get(queue);
-    if (feeder == null) {
-      feeder = FEEDERS.putIfAbsent(queue, new Feeder(queue, executor));
-      any = true;
-      if (feeder == null) {
-        return;
-      }
+    if (feeder != null && feeder.executor.get() == executor) {
+      return;
     }
-    if (feeder.executor.get() != executor) {
+    if (FED.get(executor) == null) {
+      FED.putIfAbsent(executor, Boolean.TRUE);
+    }
+    any = true;
+    if (feeder == null) {
+      FEEDERS.putIfAbsent(queue, new Feeder(queue, executor));
+    } else {
       feeder.executor = new WeakReference<>(executor);
     }
   }
@@ -44,7 +48,7 @@ public final class VertxTaskQueues {
    * running). Read without Vert.x's lock: a size a moment old. At collection, binding, rule checks.
    */
   public static int backlog(Object executor) {
-    if (!any) {
+    if (!any || FED.get(executor) == null) {
       return 0;
     }
     int waiting = 0;
@@ -61,6 +65,7 @@ public final class VertxTaskQueues {
   /** Forgets task queues that are gone. */
   public static void expungeStale() {
     FEEDERS.expungeStale(feeder -> { });
+    FED.expungeStale(fed -> { });
   }
 
   private static final class Feeder {
