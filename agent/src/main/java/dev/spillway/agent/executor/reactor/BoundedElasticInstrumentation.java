@@ -19,7 +19,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Project Reactor's bounded elastic scheduler (tested: reactor-core 3.7), the scheduler Spring
+ * Project Reactor's bounded elastic scheduler (tested: reactor-core 3.7, and 3.8 by hand), the scheduler Spring
  * WebFlux runs blocking code on. Each of its workers is a single-thread
  * {@code ScheduledThreadPoolExecutor} of Reactor's ({@code BoundedScheduledExecutorService}), read
  * as any {@code ThreadPoolExecutor}, but it bounds its queue itself: before each task it checks
@@ -36,7 +36,7 @@ public final class BoundedElasticInstrumentation implements TypeInstrumentation 
 
   static final String SCHEDULER = "reactor.core.scheduler.BoundedElasticScheduler";
   static final String WORKER = SCHEDULER + "$BoundedScheduledExecutorService";
-  /** What the capacity reads when the worker bounds nothing ({@code Integer.MAX_VALUE}: unbounded). */
+  /** What {@link #queueCapacity} answers for an executor that does not bound its queue itself. */
   public static final long NOT_BOUNDED_HERE = -2;
 
   private static final FieldReader QUEUE_CAPACITY = new FieldReader("queueCapacity");
@@ -85,10 +85,7 @@ public final class BoundedElasticInstrumentation implements TypeInstrumentation 
     return builder.visit(WORKER.equals(type.getName()) ? refusals : workerBuilt);
   }
 
-  /**
-   * The scheduler's limits, for its workers' series ({@code executor} is one of its workers built
-   * by {@code owner}, a {@code BoundedElasticScheduler}): null for anything else.
-   */
+  /** The limits of {@code owner} if it is a {@code BoundedElasticScheduler}, for its workers' series; else null. */
   public static OwnerLimits limitsOf(Object owner) {
     return owner.getClass().getName().equals(SCHEDULER) ? new SchedulerLimits(owner) : null;
   }

@@ -16,7 +16,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Vert.x's {@code TaskQueue} (tested: vertx-core 4.5 and 5.0), the queue in front of the worker
+ * Vert.x's {@code TaskQueue} (tested: vertx-core 5.0, and 4.5 by hand), the queue in front of the worker
  * pool for ordered {@code executeBlocking} calls: its {@code execute(task, executor)} tells which
  * executor it feeds ({@link VertxTaskQueues}). The worker pool itself is a JDK
  * {@code ThreadPoolExecutor}, read as any other. Nothing else of Vert.x is rewritten.
