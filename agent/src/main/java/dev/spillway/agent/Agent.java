@@ -417,6 +417,7 @@ public final class Agent implements AgentMXBean {
     ruleReader.stop();
     rules.stop();
     telemetry.shutdown(EXIT_FLUSH);
+    Telemetry.releaseSenderThreads();
     jmx.unregisterAll();
     closeControl();
     try {

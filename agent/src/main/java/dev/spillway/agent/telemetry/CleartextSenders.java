@@ -53,6 +53,9 @@ final class CleartextSenders implements HttpSenderProvider {
     if (cleartext && config.getProxyOptions() == null && config.getEndpoint().getHost() != null) {
       return new CleartextHttpSender(config);
     }
+    if (!jdk) {
+      OkHttpThreads.used();
+    }
     return delegate.createSender(cleartext && jdk ? new WithoutTls(config) : config);
   }
 

@@ -47,6 +47,10 @@ final class ShippedProviders implements ComponentLoader {
     if (shipped == null) {
       return others.load(type);
     }
+    if (type == GrpcSenderProvider.class) {
+      // OkHttp's: noted when used, so that a detach ends its threads (OkHttpThreads).
+      shipped = List.of(OkHttpThreads.noting((GrpcSenderProvider) shipped.get(0)));
+    }
     @SuppressWarnings("unchecked")
     List<T> typed = (List<T>) shipped;
     return typed;

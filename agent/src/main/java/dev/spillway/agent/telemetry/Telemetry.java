@@ -186,4 +186,9 @@ public final class Telemetry {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** After {@link #shutdown} at a detach: ends the exporters' HTTP client threads that would outlive it. */
+  public static void releaseSenderThreads() {
+    OkHttpThreads.stop();
+  }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.spillway.it.apps.WorkloadApp;
 import dev.spillway.it.support.AgentJvm;
+import dev.spillway.it.support.Cli;
 import dev.spillway.it.support.MetricsView;
 import dev.spillway.it.support.OtlpReceiver;
 import java.io.IOException;
@@ -55,6 +56,28 @@ class GrpcExportIT {
         .start()) {
       assertThat(app.awaitAgentStarted()).contains("via otlp to " + receiver.grpcEndpoint() + " (grpc)");
       runWorkloadAndExpectItOverGrpc(app);
+    }
+  }
+
+  /**
+   * The gRPC client's threads (the relocated OkHttp's shared task runner, idle threads of which
+   * otherwise live 60 s after their last task, each holding the detached agent's classes) end at
+   * the detach. Okio's timeout watchdog, one thread, still ends only after 60 s idle (README Limits).
+   */
+  @Test
+  void aDetachEndsTheGrpcClientsTaskThreads() {
+    try (AgentJvm app = AgentJvm.builder(WorkloadApp.class).withoutAgent().start()) {
+      String pid = Long.toString(app.pid());
+      Cli.Result attach = Cli.run("attach", pid, "otel.exporter.otlp.protocol=grpc",
+          "otel.exporter.otlp.endpoint=" + receiver.grpcEndpoint(), "otel.metric.export.interval=200");
+      assertThat(attach.exitCode).as("%s", attach).isZero();
+      await().atMost(Duration.ofSeconds(20)).until(() -> receiver.grpcExports() >= 3);
+      assertThat(app.threadNames()).as("while attached").contains("OkHttp TaskRunner");
+
+      Cli.Result detach = Cli.run("detach", pid);
+      assertThat(detach.exitCode).as("%s", detach).isZero();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.threadNames())
+          .as("threads after the detach").doesNotContain("OkHttp TaskRunner", "okhttp-dispatch"));
     }
   }
 
