@@ -31,13 +31,13 @@ public abstract class ExecutorView {
     @Override public boolean isTerminated(Object e) { return ((ThreadPoolExecutor) e).isTerminated(); }
     @Override public Object threadFactory(Object e) { return ((ThreadPoolExecutor) e).getThreadFactory(); }
 
-    /** The work queue's, plus what waits in Vert.x's task queues in front of it (ordered executeBlocking). */
+    /** The work queue's, plus what waits in Vert.x's task queues in front of it (ordered blocking calls). */
     @Override
     public int queueSize(Object e) {
       return super.queueSize(e) + VertxTaskQueues.backlog(e);
     }
 
-    /** The work queue's, unless the executor bounds its queue itself (Reactor's bounded elastic workers). */
+    /** The work queue's, unless the executor bounds its queue itself (Reactor's elastic workers). */
     @Override
     public long queueCapacity(Object e, long lastKnown) {
       long own = BoundedElasticInstrumentation.queueCapacity(e);

@@ -19,8 +19,8 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 
 /**
- * Project Reactor's bounded elastic scheduler (tested: reactor-core 3.7, and 3.8 by hand), the scheduler Spring
- * WebFlux runs blocking code on. Each of its workers is a single-thread
+ * Project Reactor's bounded elastic scheduler (tested: reactor-core 3.7, and 3.8 by hand), the
+ * scheduler Spring WebFlux runs blocking code on. Each of its workers is a single-thread
  * {@code ScheduledThreadPoolExecutor} of Reactor's ({@code BoundedScheduledExecutorService}), read
  * as any {@code ThreadPoolExecutor}, but it bounds its queue itself: before each task it checks
  * the queue against {@code queueCapacity} (100 000 by default) and refuses with a
