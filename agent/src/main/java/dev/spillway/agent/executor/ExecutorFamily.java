@@ -12,6 +12,7 @@ import dev.spillway.agent.executor.jboss.EnhancedQueueExecutorInstrumentation;
 import dev.spillway.agent.executor.jetty.JettyThreadPoolInstrumentation;
 import dev.spillway.agent.executor.reactor.BoundedElasticInstrumentation;
 import dev.spillway.agent.executor.vertx.VertxTaskQueueInstrumentation;
+import dev.spillway.agent.executor.vertx.VertxTaskQueues;
 import dev.spillway.agent.executor.tomcat.TomcatExecutorInstrumentation;
 import dev.spillway.agent.install.CompoundInstrumentation;
 import dev.spillway.agent.install.TypeInstrumentation;
@@ -28,7 +29,7 @@ import dev.spillway.agent.util.QueueSizes;
 import dev.spillway.bootstrap.ExecutorHooks;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -224,39 +225,38 @@ public final class ExecutorFamily implements Family {
   @Override
   public List<TargetStatus> status() {
     List<TargetStatus> rows = new ArrayList<>();
-    // Rows of one series are summed (TargetStatus.summedBySeries): where the series' limits are
-    // its owner's, its first row carries them and the others none, so that the sum is the owner's.
-    List<ExecutorTracker> live = registry.live();
-    Map<ExecutorSeries, OwnerLimits> owners = new IdentityHashMap<>();
-    for (ExecutorTracker tracker : live) {
-      OwnerLimits owner = tracker.ownerLimits;
-      if (owner != null && tracker.series != null && owner.threadLimit() != OwnerLimits.UNKNOWN
-          && owner.queueCapacity() != OwnerLimits.UNKNOWN) {
-        owners.putIfAbsent(tracker.series, owner);
-      }
-    }
-    for (ExecutorTracker tracker : live) {
+    Map<String, OwnerLimits> owners = new HashMap<>();
+    for (ExecutorTracker tracker : registry.live()) {
       Object executor = tracker.executor();
       ExecutorSeries series = tracker.series;
       if (executor == null || series == null) {
         continue;
       }
-      ExecutorView view = tracker.view;
-      long max = view.maximumPoolSize(executor);
-      long capacity = tracker.queueCapacity(executor);
-      if (owners.containsKey(series)) {
-        OwnerLimits owner = owners.put(series, null); // null from the second row on
-        max = owner != null ? owner.threadLimit() : 0;
-        capacity = owner != null ? owner.queueCapacity() : 0;
+      if (tracker.ownerLimits != null) {
+        owners.putIfAbsent(series.name, tracker.ownerLimits);
       }
+      ExecutorView view = tracker.view;
+      int max = view.maximumPoolSize(executor);
       Gate gate = tracker.gate;
       rows.add(new TargetStatus("executor", series.name, tracker.type, view.queueSize(executor),
-          capacity, view.activeCount(executor),
+          tracker.queueCapacity(executor), view.activeCount(executor),
           max == Integer.MAX_VALUE ? -1 : max, tracker.rejections.failures(),
           tracker.rejections.total(RejectionReason.SHED), view.completedTaskCount(executor),
           tracker.waits.percentile(0.99), gate == null ? "" : gate.activeRules()));
     }
-    return rows;
+    if (owners.isEmpty()) {
+      return rows;
+    }
+    // As in the export: a series' rows summed, then its owner's limits replace the sums.
+    List<TargetStatus> summed = TargetStatus.summedBySeries(rows);
+    summed.replaceAll(row -> {
+      OwnerLimits owner = owners.get(row.getName());
+      long threads = owner == null ? OwnerLimits.UNKNOWN : owner.threadLimit();
+      long queued = owner == null ? OwnerLimits.UNKNOWN : owner.queueCapacity();
+      return threads == OwnerLimits.UNKNOWN || queued == OwnerLimits.UNKNOWN ? row
+          : row.withLimits(threads == Integer.MAX_VALUE ? -1 : threads, queued);
+    });
+    return summed;
   }
 
   @Override
@@ -274,6 +274,7 @@ public final class ExecutorFamily implements Family {
     boolean rotate = now - lastRotation > WINDOW_NANOS;
     lastRotation = rotate ? now : lastRotation;
     forkJoinPools.scan();
+    VertxTaskQueues.expungeStale();
     for (ExecutorTracker tracker : registry.all()) {
       if (tracker != ExecutorTracker.IGNORED) {
         sampling.adjust(tracker.sampler, elapsed);

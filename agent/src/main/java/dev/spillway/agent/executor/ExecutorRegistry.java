@@ -1,7 +1,6 @@
 package dev.spillway.agent.executor;
 
 import dev.spillway.agent.WorkQueues;
-import dev.spillway.agent.executor.vertx.VertxTaskQueues;
 import dev.spillway.agent.registry.Cap;
 import dev.spillway.agent.registry.FinalCounts;
 import dev.spillway.agent.registry.TargetRegistry;
@@ -248,7 +247,6 @@ final class ExecutorRegistry {
         (tracker, executor) -> tracker.view.isTerminated(executor), this::release);
     // A group whose factory was collected with its executors: released above, its entry stale.
     groups.expungeStale(group -> { });
-    VertxTaskQueues.expungeStale();
     return live;
   }
 

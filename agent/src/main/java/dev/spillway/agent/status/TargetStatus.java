@@ -52,6 +52,12 @@ public final class TargetStatus {
     this.rules = rules == null ? "" : rules;
   }
 
+  /** This row with other limits: {@code max} threads or connections, {@code capacity} queued (-1: unbounded). */
+  public TargetStatus withLimits(long max, long capacity) {
+    return new TargetStatus(kind, name, type, depth, capacity, active, max, rejected, shed, completed,
+        waitP99Nanos, rules);
+  }
+
   /** How an MXBean client rebuilds a row from its open-type form. */
   public static TargetStatus from(CompositeData data) {
     return new TargetStatus((String) data.get("kind"), (String) data.get("name"), (String) data.get("type"),
